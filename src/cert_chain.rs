@@ -1,0 +1,508 @@
+//! `s2n_cert_chain_and_key_*`, `s2n_cert_chain_*` and `s2n_cert_*`: a
+//! certificate chain with (for our own identity) its private key, as rustls's
+//! `CertifiedKey`, plus what s2n attaches to it (ctx, OCSP, SCT).
+
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustls::crypto::CryptoProvider;
+use rustls::sign::CertifiedKey;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::error::{
+    Error, S2N_ERR_DECODE_CERTIFICATE, S2N_ERR_DECODE_PRIVATE_KEY, S2N_ERR_INVALID_ARGUMENT,
+    S2N_ERR_INVALID_PEM, S2N_ERR_INVALID_STATE, S2N_ERR_KEY_MISMATCH, S2N_ERR_NO_CERT_FOUND,
+    S2N_ERR_NO_CERTIFICATE_IN_PEM,
+};
+use crate::ffi::{self, ArcHandle, CPtr, RefHandle};
+use crate::types::*;
+
+mod x509;
+
+/// One certificate of a chain: what an `s2n_cert *` points at.
+pub struct Cert {
+    pub der: CertificateDer<'static>,
+}
+
+/// The private key, as `s2n_cert_chain_and_key_get_private_key` hands it out.
+pub struct PrivateKey {
+    pub key: Arc<dyn rustls::sign::SigningKey>,
+}
+
+/// What loading gave: the chain (leaf first) and, for our own chains, the key.
+pub struct Loaded {
+    pub certs: Box<[Cert]>,
+    pub key: Option<PrivateKey>,
+    /// Ready for rustls when a key is present.
+    pub certified: Option<Arc<CertifiedKey>>,
+    /// DNS names (SAN) of the leaf, lower-cased, for SNI matching.
+    pub names: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct CertChainAndKey {
+    loaded: OnceLock<Loaded>,
+    ctx: Mutex<CPtr>,
+    pub ocsp: Mutex<Option<Vec<u8>>>,
+    pub sct: Mutex<Option<Vec<u8>>>,
+}
+
+impl ArcHandle for s2n_cert_chain_and_key {
+    type Rust = CertChainAndKey;
+}
+impl RefHandle for s2n_cert {
+    type Rust = Cert;
+}
+impl RefHandle for s2n_pkey {
+    type Rust = PrivateKey;
+}
+
+/// Certificates of a PEM bundle, leaf first.
+pub fn parse_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| Error::new(S2N_ERR_INVALID_PEM))?;
+    if certs.is_empty() {
+        return Err(Error::new(S2N_ERR_NO_CERTIFICATE_IN_PEM));
+    }
+    for cert in &certs {
+        x509::extensions(cert).map_err(|_| Error::new(S2N_ERR_DECODE_CERTIFICATE))?;
+    }
+    Ok(certs)
+}
+
+fn leaf_names(leaf: &CertificateDer<'_>) -> Vec<String> {
+    webpki::EndEntityCert::try_from(leaf)
+        .map(|ee| {
+            ee.valid_dns_names()
+                .map(|n| n.to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl CertChainAndKey {
+    pub fn loaded(&self) -> Result<&Loaded, Error> {
+        self.loaded
+            .get()
+            .ok_or_else(|| Error::new(S2N_ERR_NO_CERT_FOUND))
+    }
+
+    /// Loads a chain and, if given, its key; fails on a key that does not
+    /// belong to the leaf.
+    pub fn load(
+        &self,
+        chain_pem: &[u8],
+        key_pem: Option<&[u8]>,
+        provider: &CryptoProvider,
+    ) -> Result<(), Error> {
+        let certs = parse_certs(chain_pem)?;
+        let names = leaf_names(&certs[0]);
+        let (key, certified) = match key_pem {
+            Some(pem) => {
+                let der = PrivateKeyDer::from_pem_slice(pem)
+                    .map_err(|_| Error::new(S2N_ERR_DECODE_PRIVATE_KEY))?;
+                let key = provider
+                    .key_provider
+                    .load_private_key(der)
+                    .map_err(|_| Error::new(S2N_ERR_DECODE_PRIVATE_KEY))?;
+                let key: Arc<dyn rustls::sign::SigningKey> = Arc::new(NotingKey(key));
+                let certified = CertifiedKey::new(certs.clone(), key.clone());
+                certified
+                    .keys_match()
+                    .map_err(|_| Error::new(S2N_ERR_KEY_MISMATCH))?;
+                (Some(PrivateKey { key }), Some(Arc::new(certified)))
+            }
+            None => (None, None),
+        };
+        let loaded = Loaded {
+            certs: certs.into_iter().map(|der| Cert { der }).collect(),
+            key,
+            certified,
+            names,
+        };
+        self.loaded
+            .set(loaded)
+            .map_err(|_| Error::with_reason(S2N_ERR_INVALID_STATE, "this chain is already loaded"))
+    }
+
+    /// A chain received from a peer (no key).
+    pub fn from_der(certs: Vec<CertificateDer<'static>>) -> Self {
+        let names = certs.first().map(leaf_names).unwrap_or_default();
+        let chain = CertChainAndKey::default();
+        let _ = chain.loaded.set(Loaded {
+            certs: certs.into_iter().map(|der| Cert { der }).collect(),
+            key: None,
+            certified: None,
+            names,
+        });
+        chain
+    }
+
+    /// Fills an empty chain object with certificates from a peer.
+    pub fn fill_from_der(&self, certs: &[CertificateDer<'static>]) -> Result<(), Error> {
+        let chain = Self::from_der(certs.to_vec());
+        let loaded = chain
+            .loaded
+            .into_inner()
+            .ok_or_else(|| Error::new(S2N_ERR_NO_CERT_FOUND))?;
+        self.loaded
+            .set(loaded)
+            .map_err(|_| Error::with_reason(S2N_ERR_INVALID_STATE, "the chain object is not empty"))
+    }
+
+    /// The rustls identity: the chain with its key (and the OCSP response to staple).
+    pub fn certified(&self) -> Result<Arc<CertifiedKey>, Error> {
+        let loaded = self.loaded()?;
+        let base = loaded
+            .certified
+            .clone()
+            .ok_or_else(|| Error::new(S2N_ERR_DECODE_PRIVATE_KEY))?;
+        let ocsp = self.ocsp.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        Ok(match ocsp {
+            Some(ocsp) => {
+                let mut with_ocsp = (*base).clone();
+                with_ocsp.ocsp = Some(ocsp);
+                Arc::new(with_ocsp)
+            }
+            None => base,
+        })
+    }
+
+    /// How well the leaf matches a server name: exact, wildcard, or not at all.
+    pub fn sni_match(&self, server_name: &str) -> s2n_cert_sni_match {
+        let Ok(loaded) = self.loaded() else {
+            return s2n_cert_sni_match::S2N_SNI_NO_MATCH;
+        };
+        let name = server_name.to_ascii_lowercase();
+        if loaded.names.contains(&name) {
+            return s2n_cert_sni_match::S2N_SNI_EXACT_MATCH;
+        }
+        let parent = name.split_once('.').map(|(_, rest)| rest);
+        let wildcard = loaded.names.iter().any(|n| {
+            n.strip_prefix("*.")
+                .is_some_and(|suffix| Some(suffix) == parent)
+        });
+        if wildcard {
+            s2n_cert_sni_match::S2N_SNI_WILDCARD_MATCH
+        } else {
+            s2n_cert_sni_match::S2N_SNI_NO_MATCH
+        }
+    }
+}
+
+/// Our private key as rustls uses it: notes the scheme it signs with, for
+/// `s2n_connection_get_selected_*signature_algorithm`.
+#[derive(Debug)]
+struct NotingKey(Arc<dyn rustls::sign::SigningKey>);
+
+impl rustls::sign::SigningKey for NotingKey {
+    fn choose_scheme(
+        &self,
+        offered: &[rustls::SignatureScheme],
+    ) -> Option<Box<dyn rustls::sign::Signer>> {
+        let signer = self.0.choose_scheme(offered)?;
+        let scheme = signer.scheme();
+        crate::connection::notes::note(|n| n.signed = Some(scheme));
+        Some(signer)
+    }
+
+    fn public_key(&self) -> Option<rustls_pki_types::SubjectPublicKeyInfoDer<'_>> {
+        self.0.public_key()
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        self.0.algorithm()
+    }
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    crate::policy::default_policy().provider()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_new() -> *mut s2n_cert_chain_and_key {
+    ffi::entry(|| {
+        Ok(s2n_cert_chain_and_key::into_handle(Arc::new(
+            CertChainAndKey::default(),
+        )))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_load_pem(
+    chain_and_key: *mut s2n_cert_chain_and_key,
+    chain_pem: *const c_char,
+    private_key_pem: *const c_char,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let certs = ffi::c_bytes_str(chain_pem)?.to_bytes();
+        let key = ffi::c_bytes_str(private_key_pem)?.to_bytes();
+        chain.load(certs, Some(key), &provider())?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_load_pem_bytes(
+    chain_and_key: *mut s2n_cert_chain_and_key,
+    chain_pem: *mut u8,
+    chain_pem_len: u32,
+    private_key_pem: *mut u8,
+    private_key_pem_len: u32,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let certs = ffi::slice(chain_pem, chain_pem_len as usize)?;
+        let key = ffi::slice(private_key_pem, private_key_pem_len as usize)?;
+        chain.load(certs, Some(key), &provider())?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// A chain without its private key: for peers' chains or async signing.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_load_public_pem_bytes(
+    chain_and_key: *mut s2n_cert_chain_and_key,
+    chain_pem: *mut u8,
+    chain_pem_len: u32,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        chain.load(
+            ffi::slice(chain_pem, chain_pem_len as usize)?,
+            None,
+            &provider(),
+        )?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Frees the application's reference; configs that hold the chain keep it alive.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_free(cert_and_key: *mut s2n_cert_chain_and_key) -> c_int {
+    ffi::entry(|| {
+        // Freeing NULL does nothing, as in s2n.
+        if cert_and_key.is_null() {
+            return Ok(S2N_SUCCESS);
+        }
+        s2n_cert_chain_and_key::release(cert_and_key)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_set_ctx(
+    cert_and_key: *mut s2n_cert_chain_and_key,
+    ctx: *mut c_void,
+) -> c_int {
+    ffi::entry(|| {
+        *s2n_cert_chain_and_key::get(cert_and_key)?
+            .ctx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = CPtr(ctx);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_get_ctx(
+    cert_and_key: *mut s2n_cert_chain_and_key,
+) -> *mut c_void {
+    ffi::entry(|| {
+        Ok(s2n_cert_chain_and_key::get(cert_and_key)?
+            .ctx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_get_private_key(
+    cert_and_key: *mut s2n_cert_chain_and_key,
+) -> *mut s2n_cert_private_key {
+    ffi::entry(|| {
+        let loaded = s2n_cert_chain_and_key::get(cert_and_key)?.loaded()?;
+        let key = loaded
+            .key
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_NO_CERT_FOUND))?;
+        Ok(s2n_pkey::from_ref(key))
+    })
+}
+
+/// The OCSP response stapled when a client asks for it.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_set_ocsp_data(
+    chain_and_key: *mut s2n_cert_chain_and_key,
+    data: *const u8,
+    length: u32,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let data = ffi::slice(data, length as usize)?;
+        *chain.ocsp.lock().unwrap_or_else(|e| e.into_inner()) =
+            (!data.is_empty()).then(|| data.to_vec());
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_and_key_set_sct_list(
+    chain_and_key: *mut s2n_cert_chain_and_key,
+    data: *const u8,
+    length: u32,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let data = ffi::slice(data, length as usize)?;
+        *chain.sct.lock().unwrap_or_else(|e| e.into_inner()) =
+            (!data.is_empty()).then(|| data.to_vec());
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_get_length(
+    chain_and_key: *const s2n_cert_chain_and_key,
+    cert_length: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let out = ffi::out(cert_length)?;
+        *out = chain.loaded()?.certs.len() as u32;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_chain_get_cert(
+    chain_and_key: *const s2n_cert_chain_and_key,
+    out_cert: *mut *mut s2n_cert,
+    cert_idx: u32,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let out = ffi::out(out_cert)?;
+        let cert = chain
+            .loaded()?
+            .certs
+            .get(cert_idx as usize)
+            .ok_or_else(|| Error::new(S2N_ERR_NO_CERT_FOUND))?;
+        *out = s2n_cert::from_ref(cert);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_get_der(
+    cert: *const s2n_cert,
+    out_cert_der: *mut *const u8,
+    cert_length: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        let cert = s2n_cert::get(cert)?;
+        let (out, len) = (ffi::out(out_cert_der)?, ffi::out(cert_length)?);
+        *out = cert.der.as_ptr();
+        *len = u32::try_from(cert.der.len()).map_err(|_| Error::new(S2N_ERR_INVALID_ARGUMENT))?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_get_x509_extension_value_length(
+    cert: *mut s2n_cert,
+    oid: *const u8,
+    ext_value_len: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        let cert = s2n_cert::get(cert)?;
+        let oid = ffi::c_bytes_str(oid.cast())?;
+        let out_len = ffi::out(ext_value_len)?;
+        let ext = x509::find_extension(&cert.der, oid.to_bytes())?;
+        *out_len = x509::length_u32(ext.value.len())?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_get_x509_extension_value(
+    cert: *mut s2n_cert,
+    oid: *const u8,
+    ext_value: *mut u8,
+    ext_value_len: *mut u32,
+    critical: *mut bool,
+) -> c_int {
+    ffi::entry(|| {
+        // Every argument is checked before the certificate is read, as in s2n.
+        let cert = s2n_cert::get(cert)?;
+        let oid = ffi::c_bytes_str(oid.cast())?;
+        if ext_value.is_null() {
+            return Err(Error::new(crate::error::S2N_ERR_NULL));
+        }
+        let capacity = *ffi::out(ext_value_len)?;
+        ffi::out(critical)?;
+        let ext = x509::find_extension(&cert.der, oid.to_bytes())?;
+        // On failure the outputs, `*ext_value_len` included, stay untouched.
+        let len = x509::fits(ext.value.len(), capacity)?;
+        ffi::slice_mut(ext_value, ext.value.len())?.copy_from_slice(ext.value);
+        *ffi::out(critical)? = ext.critical;
+        *ffi::out(ext_value_len)? = len;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_get_utf8_string_from_extension_data_length(
+    extension_data: *const u8,
+    extension_len: u32,
+    utf8_str_len: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        // s2n: NULL data is S2N_ERR_NULL even with a zero length; a zero length is S2N_ERR_SAFETY.
+        if extension_data.is_null() {
+            return Err(Error::new(crate::error::S2N_ERR_NULL));
+        }
+        if extension_len == 0 {
+            return Err(Error::new(crate::error::S2N_ERR_SAFETY));
+        }
+        let data = ffi::slice(extension_data, extension_len as usize)?;
+        let out_len = ffi::out(utf8_str_len)?;
+        let utf8 = x509::utf8_string_from_extension_data(data)?;
+        *out_len = x509::length_u32(utf8.len())?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_cert_get_utf8_string_from_extension_data(
+    extension_data: *const u8,
+    extension_len: u32,
+    out_data: *mut u8,
+    out_len: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        // The checks in s2n's order.
+        if extension_data.is_null() {
+            return Err(Error::new(crate::error::S2N_ERR_NULL));
+        }
+        if extension_len == 0 {
+            return Err(Error::new(crate::error::S2N_ERR_SAFETY));
+        }
+        if out_data.is_null() {
+            return Err(Error::new(crate::error::S2N_ERR_NULL));
+        }
+        let capacity = *ffi::out(out_len)?;
+        let data = ffi::slice(extension_data, extension_len as usize)?;
+        // Copied out before the output is borrowed: s2n copies through an
+        // ASN1_STRING, so a caller may decode in place (same buffer in and out).
+        let utf8 = x509::utf8_string_from_extension_data(data)?.to_vec();
+        let len = x509::fits(utf8.len(), capacity)?;
+        ffi::slice_mut(out_data, utf8.len())?.copy_from_slice(&utf8);
+        *ffi::out(out_len)? = len;
+        Ok(S2N_SUCCESS)
+    })
+}

@@ -1,0 +1,307 @@
+//! Building rustls configurations from a config (plus a connection's
+//! overrides), and choosing our certificate for each handshake.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::client::ResolvesClientCert;
+use rustls::server::{ClientHello, NoServerSessionStorage, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, ServerConfig, SignatureScheme};
+
+use super::{Config, ConfigState};
+use crate::cert_chain::CertChainAndKey;
+use crate::connection::notes::{self, Selection};
+use crate::error::{Error, S2N_ERR_INVALID_SECURITY_POLICY};
+use crate::ffi::CPtr;
+use crate::policy::Policy;
+use crate::trust::{ChainCheck, ClientVerifier, ServerVerifier};
+use crate::types::*;
+
+/// The rustls configurations built from a config without overrides, cached.
+#[derive(Default)]
+pub struct Built {
+    client: Option<Arc<ClientConfig>>,
+    server: Option<Arc<ServerConfig>>,
+}
+
+/// What a connection sets for itself instead of its config's value.
+#[derive(Default, Clone)]
+pub struct Overrides {
+    pub policy: Option<&'static Policy>,
+    pub client_auth: Option<s2n_cert_auth_type>,
+    pub alpn: Option<Vec<Vec<u8>>>,
+    pub verify_host: Option<(s2n_verify_host_fn, CPtr)>,
+}
+
+impl Overrides {
+    /// Whether the cached configuration can serve (ALPN reaches clients per connection).
+    fn affects(&self, server: bool) -> bool {
+        self.policy.is_some()
+            || self.client_auth.is_some()
+            || self.verify_host.is_some()
+            || (server && self.alpn.is_some())
+    }
+}
+
+impl Config {
+    /// A snapshot of the state with the system trust store loaded if it was pending.
+    fn snapshot(&self) -> ConfigState {
+        if self.read().trust.system_pending {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            state.trust.load_pending_system();
+        }
+        self.read().clone()
+    }
+
+    pub fn client_config(&self, overrides: &Overrides) -> Result<Arc<ClientConfig>, Error> {
+        if !overrides.affects(false) {
+            if let Some(cached) = &self.built.lock().unwrap_or_else(|e| e.into_inner()).client {
+                return Ok(cached.clone());
+            }
+        }
+        let built = Arc::new(client_config(&self.snapshot(), overrides)?);
+        if !overrides.affects(false) {
+            self.built.lock().unwrap_or_else(|e| e.into_inner()).client = Some(built.clone());
+        }
+        Ok(built)
+    }
+
+    pub fn server_config(&self, overrides: &Overrides) -> Result<Arc<ServerConfig>, Error> {
+        if !overrides.affects(true) {
+            if let Some(cached) = &self.built.lock().unwrap_or_else(|e| e.into_inner()).server {
+                return Ok(cached.clone());
+            }
+        }
+        let built = Arc::new(server_config(&self.snapshot(), overrides)?);
+        if !overrides.affects(true) {
+            self.built.lock().unwrap_or_else(|e| e.into_inner()).server = Some(built.clone());
+        }
+        Ok(built)
+    }
+}
+
+fn check(state: &ConfigState, overrides: &Overrides, policy: &Policy) -> ChainCheck {
+    let mut trust = state.trust.clone();
+    if let Some(host) = overrides.verify_host {
+        trust.verify_host = Some(host);
+    }
+    ChainCheck::new(
+        trust,
+        state.wall_clock,
+        &policy.provider(),
+        policy.signature_schemes(),
+    )
+}
+
+fn policy_error(e: rustls::Error) -> Error {
+    let _ = e;
+    Error::with_reason(
+        S2N_ERR_INVALID_SECURITY_POLICY,
+        "rustls rejected the policy's versions and suites",
+    )
+}
+
+fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientConfig, Error> {
+    let policy = overrides.policy.unwrap_or(state.policy);
+    let builder = ClientConfig::builder_with_provider(policy.provider())
+        .with_protocol_versions(policy.versions())
+        .map_err(policy_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(ServerVerifier {
+            check: check(state, overrides, policy),
+        }));
+    let auth = overrides
+        .client_auth
+        .or(state.client_auth)
+        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL);
+    let mut config = if auth != s2n_cert_auth_type::S2N_CERT_AUTH_NONE && !state.chains.is_empty() {
+        builder.with_client_cert_resolver(Arc::new(ClientCerts {
+            chains: state.chains.clone(),
+        }))
+    } else {
+        builder.with_no_client_auth()
+    };
+    config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
+    // Resumption comes with session tickets; until then every handshake is full.
+    config.resumption = rustls::client::Resumption::disabled();
+    config.key_log = key_log(state);
+    Ok(config)
+}
+
+fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerConfig, Error> {
+    let policy = overrides.policy.unwrap_or(state.policy);
+    let builder = ServerConfig::builder_with_provider(policy.provider())
+        .with_protocol_versions(policy.versions())
+        .map_err(policy_error)?;
+    let auth = overrides
+        .client_auth
+        .or(state.client_auth)
+        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_NONE);
+    let builder = match auth {
+        s2n_cert_auth_type::S2N_CERT_AUTH_NONE => builder.with_no_client_auth(),
+        _ => builder.with_client_cert_verifier(Arc::new(ClientVerifier {
+            check: check(state, overrides, policy),
+            mandatory: auth == s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED,
+        })),
+    };
+    let mut config = builder.with_cert_resolver(Arc::new(ServerCerts {
+        chains: state.chains.clone(),
+        defaults: state.default_chains(),
+        cert_schemes: policy
+            .cert_signature_schemes()
+            .map(<[SignatureScheme]>::to_vec),
+    }));
+    config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
+    // s2n servers choose by their own preference order.
+    config.ignore_client_order = true;
+    config.session_storage = Arc::new(NoServerSessionStorage {});
+    config.send_tls13_tickets = 0;
+    config.key_log = key_log(state);
+    Ok(config)
+}
+
+/// A server's chains, chosen by SNI (exact, then wildcard) and by what the
+/// client can verify, falling back to the defaults, as s2n does.
+struct ServerCerts {
+    chains: Vec<Arc<CertChainAndKey>>,
+    defaults: Vec<Arc<CertChainAndKey>>,
+    cert_schemes: Option<Vec<SignatureScheme>>,
+}
+
+impl fmt::Debug for ServerCerts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerCerts")
+            .field("chains", &self.chains.len())
+            .finish()
+    }
+}
+
+impl ServerCerts {
+    fn usable(
+        &self,
+        chain: &CertChainAndKey,
+        schemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        let certified = chain.certified().ok()?;
+        let allowed: Vec<SignatureScheme> = match &self.cert_schemes {
+            Some(policy) => schemes
+                .iter()
+                .copied()
+                .filter(|s| policy.contains(s))
+                .collect(),
+            None => schemes.to_vec(),
+        };
+        certified.key.choose_scheme(&allowed)?;
+        Some(certified)
+    }
+}
+
+impl ResolvesServerCert for ServerCerts {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let schemes = hello.signature_schemes().to_vec();
+        let mut choice = None;
+        if let Some(name) = hello.server_name() {
+            for wanted in [
+                s2n_cert_sni_match::S2N_SNI_EXACT_MATCH,
+                s2n_cert_sni_match::S2N_SNI_WILDCARD_MATCH,
+            ] {
+                choice = self.chains.iter().find_map(|chain| {
+                    (chain.sni_match(name) == wanted)
+                        .then(|| {
+                            self.usable(chain, &schemes)
+                                .map(|key| (chain.clone(), key, wanted))
+                        })
+                        .flatten()
+                });
+                if choice.is_some() {
+                    break;
+                }
+            }
+        }
+        let fallback = if hello.server_name().is_some() {
+            s2n_cert_sni_match::S2N_SNI_NO_MATCH
+        } else {
+            s2n_cert_sni_match::S2N_SNI_NONE
+        };
+        let choice = choice.or_else(|| {
+            self.defaults
+                .iter()
+                .chain(self.chains.iter())
+                .find_map(|chain| {
+                    self.usable(chain, &schemes)
+                        .map(|key| (chain.clone(), key, fallback))
+                })
+        })?;
+        let (chain, key, sni_match) = choice;
+        notes::note(|n| n.selection = Some(Selection { chain, sni_match }));
+        Some(key)
+    }
+}
+
+/// A client's chains, offered when the server asks for a certificate.
+struct ClientCerts {
+    chains: Vec<Arc<CertChainAndKey>>,
+}
+
+impl fmt::Debug for ClientCerts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCerts")
+            .field("chains", &self.chains.len())
+            .finish()
+    }
+}
+
+impl ResolvesClientCert for ClientCerts {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.chains.iter().find_map(|chain| {
+            let certified = chain.certified().ok()?;
+            certified.key.choose_scheme(sigschemes)?;
+            notes::note(|n| {
+                n.selection = Some(Selection {
+                    chain: chain.clone(),
+                    sni_match: s2n_cert_sni_match::S2N_SNI_NONE,
+                })
+            });
+            Some(certified)
+        })
+    }
+
+    fn has_certs(&self) -> bool {
+        !self.chains.is_empty()
+    }
+}
+
+/// Secrets rustls reports: the TLS1.2 master secret always (for
+/// `s2n_connection_get_master_secret`), every secret when the application
+/// asked for key logging.
+#[derive(Debug)]
+struct NotedKeyLog {
+    all: bool,
+}
+
+impl rustls::KeyLog for NotedKeyLog {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        notes::note(|n| {
+            n.secrets.push(notes::Secret {
+                label: label.to_string(),
+                client_random: client_random.to_vec(),
+                secret: secret.to_vec(),
+            })
+        });
+    }
+
+    fn will_log(&self, label: &str) -> bool {
+        self.all || label == "CLIENT_RANDOM"
+    }
+}
+
+fn key_log(state: &ConfigState) -> Arc<dyn rustls::KeyLog> {
+    Arc::new(NotedKeyLog {
+        all: state.key_log.is_some(),
+    })
+}

@@ -1,0 +1,760 @@
+//! What a connection negotiated: `s2n_connection_get_*` getters (and
+//! `s2n_get_server_name`, `s2n_get_application_protocol`), with s2n's values
+//! before, during and after the handshake.
+
+use std::ffi::{CStr, CString, c_char, c_int};
+
+use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
+
+use super::{Connection, Phase, State};
+use crate::error::{Error, S2N_ERR_INVALID_STATE, S2N_ERR_NO_ALERT};
+use crate::ffi::{self, ArcHandle};
+use crate::policy;
+use crate::types::*;
+
+/// Caches the strings C getters return once the handshake is done.
+pub fn record_negotiated(state: &mut State) {
+    let Some(tls) = state.tls.as_ref() else {
+        return;
+    };
+    state.alpn_c = tls.alpn_protocol().and_then(|p| CString::new(p).ok());
+    if let rustls::Connection::Server(server) = tls {
+        if let Some(sni) = server.server_name() {
+            state.server_name_c = CString::new(sni).ok();
+        }
+    }
+}
+
+fn version_number(v: Option<ProtocolVersion>) -> c_int {
+    match v {
+        Some(ProtocolVersion::TLSv1_3) => S2N_TLS13,
+        Some(ProtocolVersion::TLSv1_2) => S2N_TLS12,
+        Some(ProtocolVersion::TLSv1_1) => S2N_TLS11,
+        Some(ProtocolVersion::TLSv1_0) => S2N_TLS10,
+        _ => S2N_UNKNOWN_PROTOCOL_VERSION,
+    }
+}
+
+/// The highest version a policy allows.
+fn highest(state: &State) -> c_int {
+    let policy = state.overrides.policy.unwrap_or(state.config.read().policy);
+    let versions = policy.versions();
+    if versions
+        .iter()
+        .any(|v| v.version == ProtocolVersion::TLSv1_3)
+    {
+        S2N_TLS13
+    } else {
+        S2N_TLS12
+    }
+}
+
+fn negotiated_version(state: &State) -> Option<c_int> {
+    let v = version_number(state.tls.as_ref()?.protocol_version());
+    (v != S2N_UNKNOWN_PROTOCOL_VERSION).then_some(v)
+}
+
+fn getter(
+    conn: *mut s2n_connection,
+    f: impl FnOnce(&Connection, &State) -> Result<c_int, Error>,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        f(conn, &state)
+    })
+}
+
+fn static_c(s: &'static CStr) -> *const c_char {
+    s.as_ptr()
+}
+
+/// s2n's names are NUL-terminated statics; ours come from the policy table.
+fn leak_free_c(name: &'static str) -> *const c_char {
+    crate::policy::c_name(name)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_get_server_name(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let mut state = conn.state();
+        if state.server_name_c.is_none() {
+            record_negotiated(&mut state);
+        }
+        Ok(state
+            .server_name_c
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr()))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_get_application_protocol(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        Ok(state
+            .alpn_c
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr()))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_ocsp_response(
+    conn: *mut s2n_connection,
+    length: *mut u32,
+) -> *const u8 {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let length = ffi::out(length)?;
+        let state = conn.state();
+        let ocsp = state
+            .ocsp_response
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        *length = ocsp.len() as u32;
+        Ok(ocsp.as_ptr())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_sct_list(
+    conn: *mut s2n_connection,
+    length: *mut u32,
+) -> *const u8 {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_client_cert_chain(
+    conn: *mut s2n_connection,
+    der_cert_chain_out: *mut *mut u8,
+    cert_chain_len: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let (out, len) = (ffi::out(der_cert_chain_out)?, ffi::out(cert_chain_len)?);
+        let mut state = conn.state();
+        if state.client_chain_wire.is_none() {
+            // s2n's form: each certificate behind a 3-byte length.
+            let certs = state
+                .tls
+                .as_ref()
+                .filter(|_| !conn.is_client())
+                .and_then(|t| t.peer_certificates());
+            let certs = certs
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
+            let mut wire = Vec::new();
+            for cert in certs {
+                wire.extend_from_slice(&(cert.len() as u32).to_be_bytes()[1..]);
+                wire.extend_from_slice(cert);
+            }
+            state.client_chain_wire = Some(wire);
+        }
+        let wire = state
+            .client_chain_wire
+            .as_mut()
+            .ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
+        *out = wire.as_mut_ptr();
+        *len = wire.len() as u32;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_is_ocsp_stapled(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |conn, state| {
+        Ok(if conn.is_client() {
+            state.ocsp_response.is_some().into()
+        } else {
+            state
+                .selection
+                .as_ref()
+                .is_some_and(|s| {
+                    s.chain
+                        .ocsp
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .is_some()
+                })
+                .into()
+        })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_selected_signature_algorithm(
+    conn: *mut s2n_connection,
+    chosen_alg: *mut TlsSignatureAlgorithmArg,
+) -> c_int {
+    scheme_out(
+        conn,
+        chosen_alg,
+        |state| state.server_scheme,
+        |f| f.0.into(),
+    )
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_selected_digest_algorithm(
+    conn: *mut s2n_connection,
+    chosen_alg: *mut TlsHashAlgorithmArg,
+) -> c_int {
+    scheme_out(
+        conn,
+        chosen_alg,
+        |state| state.server_scheme,
+        |f| f.1.into(),
+    )
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_selected_client_cert_signature_algorithm(
+    conn: *mut s2n_connection,
+    chosen_alg: *mut TlsSignatureAlgorithmArg,
+) -> c_int {
+    scheme_out(
+        conn,
+        chosen_alg,
+        |state| state.client_scheme,
+        |f| f.0.into(),
+    )
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_selected_client_cert_digest_algorithm(
+    conn: *mut s2n_connection,
+    chosen_alg: *mut TlsHashAlgorithmArg,
+) -> c_int {
+    scheme_out(
+        conn,
+        chosen_alg,
+        |state| state.client_scheme,
+        |f| f.1.into(),
+    )
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_signature_scheme(
+    conn: *mut s2n_connection,
+    scheme_name: *mut *const c_char,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(scheme_name)?;
+        let state = conn.state();
+        if state.phase == Phase::New {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        let tls13 = negotiated_version(&state) == Some(S2N_TLS13);
+        *out = state.server_scheme.map_or(static_c(c"none"), |s| {
+            leak_free_c(scheme_facts(s).name(tls13))
+        });
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// The chain a server chose for this handshake (borrowed: valid while the config holds it).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_selected_cert(
+    conn: *mut s2n_connection,
+) -> *mut s2n_cert_chain_and_key {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        let selection = state
+            .selection
+            .as_ref()
+            .ok_or_else(|| Error::new(crate::error::S2N_ERR_NO_CERT_FOUND))?;
+        Ok(std::sync::Arc::as_ptr(&selection.chain).cast_mut().cast())
+    })
+}
+
+/// Copies the peer's certificates into an empty chain object the caller made.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_peer_cert_chain(
+    conn: *const s2n_connection,
+    cert_chain: *mut s2n_cert_chain_and_key,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn.cast_mut())?;
+        let chain = s2n_cert_chain_and_key::get(cert_chain)?;
+        let state = conn.state();
+        let certs = state
+            .tls
+            .as_ref()
+            .and_then(|t| t.peer_certificates())
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| Error::new(crate::error::S2N_ERR_NO_CERT_FOUND))?;
+        chain.fill_from_der(certs)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_wire_bytes_in(conn: *mut s2n_connection) -> u64 {
+    Connection::from_handle(conn).map_or(0, |c| c.state().wire_bytes_in)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_wire_bytes_out(conn: *mut s2n_connection) -> u64 {
+    Connection::from_handle(conn).map_or(0, |c| c.state().wire_bytes_out)
+}
+
+/// Partial: a server reports the negotiated version for the client's highest
+/// unless TLS1.3 was negotiated (the ClientHello's version list is not kept).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_client_protocol_version(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |conn, state| {
+        Ok(if conn.is_client() {
+            highest(state)
+        } else {
+            negotiated_version(state).unwrap_or(S2N_UNKNOWN_PROTOCOL_VERSION)
+        })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_server_protocol_version(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |conn, state| {
+        Ok(if conn.is_client() {
+            negotiated_version(state).unwrap_or(S2N_UNKNOWN_PROTOCOL_VERSION)
+        } else {
+            highest(state)
+        })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_actual_protocol_version(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |conn, state| {
+        Ok(match negotiated_version(state) {
+            Some(v) => v,
+            None if conn.is_client() => highest(state),
+            None => S2N_UNKNOWN_PROTOCOL_VERSION,
+        })
+    })
+}
+
+/// The ClientHello's legacy version (capped at TLS1.2, as s2n reports it), once one was sent or received.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_client_hello_version(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |_, state| {
+        Ok(if state.phase == Phase::New {
+            S2N_UNKNOWN_PROTOCOL_VERSION
+        } else {
+            S2N_TLS12
+        })
+    })
+}
+
+/// 1 when the client authenticated with a certificate.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_client_cert_used(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |conn, state| {
+        if state.phase != Phase::Established {
+            return Ok(0);
+        }
+        let used = if conn.is_client() {
+            state.selection.is_some()
+        } else {
+            state
+                .tls
+                .as_ref()
+                .and_then(|t| t.peer_certificates())
+                .is_some_and(|c| !c.is_empty())
+        };
+        Ok(used.into())
+    })
+}
+
+fn cipher_suite(state: &State) -> Option<rustls::CipherSuite> {
+    Some(state.tls.as_ref()?.negotiated_cipher_suite()?.suite())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_cipher(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        Ok(match cipher_suite(&state) {
+            Some(suite) => leak_free_c(policy::s2n_cipher_name(suite)),
+            None => static_c(c"TLS_NULL_WITH_NULL_NULL"),
+        })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_certificate_match(
+    conn: *mut s2n_connection,
+    match_status: *mut CertSniMatchArg,
+) -> c_int {
+    ffi::entry(|| {
+        if conn.is_null() || match_status.is_null() {
+            return Err(Error::new(crate::error::S2N_ERR_INVALID_ARGUMENT));
+        }
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(match_status)?;
+        if conn.is_client() {
+            return Err(Error::new(crate::error::S2N_ERR_CLIENT_MODE));
+        }
+        let state = conn.state();
+        let selection = state
+            .selection
+            .as_ref()
+            .ok_or_else(|| Error::new(crate::error::S2N_ERR_NO_CERT_FOUND))?;
+        *out = selection.sni_match.into();
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_master_secret(
+    conn: *const s2n_connection,
+    secret_bytes: *mut u8,
+    max_size: usize,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn.cast_mut())?;
+        let state = conn.state();
+        if state.phase != Phase::Established {
+            return Err(Error::new(crate::error::S2N_ERR_HANDSHAKE_NOT_COMPLETE));
+        }
+        if negotiated_version(&state) != Some(S2N_TLS12) {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        let secret = state
+            .master_secret
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        if max_size < secret.len() {
+            return Err(Error::new(crate::error::S2N_ERR_INSUFFICIENT_MEM_SIZE));
+        }
+        ffi::slice_mut(secret_bytes, secret.len())?.copy_from_slice(secret);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_tls_exporter(
+    conn: *mut s2n_connection,
+    label: *const u8,
+    label_length: u32,
+    context: *const u8,
+    context_length: u32,
+    output: *mut u8,
+    output_length: u32,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let label = ffi::slice(label, label_length as usize)?;
+        let context = ffi::slice(context, context_length as usize)?;
+        let output = ffi::slice_mut(output, output_length as usize)?;
+        let state = conn.state();
+        if state.phase != Phase::Established {
+            return Err(Error::new(crate::error::S2N_ERR_HANDSHAKE_NOT_COMPLETE));
+        }
+        let tls = state
+            .tls
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        // s2n exports with TLS1.3's exporter only.
+        if negotiated_version(&state) != Some(S2N_TLS13) {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        tls.export_keying_material(output, label, Some(context))
+            .map_err(|_| Error::new(S2N_ERR_INVALID_STATE))?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_cipher_iana_value(
+    conn: *mut s2n_connection,
+    first: *mut u8,
+    second: *mut u8,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let (first, second) = (ffi::out(first)?, ffi::out(second)?);
+        let state = conn.state();
+        let suite = cipher_suite(&state).ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        [*first, *second] = policy::s2n_cipher_iana(suite);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+fn group(state: &State) -> Option<NamedGroup> {
+    Some(state.tls.as_ref()?.negotiated_key_exchange_group()?.name())
+}
+
+/// The classical part of a hybrid group, as s2n reports the "curve".
+fn curve_of(group: NamedGroup) -> &'static str {
+    match group {
+        NamedGroup::X25519MLKEM768 => "x25519",
+        NamedGroup::secp256r1MLKEM768 => "secp256r1",
+        NamedGroup::MLKEM768 | NamedGroup::MLKEM1024 => "NONE",
+        other => policy::s2n_group_name(other),
+    }
+}
+
+fn is_hybrid(group: NamedGroup) -> bool {
+    matches!(
+        group,
+        NamedGroup::X25519MLKEM768
+            | NamedGroup::secp256r1MLKEM768
+            | NamedGroup::MLKEM768
+            | NamedGroup::MLKEM1024
+    )
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_curve(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        Ok(leak_free_c(group(&state).map_or("NONE", curve_of)))
+    })
+}
+
+/// TLS1.2 KEM key exchange does not exist in rustls (nor in s2n's current policies).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_kem_name(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?;
+        Ok(static_c(c"NONE"))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_kem_group_name(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        Ok(match group(&state) {
+            Some(g) if is_hybrid(g) => leak_free_c(policy::s2n_group_name(g)),
+            _ => static_c(c"NONE"),
+        })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_key_exchange_group(
+    conn: *mut s2n_connection,
+    group_name: *mut *const c_char,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(group_name)?;
+        let state = conn.state();
+        let g = group(&state).ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let name = if is_hybrid(g) {
+            policy::s2n_group_name(g)
+        } else {
+            curve_of(g)
+        };
+        *out = leak_free_c(name);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// The alert the peer ended the connection with.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_alert(conn: *mut s2n_connection) -> c_int {
+    getter(conn, |_, state| {
+        state
+            .alert
+            .map(c_int::from)
+            .ok_or_else(|| Error::new(S2N_ERR_NO_ALERT))
+    })
+}
+
+/// s2n's handshake type, e.g. "NEGOTIATED|FULL_HANDSHAKE|TLS12_PERFECT_FORWARD_SECRECY".
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_handshake_type_name(
+    conn: *mut s2n_connection,
+) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        let Some(tls) = state
+            .tls
+            .as_ref()
+            .filter(|_| state.phase == Phase::Established)
+        else {
+            return Ok(static_c(c"INITIAL"));
+        };
+        let client_auth = !conn.is_client()
+            && tls.peer_certificates().is_some_and(|c| !c.is_empty())
+            || conn.is_client() && state.selection.is_some();
+        let hrr = tls.handshake_kind() == Some(HandshakeKind::FullWithHelloRetryRequest);
+        let resumed = tls.handshake_kind() == Some(HandshakeKind::Resumed);
+        let name: &'static CStr = match (
+            negotiated_version(&state) == Some(S2N_TLS13),
+            resumed,
+            client_auth,
+            hrr,
+        ) {
+            (true, false, false, false) => c"NEGOTIATED|FULL_HANDSHAKE|MIDDLEBOX_COMPAT",
+            (true, false, true, false) => c"NEGOTIATED|FULL_HANDSHAKE|CLIENT_AUTH|MIDDLEBOX_COMPAT",
+            (true, false, false, true) => {
+                c"NEGOTIATED|FULL_HANDSHAKE|HELLO_RETRY_REQUEST|MIDDLEBOX_COMPAT"
+            }
+            (true, false, true, true) => {
+                c"NEGOTIATED|FULL_HANDSHAKE|CLIENT_AUTH|HELLO_RETRY_REQUEST|MIDDLEBOX_COMPAT"
+            }
+            (true, true, _, _) => c"NEGOTIATED|MIDDLEBOX_COMPAT",
+            (false, true, _, _) => c"NEGOTIATED",
+            (false, false, false, _) => c"NEGOTIATED|FULL_HANDSHAKE|TLS12_PERFECT_FORWARD_SECRECY",
+            (false, false, true, _) => {
+                c"NEGOTIATED|FULL_HANDSHAKE|CLIENT_AUTH|TLS12_PERFECT_FORWARD_SECRECY"
+            }
+        };
+        Ok(static_c(name))
+    })
+}
+
+/// Partial: "CLIENT_HELLO" until the handshake completes, then "APPLICATION_DATA"; the
+/// messages in between are not tracked.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_last_message_name(conn: *mut s2n_connection) -> *const c_char {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        Ok(static_c(if state.phase == Phase::Established {
+            c"APPLICATION_DATA"
+        } else {
+            c"CLIENT_HELLO"
+        }))
+    })
+}
+
+/// s2n's view of a signature scheme: algorithm, hash, and its names.
+struct SchemeFacts {
+    sig: s2n_tls_signature_algorithm,
+    hash: s2n_tls_hash_algorithm,
+    name: &'static str,
+    /// ECDSA schemes are named by curve in TLS1.3 and as "legacy" in TLS1.2.
+    tls13_name: Option<&'static str>,
+    legacy_name: Option<&'static str>,
+}
+
+impl SchemeFacts {
+    fn name(&self, tls13: bool) -> &'static str {
+        let by_version = if tls13 {
+            self.tls13_name
+        } else {
+            self.legacy_name
+        };
+        by_version.unwrap_or(self.name)
+    }
+}
+
+fn scheme_facts(scheme: rustls::SignatureScheme) -> SchemeFacts {
+    use rustls::SignatureScheme as S;
+    use s2n_tls_hash_algorithm as H;
+    use s2n_tls_signature_algorithm as A;
+    let plain = |sig, hash, name| SchemeFacts {
+        sig,
+        hash,
+        name,
+        tls13_name: None,
+        legacy_name: None,
+    };
+    let ecdsa = |hash, name, tls13, legacy| SchemeFacts {
+        sig: A::S2N_TLS_SIGNATURE_ECDSA,
+        hash,
+        name,
+        tls13_name: Some(tls13),
+        legacy_name: Some(legacy),
+    };
+    match scheme {
+        S::RSA_PKCS1_SHA1 => plain(
+            A::S2N_TLS_SIGNATURE_RSA,
+            H::S2N_TLS_HASH_SHA1,
+            "rsa_pkcs1_sha1",
+        ),
+        S::RSA_PKCS1_SHA256 => plain(
+            A::S2N_TLS_SIGNATURE_RSA,
+            H::S2N_TLS_HASH_SHA256,
+            "rsa_pkcs1_sha256",
+        ),
+        S::RSA_PKCS1_SHA384 => plain(
+            A::S2N_TLS_SIGNATURE_RSA,
+            H::S2N_TLS_HASH_SHA384,
+            "rsa_pkcs1_sha384",
+        ),
+        S::RSA_PKCS1_SHA512 => plain(
+            A::S2N_TLS_SIGNATURE_RSA,
+            H::S2N_TLS_HASH_SHA512,
+            "rsa_pkcs1_sha512",
+        ),
+        S::ECDSA_SHA1_Legacy => plain(
+            A::S2N_TLS_SIGNATURE_ECDSA,
+            H::S2N_TLS_HASH_SHA1,
+            "ecdsa_sha1",
+        ),
+        S::ECDSA_NISTP256_SHA256 => ecdsa(
+            H::S2N_TLS_HASH_SHA256,
+            "ecdsa_sha256",
+            "ecdsa_secp256r1_sha256",
+            "legacy_ecdsa_sha256",
+        ),
+        S::ECDSA_NISTP384_SHA384 => ecdsa(
+            H::S2N_TLS_HASH_SHA384,
+            "ecdsa_sha384",
+            "ecdsa_secp384r1_sha384",
+            "legacy_ecdsa_sha384",
+        ),
+        S::ECDSA_NISTP521_SHA512 => ecdsa(
+            H::S2N_TLS_HASH_SHA512,
+            "ecdsa_sha512",
+            "ecdsa_secp521r1_sha512",
+            "legacy_ecdsa_sha512",
+        ),
+        S::RSA_PSS_SHA256 => plain(
+            A::S2N_TLS_SIGNATURE_RSA_PSS_RSAE,
+            H::S2N_TLS_HASH_SHA256,
+            "rsa_pss_rsae_sha256",
+        ),
+        S::RSA_PSS_SHA384 => plain(
+            A::S2N_TLS_SIGNATURE_RSA_PSS_RSAE,
+            H::S2N_TLS_HASH_SHA384,
+            "rsa_pss_rsae_sha384",
+        ),
+        S::RSA_PSS_SHA512 => plain(
+            A::S2N_TLS_SIGNATURE_RSA_PSS_RSAE,
+            H::S2N_TLS_HASH_SHA512,
+            "rsa_pss_rsae_sha512",
+        ),
+        S::ML_DSA_44 => plain(A::S2N_TLS_SIGNATURE_MLDSA, H::S2N_TLS_HASH_NONE, "mldsa44"),
+        S::ML_DSA_65 => plain(A::S2N_TLS_SIGNATURE_MLDSA, H::S2N_TLS_HASH_NONE, "mldsa65"),
+        S::ML_DSA_87 => plain(A::S2N_TLS_SIGNATURE_MLDSA, H::S2N_TLS_HASH_NONE, "mldsa87"),
+        _ => plain(A::S2N_TLS_SIGNATURE_ANONYMOUS, H::S2N_TLS_HASH_NONE, "none"),
+    }
+}
+
+/// Writes the algorithm or hash of a handshake signature; "anonymous"/"none" before there is one.
+fn scheme_out<T>(
+    conn: *mut s2n_connection,
+    out: *mut T,
+    pick: fn(&State) -> Option<rustls::SignatureScheme>,
+    part: fn(&(s2n_tls_signature_algorithm, s2n_tls_hash_algorithm)) -> T,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(out)?;
+        let facts = pick(&conn.state()).map(scheme_facts).map_or(
+            (
+                s2n_tls_signature_algorithm::S2N_TLS_SIGNATURE_ANONYMOUS,
+                s2n_tls_hash_algorithm::S2N_TLS_HASH_NONE,
+            ),
+            |f| (f.sig, f.hash),
+        );
+        *out = part(&facts);
+        Ok(S2N_SUCCESS)
+    })
+}

@@ -1,0 +1,549 @@
+#![allow(unused_variables)]
+//! `s2n_connection_*`: one TLS connection, its settings and its lifecycle.
+//! The protocol state (a rustls connection) is created when the handshake
+//! starts and dropped by `s2n_connection_wipe`; the I/O buffers live in
+//! `io` and are released by `s2n_connection_release_buffers`.
+
+pub mod info;
+pub mod notes;
+
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, Overrides};
+use crate::error::{Error, S2N_ERR_INVALID_STATE, S2N_ERR_NULL, S2N_ERR_SERVER_NAME_TOO_LONG};
+use crate::ffi::{self, ArcHandle, BoxHandle, CPtr};
+use crate::io::{RecvBuf, SendBuf, Transport};
+use crate::types::*;
+use notes::Selection;
+
+/// Where a connection is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Created or wiped: no protocol state yet.
+    New,
+    Handshaking,
+    Established,
+    /// A fatal error ended it; only getters and free/wipe remain.
+    Failed,
+}
+
+/// Settings and protocol state, behind the connection's lock.
+pub struct State {
+    pub config: Arc<Config>,
+    pub ctx: CPtr,
+    pub server_name: Option<String>,
+    pub overrides: Overrides,
+    pub transport: Transport,
+    pub blinding: s2n_blinding,
+    pub corked: bool,
+    pub recv_buffering: bool,
+    pub dynamic_buffers: bool,
+    pub tls: Option<rustls::Connection>,
+    pub phase: Phase,
+    /// The certificate a server chose (or a client sent).
+    pub selection: Option<Selection>,
+    /// The last alert the peer sent, for `s2n_connection_get_alert`.
+    pub alert: Option<u8>,
+    pub wire_bytes_in: u64,
+    pub wire_bytes_out: u64,
+    /// Bytes of plaintext rustls holds for `s2n_recv`, as of the last read.
+    pub plaintext_pending: usize,
+    pub close_notify_received: bool,
+    pub close_notify_sent: bool,
+    /// Self-service blinding: when the delay the application must wait ends.
+    pub delay_until: Option<Instant>,
+    pub server_name_used: bool,
+    pub handshake_freed: bool,
+    /// NUL-terminated copies handed to C by the getters: the server name
+    /// (ours as a client, the client's SNI as a server) and the ALPN protocol.
+    pub server_name_c: Option<std::ffi::CString>,
+    pub alpn_c: Option<std::ffi::CString>,
+    /// Signature schemes of the server's and the client's handshake signatures.
+    pub server_scheme: Option<rustls::SignatureScheme>,
+    pub client_scheme: Option<rustls::SignatureScheme>,
+    pub ocsp_response: Option<Vec<u8>>,
+    /// The TLS1.2 master secret, for `s2n_connection_get_master_secret`.
+    pub master_secret: Option<zeroize::Zeroizing<Vec<u8>>>,
+    /// The client's chain in s2n's wire form, made on first request.
+    pub client_chain_wire: Option<Vec<u8>>,
+}
+
+impl State {
+    fn new(config: Arc<Config>) -> Self {
+        State {
+            config,
+            ctx: CPtr::default(),
+            server_name: None,
+            overrides: Overrides::default(),
+            transport: Transport::default(),
+            blinding: s2n_blinding::S2N_BUILT_IN_BLINDING,
+            corked: false,
+            recv_buffering: false,
+            dynamic_buffers: false,
+            tls: None,
+            phase: Phase::New,
+            selection: None,
+            alert: None,
+            wire_bytes_in: 0,
+            wire_bytes_out: 0,
+            plaintext_pending: 0,
+            close_notify_received: false,
+            close_notify_sent: false,
+            delay_until: None,
+            server_name_used: false,
+            handshake_freed: false,
+            server_name_c: None,
+            alpn_c: None,
+            server_scheme: None,
+            client_scheme: None,
+            ocsp_response: None,
+            master_secret: None,
+            client_chain_wire: None,
+        }
+    }
+
+    /// Settings may change only before the handshake starts.
+    pub fn ensure_not_started(&self) -> Result<(), Error> {
+        match self.phase {
+            Phase::New => Ok(()),
+            _ => Err(Error::with_reason(
+                S2N_ERR_INVALID_STATE,
+                "the handshake has already started",
+            )),
+        }
+    }
+}
+
+pub struct Connection {
+    pub mode: s2n_mode,
+    state: Mutex<State>,
+    pub send: Mutex<SendBuf>,
+    pub recv: Mutex<RecvBuf>,
+}
+
+impl BoxHandle for s2n_connection {
+    type Rust = Connection;
+}
+
+/// The config a connection has before `s2n_connection_set_config`, shared.
+fn default_config() -> Arc<Config> {
+    static DEFAULT: std::sync::OnceLock<Arc<Config>> = std::sync::OnceLock::new();
+    DEFAULT.get_or_init(|| Arc::new(Config::new(true))).clone()
+}
+
+impl Connection {
+    pub fn from_handle<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
+        s2n_connection::get(conn)
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs a change of settings, which must come before the handshake.
+    pub fn configure(&self, f: impl FnOnce(&mut State) -> Result<(), Error>) -> Result<(), Error> {
+        let mut state = self.state();
+        state.ensure_not_started()?;
+        f(&mut state)
+    }
+
+    pub fn is_client(&self) -> bool {
+        self.mode == s2n_mode::S2N_CLIENT
+    }
+
+    /// The C handle of this connection (the address `s2n_connection_new` returned).
+    pub fn handle(&self) -> *mut s2n_connection {
+        (self as *const Connection).cast_mut().cast()
+    }
+
+    /// Applies what the last handshake step noted; returns the key log
+    /// lines for the application's callback, to be called without our lock.
+    pub fn apply_notes(&self, state: &mut State, notes: notes::Notes) -> Vec<notes::Secret> {
+        if notes.selection.is_some() {
+            state.selection = notes.selection;
+        }
+        let (ours, theirs) = if self.is_client() {
+            (&mut state.client_scheme, &mut state.server_scheme)
+        } else {
+            (&mut state.server_scheme, &mut state.client_scheme)
+        };
+        if notes.signed.is_some() {
+            *ours = notes.signed;
+        }
+        if notes.verified.is_some() {
+            *theirs = notes.verified;
+        }
+        if notes.ocsp.is_some() {
+            state.ocsp_response = notes.ocsp;
+        }
+        let mut lines = Vec::new();
+        let logging = state.config.read().key_log.is_some();
+        for secret in notes.secrets {
+            if secret.label == "CLIENT_RANDOM" {
+                state.master_secret = Some(zeroize::Zeroizing::new(secret.secret.clone()));
+            }
+            if logging {
+                lines.push(secret);
+            }
+        }
+        lines
+    }
+
+    /// Hands key log lines to the application's callback, NSS format.
+    pub fn log_keys(&self, lines: Vec<notes::Secret>) {
+        let Some((cb, ctx)) = self.state().config.read().key_log else {
+            return;
+        };
+        for secret in lines {
+            let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+            let line = zeroize::Zeroizing::new(format!(
+                "{} {} {}",
+                secret.label,
+                hex(&secret.client_random),
+                hex(&secret.secret)
+            ));
+            ffi::callbacks::key_log(cb, ctx, self.handle(), line.as_bytes());
+        }
+    }
+}
+
+fn configure(conn: *mut s2n_connection, f: impl FnOnce(&mut State) -> Result<(), Error>) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.configure(f)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// A new connection holds only its settings: no buffers, no protocol state.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_new(mode: ModeArg) -> *mut s2n_connection {
+    ffi::entry(|| {
+        let mode = mode.get()?;
+        Ok(s2n_connection::into_handle(Connection {
+            mode,
+            state: Mutex::new(State::new(default_config())),
+            send: Mutex::new(SendBuf::default()),
+            recv: Mutex::new(RecvBuf::default()),
+        }))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_config(
+    conn: *mut s2n_connection,
+    config: *mut s2n_config,
+) -> c_int {
+    configure(conn, |state| {
+        state.config = s2n_config::share(config)?;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_ctx(conn: *mut s2n_connection, ctx: *mut c_void) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.state().ctx = CPtr(ctx);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_ctx(conn: *mut s2n_connection) -> *mut c_void {
+    ffi::entry(|| Ok(Connection::from_handle(conn)?.state().ctx.0))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_server_name_extension_used(conn: *mut s2n_connection) -> c_int {
+    ffi::not_yet()
+}
+
+/// Partial: rustls writes full-size records whatever the setting; the choice is kept.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_prefer_throughput(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Partial: rustls writes full-size records whatever the setting; the choice is kept.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_prefer_low_latency(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// I/O buffers are released after each use when set, as s2n's dynamic buffers.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_dynamic_buffers(
+    conn: *mut s2n_connection,
+    enabled: bool,
+) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.state().dynamic_buffers = enabled;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Partial: rustls writes full-size records; the thresholds are accepted and have no effect.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_dynamic_record_threshold(
+    conn: *mut s2n_connection,
+    resize_threshold: u32,
+    timeout_threshold: u16,
+) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?;
+        let _ = (resize_threshold, timeout_threshold);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_blinding(
+    conn: *mut s2n_connection,
+    blinding: BlindingArg,
+) -> c_int {
+    ffi::entry(|| {
+        let blinding = blinding.get()?;
+        Connection::from_handle(conn)?.state().blinding = blinding;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Nanoseconds the application must still wait before closing a failed
+/// connection (self-service blinding); 0 when there is nothing to wait for.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_delay(conn: *mut s2n_connection) -> u64 {
+    let Ok(conn) = Connection::from_handle(conn) else {
+        return u64::MAX;
+    };
+    let until = conn.state().delay_until;
+    until.map_or(0, |t| {
+        t.saturating_duration_since(Instant::now()).as_nanos() as u64
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_request_key_update(
+    conn: *mut s2n_connection,
+    peer_request: PeerKeyUpdateArg,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_append_protocol_preference(
+    conn: *mut s2n_connection,
+    protocol: *const u8,
+    protocol_len: u8,
+) -> c_int {
+    configure(conn, |state| {
+        let mut list = state.overrides.alpn.take().unwrap_or_default();
+        let result = crate::config::append_protocol(&mut list, protocol, protocol_len);
+        state.overrides.alpn = Some(list);
+        result
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_protocol_preferences(
+    conn: *mut s2n_connection,
+    protocols: *const *const c_char,
+    protocol_count: c_int,
+) -> c_int {
+    configure(conn, |state| {
+        let mut list = Vec::new();
+        crate::config::set_protocols(&mut list, protocols, protocol_count)?;
+        state.overrides.alpn = Some(list);
+        Ok(())
+    })
+}
+
+/// The name a client sends as SNI and checks the server's certificate against.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_set_server_name(
+    conn: *mut s2n_connection,
+    server_name: *const c_char,
+) -> c_int {
+    configure(conn, |state| {
+        let name = ffi::c_str(server_name)?;
+        if name.len() > 255 {
+            return Err(Error::new(S2N_ERR_SERVER_NAME_TOO_LONG));
+        }
+        state.server_name = Some(name.to_string());
+        state.server_name_c = std::ffi::CString::new(name).ok();
+        Ok(())
+    })
+}
+
+/// Partial: rustls keeps its handshake state inside the connection until the
+/// handshake ends and frees it then by itself; this call succeeds after the
+/// handshake and drops what s2nrs kept for it.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_free_handshake(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let mut state = conn.state();
+        if state.phase == Phase::Established {
+            state.handshake_freed = true;
+        }
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Frees the I/O buffers when nothing is waiting in them; they come back on next use.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_release_buffers(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        crate::io::release_buffers(conn)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Back to the just-created state, keeping the config and mode; protocol
+/// state and its secrets are dropped (rustls zeroizes its keys on drop).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_wipe(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+        let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = conn.state();
+        let config = state.config.clone();
+        *state = State::new(config);
+        *send = SendBuf::default();
+        *recv = RecvBuf::default();
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_free(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        drop(s2n_connection::take(conn)?);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_client_auth_type(
+    conn: *mut s2n_connection,
+    client_auth_type: *mut CertAuthTypeArg,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(client_auth_type)?;
+        let state = conn.state();
+        let default = if conn.is_client() {
+            s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL
+        } else {
+            s2n_cert_auth_type::S2N_CERT_AUTH_NONE
+        };
+        let auth = state
+            .overrides
+            .client_auth
+            .or(state.config.read().client_auth)
+            .unwrap_or(default);
+        *out = auth.into();
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_client_auth_type(
+    conn: *mut s2n_connection,
+    client_auth_type: CertAuthTypeArg,
+) -> c_int {
+    configure(conn, |state| {
+        state.overrides.client_auth = Some(client_auth_type.get()?);
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_serialization_length(
+    conn: *mut s2n_connection,
+    length: *mut u32,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_serialize(
+    conn: *mut s2n_connection,
+    buffer: *mut u8,
+    buffer_length: u32,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_deserialize(
+    conn: *mut s2n_connection,
+    buffer: *mut u8,
+    buffer_length: u32,
+) -> c_int {
+    ffi::not_yet()
+}
+
+/// As in s2n, a NULL connection reads as `S2N_SERVER` (0) without an error.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_mode(conn: *mut s2n_connection) -> ModeArg {
+    if conn.is_null() {
+        return s2n_mode::S2N_SERVER.into();
+    }
+    ffi::entry(|| Ok(Connection::from_handle(conn)?.mode.into()))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_config(
+    conn: *mut s2n_connection,
+    config: *mut *mut s2n_config,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(config)?;
+        // A borrowed pointer, valid while the connection keeps the config.
+        *out = Arc::as_ptr(&conn.state().config).cast_mut().cast();
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Built-in blinding: after a failure, wait a random 1/3..1 of the config's
+/// maximum delay before returning, so timing reveals nothing (s2n's rule);
+/// self-service blinding records the delay for `s2n_connection_get_delay`.
+pub fn blind(conn: &Connection) {
+    let (blinding, max_secs) = {
+        let state = conn.state();
+        (state.blinding, state.config.read().max_blinding_delay_secs)
+    };
+    if max_secs == 0 {
+        return;
+    }
+    let max = u64::from(max_secs) * 1_000_000_000;
+    let mut random = [0u8; 8];
+    let _ = aws_lc_rs::rand::fill(&mut random);
+    let delay = Duration::from_nanos(max / 3 + u64::from_le_bytes(random) % (max - max / 3));
+    match blinding {
+        s2n_blinding::S2N_BUILT_IN_BLINDING => std::thread::sleep(delay),
+        _ => conn.state().delay_until = Some(Instant::now() + delay),
+    }
+}
+
+impl Connection {
+    /// The negotiated rustls connection, after the handshake started.
+    pub fn with_tls<T>(
+        &self,
+        f: impl FnOnce(&State, &rustls::Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let state = self.state();
+        let tls = state.tls.as_ref().ok_or_else(|| Error::new(S2N_ERR_NULL))?;
+        f(&state, tls)
+    }
+}

@@ -1,0 +1,51 @@
+//! What rustls's callbacks into our code (certificate resolvers, verifiers,
+//! signing keys, key log) learn during a handshake step. They run on the
+//! thread that drives rustls, inside `process_new_packets`, so they write
+//! here and the connection takes the notes right after.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rustls::SignatureScheme;
+
+use crate::cert_chain::CertChainAndKey;
+use crate::types::s2n_cert_sni_match;
+
+/// The certificate a server picked (or a client sent).
+#[derive(Clone)]
+pub struct Selection {
+    pub chain: Arc<CertChainAndKey>,
+    pub sni_match: s2n_cert_sni_match,
+}
+
+/// One key log line's parts.
+pub struct Secret {
+    pub label: String,
+    pub client_random: Vec<u8>,
+    pub secret: Vec<u8>,
+}
+
+#[derive(Default)]
+pub struct Notes {
+    pub selection: Option<Selection>,
+    /// The scheme our own key signed with.
+    pub signed: Option<SignatureScheme>,
+    /// The scheme the peer's signature was checked with.
+    pub verified: Option<SignatureScheme>,
+    /// The OCSP response stapled by the server.
+    pub ocsp: Option<Vec<u8>>,
+    pub secrets: Vec<Secret>,
+}
+
+thread_local! {
+    static NOTES: RefCell<Notes> = RefCell::new(Notes::default());
+}
+
+pub fn note(f: impl FnOnce(&mut Notes)) {
+    NOTES.with(|n| f(&mut n.borrow_mut()));
+}
+
+/// Takes (and clears) this thread's notes.
+pub fn take() -> Notes {
+    NOTES.with(|n| std::mem::take(&mut *n.borrow_mut()))
+}

@@ -1,0 +1,98 @@
+//! The C boundary. Every `extern "C"` body runs inside [`entry`], and every raw
+//! pointer the C caller hands us is turned into a Rust reference here, so all
+//! of the crate's `unsafe` code lives in this module.
+
+pub(crate) mod alloc;
+pub(crate) mod callbacks;
+mod cptr;
+mod enums;
+pub(crate) mod handle;
+mod slices;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+use crate::error::{self, Error};
+
+pub(crate) use cptr::CPtr;
+pub(crate) use enums::c_enum_arg;
+pub(crate) use handle::{ArcHandle, BoxHandle, RefHandle};
+pub(crate) use slices::*;
+
+/// The value a function returns to C when it fails: -1 for `int`/`ssize_t`
+/// results, NULL for pointers, and what s2n returns for the other types.
+pub trait Failure {
+    fn failure() -> Self;
+}
+
+macro_rules! failure_value {
+    ($($t:ty => $v:expr),* $(,)?) => { $(impl Failure for $t { fn failure() -> Self { $v } })* };
+}
+failure_value!(
+    i32 => -1,
+    isize => -1,
+    bool => false,
+    u32 => 0,
+    u64 => 0,
+);
+
+impl<T> Failure for *mut T {
+    fn failure() -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+impl<T> Failure for *const T {
+    fn failure() -> Self {
+        std::ptr::null()
+    }
+}
+
+static QUIET_PANICS: Once = Once::new();
+
+/// Runs the body of an exported function: a returned error, or a panic, is
+/// recorded in `s2n_errno` (and the debug location) and becomes `R::failure()`.
+/// Nothing unwinds into C.
+pub fn entry<R: Failure>(f: impl FnOnce() -> Result<R, Error>) -> R {
+    // A panic is reported through s2n_errno; the application's stderr is not ours to print on.
+    QUIET_PANICS.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => {
+            error::record(&err);
+            R::failure()
+        }
+        Err(_) => {
+            error::record(&Error::panicked());
+            R::failure()
+        }
+    }
+}
+
+/// The whole body of a function of the inventory that s2nrs does not implement
+/// yet: fails with `S2N_ERR_UNIMPLEMENTED`. MATRIX.md lists these as "not yet".
+#[track_caller]
+pub fn not_yet<R: Failure>() -> R {
+    let err = Error::unimplemented("not implemented yet in s2nrs");
+    entry(|| Err(err))
+}
+
+/// The whole body of a function s2nrs cannot honour on its engine: fails with
+/// `S2N_ERR_UNIMPLEMENTED` and `why` in the debug string. MATRIX.md shows `why`.
+#[track_caller]
+pub fn unsupported<R: Failure>(why: &'static str) -> R {
+    let err = Error::unimplemented(why);
+    entry(|| Err(err))
+}
+
+unsafe extern "C" {
+    /// From csrc/errno.c: the address of this thread's `s2n_errno`.
+    fn s2n_errno_location() -> *mut std::ffi::c_int;
+}
+
+/// Sets this thread's `s2n_errno`.
+pub fn set_errno(code: std::ffi::c_int) {
+    // SAFETY: the C shim returns the address of a thread-local int that lives
+    // as long as this thread.
+    unsafe { *s2n_errno_location() = code };
+}

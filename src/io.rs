@@ -1,0 +1,862 @@
+//! Connection I/O: where records go (a file descriptor or the application's
+//! callbacks), the handshake driver (`s2n_negotiate`) and application data
+//! (`s2n_send`, `s2n_recv`, ...), with s2n's blocked statuses.
+//!
+//! Locks: `send`, then `recv`, then the connection state. The state lock is
+//! never held while the application's I/O callbacks run: records move
+//! between rustls and these buffers under it, and between the buffers and
+//! the transport outside it.
+
+use std::ffi::{c_int, c_void};
+use std::io::ErrorKind;
+
+use rustls::pki_types::ServerName;
+use rustls::{ClientConnection, ServerConnection};
+
+use crate::connection::{self, Connection, Phase, State};
+use crate::error::*;
+use crate::ffi::{self, CPtr, callbacks};
+use crate::trust::{S2nCertError, no_server_name};
+use crate::types::*;
+
+/// TLS record header length and the largest record a peer may send.
+const HEADER_LEN: usize = 5;
+const MAX_RECORD_LEN: usize = 16384 + 2048;
+/// How much one read takes when recv buffering is on.
+const BUFFERED_READ: usize = HEADER_LEN + MAX_RECORD_LEN;
+
+#[derive(Clone, Copy, Debug)]
+pub enum ReadIo {
+    None,
+    Fd(c_int),
+    Callback(s2n_recv_fn),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum WriteIo {
+    None,
+    Fd(c_int),
+    Callback(s2n_send_fn),
+}
+
+/// The connection's transport, as the `s2n_connection_set_*` I/O calls set it.
+#[derive(Clone, Copy, Debug)]
+pub struct Transport {
+    pub read: ReadIo,
+    pub write: WriteIo,
+    pub recv_ctx: CPtr,
+    pub send_ctx: CPtr,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Transport {
+            read: ReadIo::None,
+            write: WriteIo::None,
+            recv_ctx: CPtr::default(),
+            send_ctx: CPtr::default(),
+        }
+    }
+}
+
+impl Transport {
+    fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.read {
+            ReadIo::Fd(fd) => callbacks::read_fd(fd, buf),
+            ReadIo::Callback(cb) => callbacks::recv(cb, self.recv_ctx, buf),
+            ReadIo::None => Err(ErrorKind::NotConnected.into()),
+        }
+    }
+
+    fn write(&self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.write {
+            WriteIo::Fd(fd) => callbacks::write_fd(fd, buf),
+            WriteIo::Callback(cb) => callbacks::send(cb, self.send_ctx, buf),
+            WriteIo::None => Err(ErrorKind::NotConnected.into()),
+        }
+    }
+}
+
+/// Records waiting to be written, and how much of the caller's data a
+/// blocked `s2n_send` already took (it must be called again with the same data).
+#[derive(Default)]
+pub struct SendBuf {
+    buf: Vec<u8>,
+    pos: usize,
+    consumed: usize,
+}
+
+impl SendBuf {
+    fn pending(&self) -> bool {
+        self.pos < self.buf.len()
+    }
+}
+
+/// Bytes of the record being read.
+#[derive(Default)]
+pub struct RecvBuf {
+    buf: Vec<u8>,
+}
+
+impl RecvBuf {
+    /// Bytes still missing from the current record (0: a whole record is here).
+    fn missing(&self) -> usize {
+        if self.buf.len() < HEADER_LEN {
+            return HEADER_LEN - self.buf.len();
+        }
+        let len = usize::from(u16::from_be_bytes([self.buf[3], self.buf[4]]));
+        if len > MAX_RECORD_LEN {
+            return 0; // rustls rejects it as soon as it sees the header
+        }
+        (HEADER_LEN + len).saturating_sub(self.buf.len())
+    }
+}
+
+fn blocked_error(blocked: &mut BlockedStatusArg, on: s2n_blocked_status) -> Error {
+    *blocked = on.into();
+    Error::new(S2N_ERR_IO_BLOCKED)
+}
+
+/// s2n's error for a rustls failure.
+pub fn map_tls_error(err: &rustls::Error) -> c_int {
+    use rustls::{CertificateError as C, Error as E, PeerIncompatible as P};
+    match err {
+        E::InvalidCertificate(C::Other(other)) => other
+            .0
+            .downcast_ref::<S2nCertError>()
+            .map_or(S2N_ERR_CERT_UNTRUSTED, |e| e.0),
+        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => S2N_ERR_CERT_EXPIRED,
+        E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            S2N_ERR_CERT_NOT_YET_VALID
+        }
+        E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            S2N_ERR_CERT_INVALID_HOSTNAME
+        }
+        E::InvalidCertificate(C::Revoked) => S2N_ERR_CERT_REVOKED,
+        E::InvalidCertificate(_) => S2N_ERR_CERT_UNTRUSTED,
+        E::NoCertificatesPresented => S2N_ERR_MISSING_CLIENT_CERT,
+        E::AlertReceived(_) => S2N_ERR_ALERT,
+        E::NoApplicationProtocol => S2N_ERR_NO_APPLICATION_PROTOCOL,
+        E::DecryptError => S2N_ERR_DECRYPT,
+        E::EncryptError => S2N_ERR_ENCRYPT,
+        E::PeerSentOversizedRecord => S2N_ERR_BAD_MESSAGE,
+        E::PeerIncompatible(p) => match p {
+            P::NoCipherSuitesInCommon => S2N_ERR_CIPHER_NOT_SUPPORTED,
+            P::NoKxGroupsInCommon | P::NoEcPointFormatsInCommon => S2N_ERR_ECDHE_UNSUPPORTED_CURVE,
+            P::NoSignatureSchemesInCommon | P::SignatureAlgorithmsExtensionRequired => {
+                S2N_ERR_NO_VALID_SIGNATURE_SCHEME
+            }
+            P::Tls12NotOffered
+            | P::Tls12NotOfferedOrEnabled
+            | P::Tls13RequiredForQuic
+            | P::ServerDoesNotSupportTls12Or13
+            | P::SupportedVersionsExtensionRequired
+            | P::ServerTlsVersionIsDisabledByOurConfig => S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
+            _ => S2N_ERR_BAD_MESSAGE,
+        },
+        _ => S2N_ERR_BAD_MESSAGE,
+    }
+}
+
+/// Creates the protocol state when the handshake starts.
+fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
+    if state.tls.is_some() {
+        return Ok(());
+    }
+    let tls: rustls::Connection = if conn.is_client() {
+        let config = state.config.client_config(&state.overrides)?;
+        let name = state
+            .server_name
+            .as_deref()
+            .and_then(|n| ServerName::try_from(n.to_string()).ok())
+            .unwrap_or_else(no_server_name);
+        let client = match &state.overrides.alpn {
+            Some(alpn) => ClientConnection::new_with_alpn(config, name, alpn.clone()),
+            None => ClientConnection::new(config, name),
+        };
+        client
+            .map_err(|e| {
+                Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
+            })?
+            .into()
+    } else {
+        let config = state.config.server_config(&state.overrides)?;
+        ServerConnection::new(config)
+            .map_err(|e| {
+                Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
+            })?
+            .into()
+    };
+    state.tls = Some(tls);
+    state.phase = Phase::Handshaking;
+    Ok(())
+}
+
+fn tls_mut(state: &mut State) -> Result<&mut rustls::Connection, Error> {
+    state
+        .tls
+        .as_mut()
+        .ok_or_else(|| Error::with_reason(S2N_ERR_INVALID_STATE, "the handshake has not started"))
+}
+
+/// Moves rustls's pending records into the send buffer and writes them out.
+fn flush(
+    conn: &Connection,
+    send: &mut SendBuf,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    loop {
+        if !send.pending() {
+            send.buf.clear();
+            send.pos = 0;
+            let mut state = conn.state();
+            if let Some(tls) = state.tls.as_mut() {
+                while tls.wants_write() {
+                    tls.write_tls(&mut send.buf)
+                        .map_err(|_| Error::new(S2N_ERR_IO))?;
+                }
+            }
+            if send.buf.is_empty() {
+                if state.dynamic_buffers {
+                    send.buf = Vec::new();
+                }
+                return Ok(());
+            }
+        }
+        let transport = conn.state().transport;
+        match transport.write(&send.buf[send.pos..]) {
+            Ok(0) => return Err(Error::new(S2N_ERR_IO)),
+            Ok(n) => {
+                send.pos += n;
+                conn.state().wire_bytes_out += n as u64;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                return Err(blocked_error(
+                    blocked,
+                    s2n_blocked_status::S2N_BLOCKED_ON_WRITE,
+                ));
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => return Err(Error::new(S2N_ERR_IO)),
+        }
+    }
+}
+
+/// Reads one record (or, with recv buffering, what the transport has) and
+/// gives it to rustls. The peer closing the transport is `S2N_ERR_CLOSED`.
+fn read_record(
+    conn: &Connection,
+    recv: &mut RecvBuf,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    let (transport, buffering) = {
+        let state = conn.state();
+        (state.transport, state.recv_buffering)
+    };
+    let mut eof = false;
+    loop {
+        let missing = recv.missing();
+        if missing == 0 {
+            break;
+        }
+        let want = if buffering {
+            missing.max(BUFFERED_READ - recv.buf.len())
+        } else {
+            missing
+        };
+        let start = recv.buf.len();
+        recv.buf.resize(start + want, 0);
+        let result = transport.read(&mut recv.buf[start..]);
+        let got = *result.as_ref().unwrap_or(&0);
+        recv.buf.truncate(start + got);
+        match result {
+            Ok(0) => {
+                eof = true;
+                break;
+            }
+            Ok(n) => {
+                conn.state().wire_bytes_in += n as u64;
+                if buffering {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                return Err(blocked_error(
+                    blocked,
+                    s2n_blocked_status::S2N_BLOCKED_ON_READ,
+                ));
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => return Err(Error::new(S2N_ERR_IO)),
+        }
+    }
+    let mut state = conn.state();
+    let tls = tls_mut(&mut state)?;
+    let mut input: &[u8] = &recv.buf;
+    while !input.is_empty() {
+        if tls.read_tls(&mut input).is_err() {
+            // rustls holds too much unread plaintext: let the caller drain it first.
+            break;
+        }
+    }
+    let used = recv.buf.len() - input.len();
+    recv.buf.drain(..used);
+    if eof {
+        let _ = tls.read_tls(&mut &[][..]);
+    }
+    let processed = tls.process_new_packets();
+    let lines = conn.apply_notes(&mut state, crate::connection::notes::take());
+    if !lines.is_empty() {
+        drop(state);
+        conn.log_keys(lines);
+        state = conn.state();
+    }
+    match processed {
+        Ok(io) => {
+            state.plaintext_pending = io.plaintext_bytes_to_read();
+            if io.peer_has_closed() {
+                state.close_notify_received = true;
+            }
+        }
+        Err(e) => {
+            if let rustls::Error::AlertReceived(alert) = &e {
+                state.alert = Some(u8::from(*alert));
+            }
+            state.phase = Phase::Failed;
+            return Err(Error::new(map_tls_error(&e)));
+        }
+    }
+    if recv.buf.is_empty() && state.dynamic_buffers {
+        recv.buf = Vec::new();
+    }
+    if eof && state.phase == Phase::Handshaking {
+        state.phase = Phase::Failed;
+        return Err(Error::new(S2N_ERR_CLOSED));
+    }
+    Ok(())
+}
+
+/// After a failure: the alert rustls queued goes out (best effort), and
+/// blinding applies to protocol failures as in s2n.
+fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
+    let kind = err.kind();
+    if kind == s2n_error_type::S2N_ERR_T_BLOCKED as c_int {
+        return err;
+    }
+    let mut ignored = BlockedStatusArg(0);
+    let _ = flush(conn, send, &mut ignored);
+    if kind == s2n_error_type::S2N_ERR_T_PROTO as c_int
+        || kind == s2n_error_type::S2N_ERR_T_ALERT as c_int
+    {
+        conn.state().phase = Phase::Failed;
+        connection::blind(conn);
+    }
+    err
+}
+
+pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+    let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+    let cork = {
+        let mut state = conn.state();
+        match state.phase {
+            Phase::Failed => return Err(Error::new(S2N_ERR_CLOSED)),
+            Phase::New => start(conn, &mut state)?,
+            Phase::Handshaking | Phase::Established => {}
+        }
+        match (state.corked, state.transport.write) {
+            (true, WriteIo::Fd(fd)) => Some(fd),
+            _ => None,
+        }
+    };
+    if let Some(fd) = cork {
+        callbacks::set_cork(fd, true);
+    }
+    let result = (|| loop {
+        flush(conn, &mut send, blocked)?;
+        {
+            let mut state = conn.state();
+            let handshaking = tls_mut(&mut state)?.is_handshaking();
+            if !handshaking {
+                state.phase = Phase::Established;
+                connection::info::record_negotiated(&mut state);
+                return Ok(());
+            }
+        }
+        read_record(conn, &mut recv, blocked)?;
+    })();
+    if let Some(fd) = cork {
+        callbacks::set_cork(fd, false);
+    }
+    result.map_err(|e| failed(conn, &mut send, e))
+}
+
+fn ensure_established(state: &State) -> Result<(), Error> {
+    match state.phase {
+        Phase::Established => Ok(()),
+        Phase::Failed => Err(Error::new(S2N_ERR_CLOSED)),
+        _ => Err(Error::new(S2N_ERR_HANDSHAKE_NOT_COMPLETE)),
+    }
+}
+
+/// Encrypts and writes the caller's data (`slices` from `offset` on), as
+/// s2n does: after a block, the call is repeated with the same data and
+/// resumes; data already on the wire is reported as a partial write.
+pub fn send(
+    conn: &Connection,
+    slices: &[&[u8]],
+    blocked: &mut BlockedStatusArg,
+) -> Result<usize, Error> {
+    let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+    {
+        let state = conn.state();
+        ensure_established(&state)?;
+        if state.close_notify_sent {
+            return Err(Error::new(S2N_ERR_CLOSED));
+        }
+    }
+    flush(conn, &mut send, blocked).map_err(|e| failed(conn, &mut send, e))?;
+    let total: usize = slices.iter().map(|s| s.len()).sum();
+    if send.consumed > total {
+        return Err(Error::new(S2N_ERR_SEND_SIZE));
+    }
+    let mut flushed = send.consumed;
+    *blocked = s2n_blocked_status::S2N_BLOCKED_ON_WRITE.into();
+    while send.consumed < total {
+        {
+            let mut state = conn.state();
+            let tls = tls_mut(&mut state)?;
+            let mut skip = send.consumed;
+            let mut written = 0;
+            for slice in slices {
+                if skip >= slice.len() {
+                    skip -= slice.len();
+                    continue;
+                }
+                let part = &slice[skip..];
+                skip = 0;
+                let n = std::io::Write::write(&mut tls.writer(), part)
+                    .map_err(|_| Error::new(S2N_ERR_ENCRYPT))?;
+                written += n;
+                if n < part.len() {
+                    break;
+                }
+            }
+            if written == 0 {
+                return Err(Error::new(S2N_ERR_ENCRYPT));
+            }
+            send.consumed += written;
+        }
+        if let Err(e) = flush(conn, &mut send, blocked) {
+            if e.code == S2N_ERR_IO_BLOCKED && flushed > 0 {
+                // Report what reached the wire; the rest waits in our buffer.
+                let sent = flushed;
+                send.consumed -= sent;
+                return Ok(sent);
+            }
+            return Err(failed(conn, &mut send, e));
+        }
+        flushed = send.consumed;
+    }
+    send.consumed = 0;
+    *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+    Ok(total)
+}
+
+/// Decrypted data for the caller: 0 once the peer's close_notify arrived.
+pub fn recv(
+    conn: &Connection,
+    buf: &mut [u8],
+    blocked: &mut BlockedStatusArg,
+) -> Result<usize, Error> {
+    *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
+    let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+    let mut total = 0;
+    loop {
+        {
+            let mut state = conn.state();
+            if state.phase != Phase::Established || buf.is_empty() {
+                if state.close_notify_received {
+                    *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                    return Ok(0);
+                }
+                ensure_established(&state)?;
+                *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                return Ok(0);
+            }
+            let multi = state.config.read().recv_multi_record;
+            let tls = tls_mut(&mut state)?;
+            match std::io::Read::read(&mut tls.reader(), &mut buf[total..]) {
+                Ok(0) => {
+                    state.close_notify_received = true;
+                    *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                    return Ok(total);
+                }
+                Ok(n) => {
+                    total += n;
+                    state.plaintext_pending = state.plaintext_pending.saturating_sub(n);
+                    if total == buf.len() || !multi {
+                        *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                        return Ok(total);
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(_) => {
+                    if total > 0 {
+                        *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                        return Ok(total);
+                    }
+                    return Err(Error::new(S2N_ERR_CLOSED));
+                }
+            }
+        }
+        if let Err(e) = read_record(conn, &mut recv, blocked) {
+            if total > 0 && (e.code == S2N_ERR_IO_BLOCKED || e.code == S2N_ERR_CLOSED) {
+                *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                return Ok(total);
+            }
+            drop(recv);
+            let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+            return Err(failed(conn, &mut send, e));
+        }
+    }
+}
+
+/// Sends close_notify (unless an alert already ended the connection).
+pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+    {
+        let mut state = conn.state();
+        if state.phase == Phase::New {
+            return Ok(());
+        }
+        if let Some(until) = state.delay_until {
+            if std::time::Instant::now() < until {
+                return Err(Error::new(S2N_ERR_SHUTDOWN_PAUSED));
+            }
+        }
+        if !state.close_notify_sent && state.phase != Phase::Failed {
+            if let Some(tls) = state.tls.as_mut() {
+                tls.send_close_notify();
+            }
+            state.close_notify_sent = true;
+        }
+    }
+    flush(conn, &mut send, blocked)
+}
+
+/// Sends close_notify and waits for the peer's, discarding data that arrives first.
+pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    shutdown_send(conn, blocked)?;
+    let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        {
+            let mut state = conn.state();
+            if state.phase != Phase::Established || state.close_notify_received {
+                return Ok(());
+            }
+            // Application data is dropped while shutting down, as s2n does.
+            let tls = tls_mut(&mut state)?;
+            let mut sink = [0u8; 1024];
+            while let Ok(n) = std::io::Read::read(&mut tls.reader(), &mut sink) {
+                if n == 0 {
+                    state.close_notify_received = true;
+                    return Ok(());
+                }
+            }
+        }
+        match read_record(conn, &mut recv, blocked) {
+            Ok(()) => {}
+            Err(e) if e.code == S2N_ERR_CLOSED => return Err(Error::new(S2N_ERR_SHUTDOWN_CLOSED)),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Frees the I/O buffers when nothing is waiting in them.
+pub fn release_buffers(conn: &Connection) -> Result<(), Error> {
+    let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+    let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+    let state = conn.state();
+    if send.pending() || !recv.buf.is_empty() || state.plaintext_pending > 0 {
+        return Err(Error::new(S2N_ERR_STUFFER_HAS_UNPROCESSED_DATA));
+    }
+    send.buf = Vec::new();
+    send.pos = 0;
+    recv.buf = Vec::new();
+    Ok(())
+}
+
+fn io_entry(
+    conn: *mut s2n_connection,
+    blocked: *mut BlockedStatusArg,
+    f: impl FnOnce(&Connection, &mut BlockedStatusArg) -> Result<(), Error>,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let blocked = ffi::out(blocked)?;
+        *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+        f(conn, blocked)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+fn set_transport(conn: *mut s2n_connection, f: impl FnOnce(&mut Transport)) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        f(&mut conn.state().transport);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+fn check_fd(fd: c_int) -> Result<c_int, Error> {
+    if fd < 0 {
+        Err(Error::new(S2N_ERR_INVALID_ARGUMENT))
+    } else {
+        Ok(fd)
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_fd(conn: *mut s2n_connection, fd: c_int) -> c_int {
+    ffi::entry(|| {
+        let fd = check_fd(fd)?;
+        let conn = Connection::from_handle(conn)?;
+        let mut state = conn.state();
+        state.transport.read = ReadIo::Fd(fd);
+        state.transport.write = WriteIo::Fd(fd);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_read_fd(conn: *mut s2n_connection, readfd: c_int) -> c_int {
+    match check_fd(readfd) {
+        Ok(fd) => set_transport(conn, |t| t.read = ReadIo::Fd(fd)),
+        Err(e) => ffi::entry(|| Err(e)),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_write_fd(conn: *mut s2n_connection, writefd: c_int) -> c_int {
+    match check_fd(writefd) {
+        Ok(fd) => set_transport(conn, |t| t.write = WriteIo::Fd(fd)),
+        Err(e) => ffi::entry(|| Err(e)),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_read_fd(
+    conn: *mut s2n_connection,
+    readfd: *mut c_int,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(readfd)?;
+        match conn.state().transport.read {
+            ReadIo::Fd(fd) => *out = fd,
+            _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
+        }
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_write_fd(
+    conn: *mut s2n_connection,
+    writefd: *mut c_int,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(writefd)?;
+        match conn.state().transport.write {
+            WriteIo::Fd(fd) => *out = fd,
+            _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
+        }
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// TCP_CORK around each handshake flight, on file-descriptor transports.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_use_corked_io(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let mut state = conn.state();
+        if !matches!(state.transport.write, WriteIo::Fd(_)) {
+            return Err(Error::new(S2N_ERR_CORK_SET_ON_UNMANAGED));
+        }
+        state.corked = true;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_recv_ctx(
+    conn: *mut s2n_connection,
+    ctx: *mut c_void,
+) -> c_int {
+    set_transport(conn, |t| t.recv_ctx = CPtr(ctx))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_send_ctx(
+    conn: *mut s2n_connection,
+    ctx: *mut c_void,
+) -> c_int {
+    set_transport(conn, |t| t.send_ctx = CPtr(ctx))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_recv_cb(
+    conn: *mut s2n_connection,
+    recv: s2n_recv_fn,
+) -> c_int {
+    set_transport(conn, |t| t.read = ReadIo::Callback(recv))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_send_cb(
+    conn: *mut s2n_connection,
+    send: s2n_send_fn,
+) -> c_int {
+    set_transport(conn, |t| t.write = WriteIo::Callback(send))
+}
+
+/// Reads as much as the transport has instead of one record at a time.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_recv_buffering(
+    conn: *mut s2n_connection,
+    enabled: bool,
+) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.state().recv_buffering = enabled;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Encrypted bytes read from the transport and not yet decrypted.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_peek_buffered(conn: *mut s2n_connection) -> u32 {
+    let Ok(conn) = Connection::from_handle(conn) else {
+        return 0;
+    };
+    conn.recv
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .buf
+        .len() as u32
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_negotiate(
+    conn: *mut s2n_connection,
+    blocked: *mut BlockedStatusArg,
+) -> c_int {
+    io_entry(conn, blocked, negotiate)
+}
+
+fn ssize(n: usize) -> libc::ssize_t {
+    libc::ssize_t::try_from(n).unwrap_or(libc::ssize_t::MAX)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_send(
+    conn: *mut s2n_connection,
+    buf: *const c_void,
+    size: libc::ssize_t,
+    blocked: *mut BlockedStatusArg,
+) -> libc::ssize_t {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let blocked = ffi::out(blocked)?;
+        let size = usize::try_from(size).map_err(|_| Error::new(S2N_ERR_INVALID_ARGUMENT))?;
+        let data = ffi::slice(buf.cast(), size)?;
+        Ok(ssize(send(conn, &[data], blocked)?))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_sendv(
+    conn: *mut s2n_connection,
+    bufs: *const libc::iovec,
+    count: libc::ssize_t,
+    blocked: *mut BlockedStatusArg,
+) -> libc::ssize_t {
+    s2n_sendv_with_offset(conn, bufs, count, 0, blocked)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_sendv_with_offset(
+    conn: *mut s2n_connection,
+    bufs: *const libc::iovec,
+    count: libc::ssize_t,
+    offs: libc::ssize_t,
+    blocked: *mut BlockedStatusArg,
+) -> libc::ssize_t {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let blocked = ffi::out(blocked)?;
+        let count = usize::try_from(count).map_err(|_| Error::new(S2N_ERR_INVALID_ARGUMENT))?;
+        let mut skip = usize::try_from(offs).map_err(|_| Error::new(S2N_ERR_INVALID_ARGUMENT))?;
+        let mut slices = Vec::with_capacity(count);
+        for slice in ffi::iovecs(bufs, count)? {
+            if skip >= slice.len() {
+                skip -= slice.len();
+            } else {
+                slices.push(&slice[skip..]);
+                skip = 0;
+            }
+        }
+        if skip > 0 {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        Ok(ssize(send(conn, &slices, blocked)?))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_recv(
+    conn: *mut s2n_connection,
+    buf: *mut c_void,
+    size: libc::ssize_t,
+    blocked: *mut BlockedStatusArg,
+) -> libc::ssize_t {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let blocked = ffi::out(blocked)?;
+        let size = usize::try_from(size).map_err(|_| Error::new(S2N_ERR_INVALID_ARGUMENT))?;
+        let buf = ffi::slice_mut(buf.cast(), size)?;
+        Ok(ssize(recv(conn, buf, blocked)?))
+    })
+}
+
+/// Decrypted bytes waiting for `s2n_recv`.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_peek(conn: *mut s2n_connection) -> u32 {
+    let Ok(conn) = Connection::from_handle(conn) else {
+        return 0;
+    };
+    conn.state().plaintext_pending as u32
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_shutdown(conn: *mut s2n_connection, blocked: *mut BlockedStatusArg) -> c_int {
+    io_entry(conn, blocked, shutdown)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_shutdown_send(
+    conn: *mut s2n_connection,
+    blocked: *mut BlockedStatusArg,
+) -> c_int {
+    io_entry(conn, blocked, shutdown_send)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_flush(conn: *mut s2n_connection, blocked: *mut BlockedStatusArg) -> c_int {
+    io_entry(conn, blocked, |conn, blocked| {
+        let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
+        flush(conn, &mut send, blocked)
+    })
+}

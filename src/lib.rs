@@ -1,0 +1,30 @@
+//! s2nrs: the public C API of s2n-tls on rustls and aws-lc-rs.
+//!
+//! Modules are named after s2n's areas, so `s2n_config_*` is in `config`,
+//! `s2n_connection_*` in `connection`, `s2n_client_hello_*` in
+//! `client_hello`, and each `s2n/unstable/<name>.h` in `unstable::<name>`.
+//! All `unsafe` code is in `ffi`.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![allow(non_camel_case_types, non_upper_case_globals)]
+
+pub mod ffi;
+
+pub mod alloc;
+pub mod async_pkey;
+pub mod cert_chain;
+pub mod client_hello;
+pub mod config;
+pub mod connection;
+pub mod early_data;
+pub mod error;
+pub mod init;
+pub mod io;
+pub mod policy;
+pub mod psk;
+pub mod quic;
+pub mod session;
+pub mod trust;
+pub mod types;
+pub mod unstable;

@@ -1,0 +1,390 @@
+//! s2n-tls security policies ("default", "20240503", "ELBSecurityPolicy-…",
+//! …) mapped onto rustls: protocol versions, cipher suites, key exchange
+//! groups and signature schemes.
+//!
+//! The facts come from `data/policies.tsv` (s2n's table, one row per accepted
+//! or deprecated name), embedded and parsed once; `table` knows s2n's names for
+//! suites, groups and signature schemes. What rustls/aws-lc-rs lacks (CBC,
+//! RSA key exchange, DHE, 3DES, RC4, TLS1.0/1.1, secp521r1,
+//! SecP384r1MLKEM1024, RSA-PSS-PSS and SHA-1/SHA-224 signatures) is dropped.
+use std::ffi::{c_char, c_int};
+
+use crate::connection::Connection;
+use crate::ffi::{self, ArcHandle};
+use crate::types::*;
+
+mod table;
+
+use std::sync::{Arc, LazyLock, OnceLock};
+
+use rustls::crypto::{CryptoProvider, SupportedKxGroup, aws_lc_rs};
+use rustls::version::{TLS12, TLS13};
+use rustls::{
+    CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
+};
+
+use crate::error::{Error, S2N_ERR_DEPRECATED_SECURITY_POLICY, S2N_ERR_INVALID_SECURITY_POLICY};
+
+/// s2n's policy table; see the header of the file for its format.
+const TABLE: &str = include_str!("../data/policies.tsv");
+
+/// Why a policy none of whose cipher suites rustls implements is refused.
+const NO_RUSTLS_SUITE: &str = "none of the security policy's cipher suites is available in rustls \
+     (only ECDHE-AEAD TLS1.2 suites and TLS1.3 suites are)";
+/// Why a policy whose rustls suites cannot be used with its versions or groups is refused.
+const NO_RUSTLS_VERSION: &str = "the security policy's rustls cipher suites have no usable protocol \
+     version or key exchange group";
+
+const TLS12_ONLY: &[&SupportedProtocolVersion] = &[&TLS12];
+const TLS13_ONLY: &[&SupportedProtocolVersion] = &[&TLS13];
+const TLS12_AND_TLS13: &[&SupportedProtocolVersion] = &[&TLS13, &TLS12];
+
+/// One s2n security policy as rustls can honour it.
+#[derive(Debug)]
+pub struct Policy {
+    name: &'static str,
+    min_version: c_int,
+    chacha20_boosting: bool,
+    versions: &'static [&'static SupportedProtocolVersion],
+    /// The policy's rustls suites usable with `versions`, in s2n's order.
+    suites: Vec<SupportedCipherSuite>,
+    /// s2n's names for `suites`.
+    suite_names: Vec<&'static str>,
+    /// Every suite the s2n policy lists, rustls or not.
+    all_suite_names: Vec<&'static str>,
+    /// KEM groups (if TLS1.3 is allowed) then curves, in s2n's order.
+    kx_groups: Vec<&'static dyn SupportedKxGroup>,
+    groups: Vec<NamedGroup>,
+    signature_schemes: Vec<SignatureScheme>,
+    cert_signature_schemes: Option<Vec<SignatureScheme>>,
+    provider: OnceLock<Arc<CryptoProvider>>,
+}
+
+/// What a name in the table stands for.
+enum Entry {
+    Usable(Box<Policy>),
+    Deprecated,
+    /// Accepted by s2n, but nothing of it is left on rustls; the reason.
+    Unusable(&'static str),
+}
+
+/// Every name of the table, in table order.
+static POLICIES: LazyLock<Vec<(&'static str, Entry)>> = LazyLock::new(|| {
+    let verifiable = aws_lc_rs::default_provider()
+        .signature_verification_algorithms
+        .supported_schemes();
+    table::parse(TABLE)
+        .into_iter()
+        .map(|row| (row.name, Entry::new(row, &verifiable)))
+        .collect()
+});
+
+fn rustls_suite(code: u16) -> Option<SupportedCipherSuite> {
+    aws_lc_rs::ALL_CIPHER_SUITES
+        .iter()
+        .copied()
+        .find(|s| u16::from(s.suite()) == code)
+}
+
+fn rustls_group(code: u16) -> Option<&'static dyn SupportedKxGroup> {
+    aws_lc_rs::ALL_KX_GROUPS
+        .iter()
+        .copied()
+        .find(|g| u16::from(g.name()) == code)
+}
+
+/// The schemes among `codes` that rustls can verify with aws-lc-rs, in order.
+fn rustls_schemes(codes: &[u16], verifiable: &[SignatureScheme]) -> Vec<SignatureScheme> {
+    codes
+        .iter()
+        .map(|&c| SignatureScheme::from(c))
+        .filter(|s| verifiable.contains(s))
+        .collect()
+}
+
+impl Entry {
+    fn new(row: table::Row, verifiable: &[SignatureScheme]) -> Entry {
+        if row.deprecated {
+            return Entry::Deprecated;
+        }
+        let suites: Vec<(&'static str, SupportedCipherSuite)> = row
+            .cipher_suites
+            .iter()
+            .filter_map(|&(name, code)| rustls_suite(code).map(|s| (name, s)))
+            .collect();
+        if suites.is_empty() {
+            return Entry::Unusable(NO_RUSTLS_SUITE);
+        }
+        let curves: Vec<_> = row.curves.iter().filter_map(|&c| rustls_group(c)).collect();
+        let kems: Vec<_> = row
+            .kem_groups
+            .iter()
+            .filter_map(|&c| rustls_group(c))
+            .collect();
+        let has = |tls13: bool| {
+            suites
+                .iter()
+                .any(|(_, s)| matches!(s, SupportedCipherSuite::Tls13(_)) == tls13)
+        };
+        // KEM groups only exist in TLS1.3; TLS1.2 needs a classical curve.
+        let tls12 = row.min_version <= S2N_TLS12 && has(false) && !curves.is_empty();
+        let tls13 = row.tls13 && has(true) && !(curves.is_empty() && kems.is_empty());
+        let versions = match (tls12, tls13) {
+            (true, true) => TLS12_AND_TLS13,
+            (true, false) => TLS12_ONLY,
+            (false, true) => TLS13_ONLY,
+            (false, false) => return Entry::Unusable(NO_RUSTLS_VERSION),
+        };
+        let (suite_names, suites): (Vec<_>, Vec<_>) = suites
+            .into_iter()
+            .filter(|(_, s)| match s {
+                SupportedCipherSuite::Tls13(_) => tls13,
+                SupportedCipherSuite::Tls12(_) => tls12,
+            })
+            .unzip();
+        // s2n prefers a mutually supported KEM group over any curve.
+        let kx_groups: Vec<_> = if tls13 { kems } else { Vec::new() }
+            .into_iter()
+            .chain(curves)
+            .collect();
+        Entry::Usable(Box::new(Policy {
+            name: row.name,
+            min_version: row.min_version,
+            chacha20_boosting: row.chacha20_boosting,
+            versions,
+            suites,
+            suite_names,
+            all_suite_names: row.cipher_suites.iter().map(|&(n, _)| n).collect(),
+            groups: kx_groups.iter().map(|g| g.name()).collect(),
+            kx_groups,
+            signature_schemes: rustls_schemes(&row.signature_schemes, verifiable),
+            cert_signature_schemes: row
+                .cert_signature_schemes
+                .map(|c| rustls_schemes(&c, verifiable)),
+            provider: OnceLock::new(),
+        }))
+    }
+}
+
+/// Looks up an s2n policy name (ASCII case-insensitive).
+///
+/// Errors: an unknown name gives `S2N_ERR_INVALID_SECURITY_POLICY`; a
+/// deprecated one `S2N_ERR_DEPRECATED_SECURITY_POLICY`; a policy none of
+/// whose cipher suites rustls has `S2N_ERR_INVALID_SECURITY_POLICY` with a
+/// reason.
+#[track_caller]
+pub fn by_name(name: &str) -> Result<&'static Policy, Error> {
+    let found = POLICIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
+    match found {
+        Some((_, Entry::Usable(policy))) => Ok(policy),
+        Some((_, Entry::Deprecated)) => Err(Error::new(S2N_ERR_DEPRECATED_SECURITY_POLICY)),
+        Some((_, Entry::Unusable(why))) => {
+            Err(Error::with_reason(S2N_ERR_INVALID_SECURITY_POLICY, why))
+        }
+        None => Err(Error::new(S2N_ERR_INVALID_SECURITY_POLICY)),
+    }
+}
+
+/// The policy `s2n_config_new` starts with: "default".
+pub fn default_policy() -> &'static Policy {
+    by_name("default").expect("the policy table has a usable \"default\"")
+}
+
+impl Policy {
+    /// The policy's name as the table spells it (the name it was looked up by,
+    /// up to case).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// s2n's minimum protocol version (`S2N_SSLv3` … `S2N_TLS13`), as s2n has
+    /// it, even where rustls cannot go below TLS1.2.
+    pub fn min_version(&self) -> c_int {
+        self.min_version
+    }
+
+    /// The rustls protocol versions this policy allows (TLS1.2 and/or TLS1.3).
+    pub fn versions(&self) -> &'static [&'static SupportedProtocolVersion] {
+        self.versions
+    }
+
+    /// Whether an s2n server on this policy prefers ChaCha20-Poly1305 when the
+    /// client lists it first.
+    pub fn chacha20_boosting(&self) -> bool {
+        self.chacha20_boosting
+    }
+
+    /// aws-lc-rs's default provider with exactly the policy's rustls cipher
+    /// suites and key exchange groups, in the policy's order. Built once.
+    pub fn provider(&self) -> Arc<CryptoProvider> {
+        self.provider
+            .get_or_init(|| {
+                Arc::new(CryptoProvider {
+                    cipher_suites: self.suites.clone(),
+                    kx_groups: self.kx_groups.clone(),
+                    ..aws_lc_rs::default_provider()
+                })
+            })
+            .clone()
+    }
+
+    /// The groups the policy offers on rustls, in preference order (KEM groups
+    /// first when TLS1.3 is allowed, then curves): `provider().kx_groups`.
+    pub fn groups(&self) -> &[NamedGroup] {
+        &self.groups
+    }
+
+    /// The policy's signature schemes that rustls with aws-lc-rs supports, in
+    /// the policy's order.
+    pub fn signature_schemes(&self) -> &[SignatureScheme] {
+        &self.signature_schemes
+    }
+
+    /// The schemes allowed in certificate chains, if the policy restricts
+    /// them separately (`None`: no separate restriction). Only those rustls
+    /// supports.
+    pub fn cert_signature_schemes(&self) -> Option<&[SignatureScheme]> {
+        self.cert_signature_schemes.as_deref()
+    }
+
+    /// s2n's names of the suites this policy offers on rustls, in order
+    /// ("TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256", …).
+    pub fn suite_names(&self) -> &[&'static str] {
+        &self.suite_names
+    }
+
+    /// s2n's names of every suite the s2n policy lists, including those
+    /// rustls lacks.
+    pub fn all_suite_names(&self) -> &[&'static str] {
+        &self.all_suite_names
+    }
+}
+
+/// s2n's name for a cipher suite, as `s2n_connection_get_cipher` returns it
+/// ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256");
+/// "TLS_NULL_WITH_NULL_NULL" for one s2n does not know.
+pub fn s2n_cipher_name(suite: CipherSuite) -> &'static str {
+    table::name_of(table::SUITES, u16::from(suite)).unwrap_or("TLS_NULL_WITH_NULL_NULL")
+}
+
+/// A cipher suite's IANA value as the two bytes on the wire
+/// (`s2n_connection_get_cipher_iana_value`).
+pub fn s2n_cipher_iana(suite: CipherSuite) -> [u8; 2] {
+    u16::from(suite).to_be_bytes()
+}
+
+/// s2n's name for a group, as `s2n_connection_get_curve` /
+/// `s2n_connection_get_key_exchange_group` return it ("secp256r1", "x25519",
+/// "X25519MLKEM768", "SecP256r1MLKEM768", "MLKEM1024"); "NONE" for one s2n
+/// does not know.
+pub fn s2n_group_name(group: NamedGroup) -> &'static str {
+    let code = u16::from(group);
+    table::name_of(table::CURVES, code)
+        .or_else(|| table::name_of(table::KEM_GROUPS, code))
+        .unwrap_or("NONE")
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_cipher_preferences(
+    config: *mut s2n_config,
+    version: *const c_char,
+) -> c_int {
+    ffi::entry(|| {
+        let config = s2n_config::get(config)?;
+        let policy = by_name(ffi::c_str(version)?)?;
+        config.update(|state| {
+            state.policy = policy;
+            Ok(())
+        })?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_cipher_preferences(
+    conn: *mut s2n_connection,
+    version: *const c_char,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let policy = by_name(ffi::c_str(version)?)?;
+        conn.configure(|state| {
+            state.overrides.policy = Some(policy);
+            Ok(())
+        })?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// 1 if what the connection negotiated (version, suite, group) is allowed by
+/// the named policy, 0 if not.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_is_valid_for_cipher_preferences(
+    conn: *mut s2n_connection,
+    version: *const c_char,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let policy = by_name(ffi::c_str(version)?)?;
+        let state = conn.state();
+        let tls = state.tls.as_ref().filter(|t| !t.is_handshaking());
+        let tls = tls.ok_or_else(|| Error::new(crate::error::S2N_ERR_HANDSHAKE_NOT_COMPLETE))?;
+        let version_ok = tls
+            .protocol_version()
+            .is_some_and(|v| policy.versions().iter().any(|p| p.version == v));
+        let suite_ok = tls
+            .negotiated_cipher_suite()
+            .is_some_and(|s| policy.suite_names().contains(&s2n_cipher_name(s.suite())));
+        let group_ok = tls
+            .negotiated_key_exchange_group()
+            .is_none_or(|g| policy.groups().contains(&g.name()));
+        Ok(c_int::from(version_ok && suite_ok && group_ok))
+    })
+}
+
+/// The IANA values of the groups the config's policy offers, in order.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_get_supported_groups(
+    config: *mut s2n_config,
+    groups: *mut u16,
+    groups_count_max: u16,
+    groups_count: *mut u16,
+) -> c_int {
+    ffi::entry(|| {
+        let config = s2n_config::get(config)?;
+        let count = ffi::out(groups_count)?;
+        *count = 0;
+        let policy = config.read().policy;
+        let list = policy.groups();
+        if list.len() > usize::from(groups_count_max) {
+            return Err(Error::new(crate::error::S2N_ERR_INSUFFICIENT_MEM_SIZE));
+        }
+        let out = ffi::slice_mut(groups.cast(), list.len() * 2)?;
+        for (chunk, group) in out.chunks_exact_mut(2).zip(list) {
+            chunk.copy_from_slice(&u16::from(*group).to_ne_bytes());
+        }
+        *count = list.len() as u16;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[cfg(test)]
+mod tests;
+
+/// A NUL-terminated copy of one of the table's names, for C getters. Made
+/// once per name and kept: the set of names is fixed.
+pub fn c_name(name: &'static str) -> *const std::ffi::c_char {
+    static NAMES: std::sync::Mutex<Vec<(&'static str, &'static std::ffi::CStr)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, c)) = names.iter().find(|(n, _)| *n == name) {
+        return c.as_ptr();
+    }
+    let c: &'static std::ffi::CStr = Box::leak(
+        std::ffi::CString::new(name)
+            .unwrap_or_default()
+            .into_boxed_c_str(),
+    );
+    names.push((name, c));
+    c.as_ptr()
+}

@@ -1,0 +1,555 @@
+#![allow(unused_variables)]
+//! Trust: the trust store (`s2n_config_*trust_store`, CA locations, system
+//! certificates), the certificate checks s2n lets the application relax, and
+//! the rustls verifiers that apply them (server certificates on clients,
+//! client certificates on servers).
+
+use std::ffi::{c_char, c_int, c_void};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{
+    CertificateError, DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme,
+};
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+
+use crate::cert_chain::parse_certs;
+use crate::config::Clock;
+use crate::error::{Error, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_NULL};
+use crate::ffi::{self, ArcHandle, CPtr, callbacks};
+use crate::types::*;
+
+/// Where the system trust store lives when `SSL_CERT_FILE`/`SSL_CERT_DIR` do not say.
+const SYSTEM_CA_FILE: &str = "/etc/ssl/certs/ca-certificates.crt";
+const SYSTEM_CA_DIR: &str = "/etc/ssl/certs";
+
+/// What s2n's x509 validator does, per config.
+#[derive(Clone)]
+pub struct TrustSettings {
+    pub roots: Arc<RootCertStore>,
+    /// The system store is loaded on first use, not by `s2n_config_new`.
+    pub system_pending: bool,
+    pub verify: bool,
+    pub check_time: bool,
+    pub check_intent: bool,
+    pub max_depth: u16,
+    pub verify_host: Option<(s2n_verify_host_fn, CPtr)>,
+}
+
+impl Default for TrustSettings {
+    fn default() -> Self {
+        TrustSettings {
+            roots: Arc::new(RootCertStore::empty()),
+            system_pending: false,
+            verify: true,
+            check_time: true,
+            check_intent: true,
+            max_depth: 7,
+            verify_host: None,
+        }
+    }
+}
+
+impl TrustSettings {
+    fn roots_mut(&mut self) -> &mut RootCertStore {
+        Arc::make_mut(&mut self.roots)
+    }
+
+    /// Adds every certificate of a PEM bundle as a trust anchor.
+    pub fn add_pem(&mut self, pem: &[u8]) -> Result<(), Error> {
+        let certs = parse_certs(pem)?;
+        let roots = self.roots_mut();
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|_| Error::new(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
+        }
+        Ok(())
+    }
+
+    /// Adds the certificates of a file, and of every file in a directory;
+    /// unreadable or non-certificate files in a directory are skipped, as OpenSSL's hashed dirs hold links.
+    pub fn add_location(&mut self, file: Option<&Path>, dir: Option<&Path>) -> Result<(), Error> {
+        if let Some(file) = file {
+            let pem = std::fs::read(file)
+                .map_err(|_| Error::new(crate::error::S2N_ERR_X509_TRUST_STORE))?;
+            self.add_pem(&pem)?;
+        }
+        if let Some(dir) = dir {
+            let entries = std::fs::read_dir(dir)
+                .map_err(|_| Error::new(crate::error::S2N_ERR_X509_TRUST_STORE))?;
+            for entry in entries.flatten() {
+                if let Ok(pem) = std::fs::read(entry.path()) {
+                    if let Ok(certs) = parse_certs(&pem) {
+                        let roots = self.roots_mut();
+                        for cert in certs {
+                            let _ = roots.add(cert);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads the system store now if it is still pending.
+    pub fn load_pending_system(&mut self) {
+        if !std::mem::take(&mut self.system_pending) {
+            return;
+        }
+        let file: std::path::PathBuf = std::env::var_os("SSL_CERT_FILE")
+            .map(Into::into)
+            .unwrap_or_else(|| SYSTEM_CA_FILE.into());
+        let dir = std::env::var_os("SSL_CERT_DIR").map(std::path::PathBuf::from);
+        if self.add_location(Some(&file), None).is_err() {
+            let _ = self.add_location(
+                None,
+                Some(dir.as_deref().unwrap_or(Path::new(SYSTEM_CA_DIR))),
+            );
+        }
+    }
+}
+
+/// s2n's error for a failed certificate check, carried through rustls as a
+/// certificate error and mapped back by `io::map_tls_error`.
+pub fn cert_error(code: c_int) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(
+        S2nCertError(code),
+    ))))
+}
+
+/// An s2n error code inside a rustls certificate error.
+#[derive(Debug)]
+pub struct S2nCertError(pub c_int);
+
+impl fmt::Display for S2nCertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(crate::error::lookup(self.0).map_or("certificate error", |e| e.name()))
+    }
+}
+
+impl std::error::Error for S2nCertError {}
+
+/// Accepts any extended key usage: `s2n_config_disable_x509_intent_verification`.
+struct AnyUsage;
+
+impl webpki::ExtendedKeyUsageValidator for AnyUsage {
+    fn validate(&self, _: webpki::KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        Ok(())
+    }
+}
+
+fn map_webpki(err: &webpki::Error) -> c_int {
+    use crate::error::*;
+    match err {
+        webpki::Error::CertExpired { .. } => S2N_ERR_CERT_EXPIRED,
+        webpki::Error::CertNotValidYet { .. } => S2N_ERR_CERT_NOT_YET_VALID,
+        webpki::Error::CertRevoked => S2N_ERR_CERT_REVOKED,
+        webpki::Error::BadDer | webpki::Error::BadDerTime => S2N_ERR_DECODE_CERTIFICATE,
+        _ => S2N_ERR_CERT_UNTRUSTED,
+    }
+}
+
+/// The chain checks both verifiers share.
+#[derive(Clone)]
+pub struct ChainCheck {
+    pub settings: TrustSettings,
+    pub wall_clock: Clock,
+    pub algorithms: WebPkiSupportedAlgorithms,
+    /// The signature schemes the policy allows, in its order.
+    pub schemes: Vec<SignatureScheme>,
+}
+
+impl ChainCheck {
+    pub fn new(
+        settings: TrustSettings,
+        wall_clock: Clock,
+        provider: &CryptoProvider,
+        policy_schemes: &[SignatureScheme],
+    ) -> Self {
+        let algorithms = provider.signature_verification_algorithms;
+        let supported = algorithms.supported_schemes();
+        let schemes = policy_schemes
+            .iter()
+            .copied()
+            .filter(|s| supported.contains(s))
+            .collect();
+        ChainCheck {
+            settings,
+            wall_clock,
+            algorithms,
+            schemes,
+        }
+    }
+
+    fn now(&self, rustls_now: UnixTime) -> UnixTime {
+        match self.wall_clock {
+            Some((cb, ctx)) => callbacks::clock(cb, ctx)
+                .map(|ns| UnixTime::since_unix_epoch(Duration::from_nanos(ns)))
+                .unwrap_or(rustls_now),
+            None => rustls_now,
+        }
+    }
+
+    /// Verifies the chain to a trust anchor; the peer's name is checked by the caller.
+    fn verify_chain(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        server: bool,
+    ) -> Result<(), rustls::Error> {
+        let ee = webpki::EndEntityCert::try_from(end_entity)
+            .map_err(|_| cert_error(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
+        if intermediates.len() + 1 > usize::from(self.settings.max_depth) {
+            return Err(cert_error(
+                crate::error::S2N_ERR_CERT_MAX_CHAIN_DEPTH_EXCEEDED,
+            ));
+        }
+        let usage = if server {
+            webpki::KeyUsage::server_auth()
+        } else {
+            webpki::KeyUsage::client_auth()
+        };
+        let mut time = self.now(now);
+        // With time checks off, retry at a moment the failing certificate was valid.
+        for _ in 0..8 {
+            let result = if self.settings.check_intent {
+                ee.verify_for_usage(
+                    self.algorithms.all,
+                    &self.settings.roots.roots,
+                    intermediates,
+                    time,
+                    usage,
+                    None,
+                    None,
+                )
+            } else {
+                ee.verify_for_usage(
+                    self.algorithms.all,
+                    &self.settings.roots.roots,
+                    intermediates,
+                    time,
+                    AnyUsage,
+                    None,
+                    None,
+                )
+            };
+            match result {
+                Ok(_) => return Ok(()),
+                Err(webpki::Error::CertExpired { not_after, .. }) if !self.settings.check_time => {
+                    time = not_after
+                }
+                Err(webpki::Error::CertNotValidYet { not_before, .. })
+                    if !self.settings.check_time =>
+                {
+                    time = not_before
+                }
+                Err(e) => return Err(cert_error(map_webpki(&e))),
+            }
+        }
+        Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED))
+    }
+
+    fn verify_tls12(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        crate::connection::notes::note(|n| n.verified = Some(dss.scheme));
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        crate::connection::notes::note(|n| n.verified = Some(dss.scheme));
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+}
+
+impl fmt::Debug for ChainCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChainCheck").finish_non_exhaustive()
+    }
+}
+
+/// The client's check of the server: chain, then host name (s2n's default
+/// check against the server name, or the application's verify-host callback).
+#[derive(Debug)]
+pub struct ServerVerifier {
+    pub check: ChainCheck,
+}
+
+/// The name a client connects with when the application set none: an IP
+/// address, so rustls sends no SNI; s2n's default host check then fails.
+pub fn no_server_name() -> ServerName<'static> {
+    ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())
+}
+
+/// Names in the leaf a host check can match: DNS SANs, else nothing.
+fn leaf_dns_names(end_entity: &CertificateDer<'_>) -> Vec<String> {
+    webpki::EndEntityCert::try_from(end_entity)
+        .map(|ee| ee.valid_dns_names().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+impl ServerCertVerifier for ServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if !ocsp_response.is_empty() {
+            let ocsp = ocsp_response.to_vec();
+            crate::connection::notes::note(|n| n.ocsp = Some(ocsp));
+        }
+        if !self.check.settings.verify {
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.check
+            .verify_chain(end_entity, intermediates, now, true)?;
+        let accepted = match self.check.settings.verify_host {
+            Some((cb, ctx)) => leaf_dns_names(end_entity)
+                .iter()
+                .any(|name| callbacks::verify_host(cb, ctx, name)),
+            None if *server_name == no_server_name() => false,
+            None => webpki::EndEntityCert::try_from(end_entity)
+                .is_ok_and(|ee| ee.verify_is_valid_for_subject_name(server_name).is_ok()),
+        };
+        if accepted {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(cert_error(crate::error::S2N_ERR_CERT_INVALID_HOSTNAME))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.check.verify_tls12(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.check.verify_tls13(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.check.schemes.clone()
+    }
+}
+
+/// The server's check of client certificates.
+#[derive(Debug)]
+pub struct ClientVerifier {
+    pub check: ChainCheck,
+    pub mandatory: bool,
+}
+
+impl ClientCertVerifier for ClientVerifier {
+    fn client_auth_mandatory(&self) -> bool {
+        self.mandatory
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        if self.check.settings.verify {
+            self.check
+                .verify_chain(end_entity, intermediates, now, false)?;
+        }
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.check.verify_tls12(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.check.verify_tls13(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.check.schemes.clone()
+    }
+}
+
+fn update_trust(
+    config: *mut s2n_config,
+    f: impl FnOnce(&mut TrustSettings) -> Result<(), Error>,
+) -> c_int {
+    ffi::entry(|| {
+        s2n_config::get(config)?.update(|state| f(&mut state.trust))?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_verification_ca_location(
+    config: *mut s2n_config,
+    ca_pem_filename: *const c_char,
+    ca_dir: *const c_char,
+) -> c_int {
+    update_trust(config, |trust| {
+        if ca_pem_filename.is_null() && ca_dir.is_null() {
+            return Err(Error::new(S2N_ERR_NULL));
+        }
+        let file = (!ca_pem_filename.is_null())
+            .then(|| ffi::c_str(ca_pem_filename))
+            .transpose()?;
+        let dir = (!ca_dir.is_null())
+            .then(|| ffi::c_str(ca_dir))
+            .transpose()?;
+        trust.add_location(file.map(Path::new), dir.map(Path::new))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_add_pem_to_trust_store(
+    config: *mut s2n_config,
+    pem: *const c_char,
+) -> c_int {
+    update_trust(config, |trust| {
+        trust.add_pem(ffi::c_bytes_str(pem)?.to_bytes())
+    })
+}
+
+/// Empties the trust store, including system certificates not loaded yet.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_wipe_trust_store(config: *mut s2n_config) -> c_int {
+    update_trust(config, |trust| {
+        trust.roots = Arc::new(RootCertStore::empty());
+        trust.system_pending = false;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_load_system_certs(config: *mut s2n_config) -> c_int {
+    update_trust(config, |trust| {
+        trust.system_pending = true;
+        trust.load_pending_system();
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_verify_host_callback(
+    config: *mut s2n_config,
+    verify_host_fn: s2n_verify_host_fn,
+    data: *mut c_void,
+) -> c_int {
+    update_trust(config, |trust| {
+        trust.verify_host = verify_host_fn.map(|f| (Some(f), CPtr(data)));
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_check_stapled_ocsp_response(
+    config: *mut s2n_config,
+    check_ocsp: u8,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_disable_x509_time_verification(config: *mut s2n_config) -> c_int {
+    update_trust(config, |trust| {
+        trust.check_time = false;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_disable_x509_intent_verification(config: *mut s2n_config) -> c_int {
+    if config.is_null() {
+        return ffi::entry(|| Err(Error::new(S2N_ERR_INVALID_ARGUMENT)));
+    }
+    update_trust(config, |trust| {
+        trust.check_intent = false;
+        Ok(())
+    })
+}
+
+/// Turns off all checks of the peer's certificate (testing only, as in s2n).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_disable_x509_verification(config: *mut s2n_config) -> c_int {
+    update_trust(config, |trust| {
+        trust.verify = false;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_max_cert_chain_depth(
+    config: *mut s2n_config,
+    max_depth: u16,
+) -> c_int {
+    update_trust(config, |trust| {
+        if max_depth == 0 {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        trust.max_depth = max_depth;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_verify_host_callback(
+    conn: *mut s2n_connection,
+    host_fn: s2n_verify_host_fn,
+    data: *mut c_void,
+) -> c_int {
+    ffi::entry(|| {
+        crate::connection::Connection::from_handle(conn)?.configure(|state| {
+            state.overrides.verify_host = Some((host_fn, CPtr(data)));
+            Ok(())
+        })?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_cert_authorities_from_trust_store(
+    config: *mut s2n_config,
+) -> c_int {
+    ffi::not_yet()
+}

@@ -1,0 +1,41 @@
+#![allow(unused_variables, unused_imports)]
+use crate::ffi;
+use crate::ffi::c_enum_arg;
+use crate::types::*;
+use std::ffi::{c_char, c_int, c_ulong, c_void};
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_ktls_enable_unsafe_tls13(config: *mut s2n_config) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_key_update_counts(
+    conn: *mut s2n_connection,
+    send_key_updates: *mut u8,
+    recv_key_updates: *mut u8,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_sendfile(
+    conn: *mut s2n_connection,
+    fd: c_int,
+    offset: libc::off_t,
+    count: usize,
+    bytes_written: *mut usize,
+    blocked: *mut BlockedStatusArg,
+) -> c_int {
+    ffi::not_yet()
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates the test PKI (committed; valid until 2125 except expired.pem).
+# ECDSA P-256 and RSA-2048 CAs, server and client leaves, a wildcard leaf,
+# an expired leaf and an untrusted self-signed leaf.
+set -euo pipefail
+cd "$(dirname "$0")"
+days=36500
+
+ca() { # name keyalg
+    openssl req -x509 -new -newkey "$2" -nodes -keyout "$1-key.pem" -out "$1.pem" -days $days \
+        -subj "/CN=s2nrs test $1" -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+}
+leaf() { # name keyalg ca eku san
+    openssl req -new -newkey "$2" -nodes -keyout "$1-key.pem" -out "$1.csr" -subj "/CN=$1" 2>/dev/null
+    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=%s\nsubjectAltName=%s\n' "$4" "$5" > "$1.ext"
+    openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3-key.pem" -CAcreateserial -days $days \
+        -extfile "$1.ext" -out "$1.pem" 2>/dev/null
+    cat "$1.pem" "$3.pem" > "$1-chain.pem"
+    rm -f "$1.csr" "$1.ext"
+}
+openssl ecparam -name prime256v1 -out ec.param
+ec=ec:ec.param
+ca ca-ecdsa "$ec"
+ca ca-rsa rsa:2048
+leaf server-ecdsa "$ec" ca-ecdsa serverAuth "DNS:localhost,DNS:s2nrs.test,IP:127.0.0.1"
+leaf server-rsa rsa:2048 ca-rsa serverAuth "DNS:localhost,DNS:s2nrs.test,IP:127.0.0.1"
+leaf wildcard-ecdsa "$ec" ca-ecdsa serverAuth "DNS:*.wild.test"
+leaf other-ecdsa "$ec" ca-ecdsa serverAuth "DNS:other.test"
+leaf client-ecdsa "$ec" ca-ecdsa clientAuth "DNS:client.test"
+# Expired: signed by the ECDSA CA, valid only in 2001.
+openssl req -new -newkey "$ec" -nodes -keyout expired-key.pem -out expired.csr -subj "/CN=expired" 2>/dev/null
+printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n' > expired.ext
+mkdir -p demoCA/newcerts && touch demoCA/index.txt && echo 01 > demoCA/serial
+openssl ca -batch -config <(printf '[ca]\ndefault_ca=d\n[d]\ndir=demoCA\ndatabase=$dir/index.txt\nnew_certs_dir=$dir/newcerts\nserial=$dir/serial\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n') \
+    -cert ca-ecdsa.pem -keyfile ca-ecdsa-key.pem -in expired.csr -out expired.pem \
+    -startdate 20010101000000Z -enddate 20011231000000Z -extfile expired.ext -notext 2>/dev/null
+cat expired.pem ca-ecdsa.pem > expired-chain.pem
+rm -rf demoCA expired.csr expired.ext
+# Untrusted: self-signed, not under either CA.
+openssl req -x509 -new -newkey "$ec" -nodes -keyout untrusted-key.pem -out untrusted.pem -days $days \
+    -subj "/CN=localhost" -addext subjectAltName=DNS:localhost 2>/dev/null
+rm -f ./*.srl ec.param

@@ -1,0 +1,239 @@
+//! MATRIX.md is generated: one row per function of the inventory
+//! (data/functions.tsv) with its status, the file that defines it and the C
+//! tests that call it. Status comes from the code itself:
+//! - a body that is only `ffi::not_yet()`: not yet;
+//! - a body that is only `ffi::unsupported("why")`: unsupported, with why;
+//! - a doc comment line starting `Partial:`: partial, with the rest of it;
+//! - anything else: implemented.
+//!
+//! The test fails when MATRIX.md is stale; `S2NRS_BLESS=1 cargo test --test
+//! matrix` rewrites it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Found {
+    file: String,
+    status: String,
+}
+
+fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}
+
+fn rel(path: &Path) -> String {
+    path.strip_prefix(ROOT).unwrap().display().to_string()
+}
+
+/// Exported functions defined in the Rust sources, with their status.
+fn rust_functions() -> BTreeMap<String, Found> {
+    let mut out = BTreeMap::new();
+    let mut sources = Vec::new();
+    files(&Path::new(ROOT).join("src"), "rs", &mut sources);
+    for file in sources {
+        let text = fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line.strip_prefix("pub extern \"C\" fn ") else {
+                continue;
+            };
+            let name = rest.split('(').next().unwrap().to_string();
+            // The doc comment above the attributes.
+            let mut doc = Vec::new();
+            let mut j = i;
+            while j > 0 && (lines[j - 1].starts_with("///") || lines[j - 1].starts_with("#[")) {
+                j -= 1;
+                if let Some(d) = lines[j].strip_prefix("///") {
+                    doc.insert(0, d.trim().to_string());
+                }
+            }
+            // The body: up to the closing brace at column 0.
+            let mut k = i;
+            while !lines[k].ends_with('{') {
+                k += 1;
+            }
+            let mut body = Vec::new();
+            for l in &lines[k + 1..] {
+                if *l == "}" {
+                    break;
+                }
+                body.push(l.trim());
+            }
+            // `let _ = (args..);` only silences unused parameters.
+            body.retain(|l| !l.starts_with("let _ ="));
+            let body = body.join(" ");
+            let partial = doc.iter().position(|d| d.starts_with("Partial:")).map(|p| {
+                let mut text = doc[p].trim_start_matches("Partial:").trim().to_string();
+                for more in &doc[p + 1..] {
+                    if more.is_empty() {
+                        break;
+                    }
+                    text.push(' ');
+                    text.push_str(more);
+                }
+                text
+            });
+            let status = if body == "ffi::not_yet()" {
+                "not yet".to_string()
+            } else if let Some(why) = body
+                .strip_prefix("ffi::unsupported(")
+                .and_then(|r| r.strip_suffix(')'))
+            {
+                assert!(partial.is_none(), "{name}: unsupported and partial at once");
+                format!("unsupported: {}", why.trim().trim_matches('"'))
+            } else if let Some(what) = partial {
+                format!("partial: {what}")
+            } else {
+                assert!(
+                    !body.contains("ffi::not_yet()") && !body.contains("ffi::unsupported("),
+                    "{name}: a body that is sometimes unsupported needs a `Partial:` doc line"
+                );
+                "implemented".to_string()
+            };
+            out.insert(
+                name,
+                Found {
+                    file: rel(&file),
+                    status,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Functions defined in csrc/ (only the errno shim), all implemented.
+fn c_functions() -> BTreeMap<String, Found> {
+    let mut out = BTreeMap::new();
+    let mut sources = Vec::new();
+    files(&Path::new(ROOT).join("csrc"), "c", &mut sources);
+    for file in sources {
+        for line in fs::read_to_string(&file).unwrap().lines() {
+            if let Some(name) = line
+                .split('(')
+                .next()
+                .and_then(|h| h.split_whitespace().last())
+            {
+                let name = name.trim_start_matches('*');
+                if name.starts_with("s2n_") && line.ends_with(')') && !line.ends_with(';') {
+                    out.insert(
+                        name.to_string(),
+                        Found {
+                            file: rel(&file),
+                            status: "implemented".into(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// For each C test file, the inventory names it calls.
+fn callers(names: &[String]) -> BTreeMap<String, Vec<String>> {
+    let mut tests = Vec::new();
+    files(&Path::new(ROOT).join("ctests"), "c", &mut tests);
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for test in tests {
+        let text = fs::read_to_string(&test).unwrap();
+        let stem = test.file_stem().unwrap().to_str().unwrap().to_string();
+        for name in names {
+            let called = text.match_indices(name.as_str()).any(|(at, _)| {
+                let before = text[..at]
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                let after = text[at + name.len()..].trim_start();
+                before && after.starts_with('(')
+            });
+            if called {
+                out.entry(name.clone()).or_default().push(stem.clone());
+            }
+        }
+    }
+    out
+}
+
+fn matrix() -> String {
+    let inventory = fs::read_to_string(Path::new(ROOT).join("data/functions.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> = inventory
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let names: Vec<String> = rows.iter().map(|r| r[0].to_string()).collect();
+    let mut defined = rust_functions();
+    defined.extend(c_functions());
+    let extra: Vec<&String> = defined.keys().filter(|k| !names.contains(k)).collect();
+    assert!(
+        extra.is_empty(),
+        "exported but not in the inventory: {extra:?}"
+    );
+    let called = callers(&names);
+
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut table = String::new();
+    for row in &rows {
+        let (name, header) = (row[0], row[1]);
+        let found = defined
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is not defined"));
+        let kind = found.status.split(':').next().unwrap();
+        *counts.entry(kind).or_default() += 1;
+        let tests = called.get(name).map(|t| t.join(", ")).unwrap_or_default();
+        let status = found.status.replace('|', "\\|");
+        table.push_str(&format!(
+            "| `{name}` | {header} | {status} | {} | {tests} |\n",
+            found.file
+        ));
+    }
+    let mut out = String::from(
+        "# s2nrs function matrix\n\n\
+         Generated by `tests/matrix.rs` from the inventory (`data/functions.tsv`), the code's status \
+         markers and the C tests; do not edit. Every function is also compiled against its s2n-tls \
+         prototype and called with NULL arguments by the generated C tests `api_compile` and \
+         `api_null_matrix`, which this table does not list.\n\n",
+    );
+    out.push_str("| status | functions |\n| --- | --- |\n");
+    for kind in ["implemented", "partial", "unsupported", "not yet"] {
+        out.push_str(&format!(
+            "| {kind} | {} |\n",
+            counts.get(kind).copied().unwrap_or(0)
+        ));
+    }
+    out.push_str(&format!("| total | {} |\n\n", rows.len()));
+    out.push_str(
+        "| function | header | status | defined in | C tests |\n| --- | --- | --- | --- | --- |\n",
+    );
+    out.push_str(&table);
+    out
+}
+
+#[test]
+fn matrix_is_fresh() {
+    let text = matrix();
+    let path = Path::new(ROOT).join("MATRIX.md");
+    if std::env::var_os("S2NRS_BLESS").is_some() {
+        fs::write(&path, &text).unwrap();
+    } else {
+        assert!(
+            fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()),
+            "MATRIX.md is stale: run S2NRS_BLESS=1 cargo test --test matrix"
+        );
+    }
+}
