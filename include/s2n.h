@@ -357,6 +357,10 @@ int s2n_cert_chain_and_key_set_ocsp_data(struct s2n_cert_chain_and_key *chain_an
                                          const uint8_t *data,
                                          uint32_t length);
 
+/**
+ * Partial: the list is kept with the chain, but rustls 0.23 has no way to
+ * send signed certificate timestamps, so clients never receive it.
+ */
 S2N_API extern
 int s2n_cert_chain_and_key_set_sct_list(struct s2n_cert_chain_and_key *chain_and_key,
                                         const uint8_t *data,
@@ -528,7 +532,8 @@ int s2n_config_set_cert_chain_and_key_defaults(struct s2n_config *config,
 S2N_API extern int s2n_config_set_verify_after_sign(struct s2n_config *config, s2n_verify_after_sign mode);
 
 /**
- * The size of the records s2nrs gathers before writing them out.
+ * Partial: the size is checked and kept, but s2nrs writes each call's
+ * records out at once rather than gathering them up to this size.
  */
 S2N_API extern int s2n_config_set_send_buffer_size(struct s2n_config *config, uint32_t size);
 
@@ -547,7 +552,8 @@ int s2n_config_set_protocol_preferences(struct s2n_config *config,
                                         int protocol_count);
 
 /**
- * Clients ask for a stapled OCSP response; servers staple what their chain carries.
+ * Partial: servers staple what their chain carries when asked; rustls clients
+ * always ask for a stapled response, so `S2N_STATUS_REQUEST_NONE` does not stop them.
  */
 S2N_API extern int s2n_config_set_status_request_type(struct s2n_config *config, s2n_status_request_type type);
 

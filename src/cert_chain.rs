@@ -334,6 +334,22 @@ pub extern "C" fn s2n_cert_chain_and_key_get_private_key(
     })
 }
 
+/// Stores (or, when empty, clears) data a server sends with this chain.
+fn set_blob(
+    chain_and_key: *mut s2n_cert_chain_and_key,
+    data: *const u8,
+    length: u32,
+    slot: fn(&CertChainAndKey) -> &Mutex<Option<Vec<u8>>>,
+) -> c_int {
+    ffi::entry(|| {
+        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
+        let data = ffi::slice(data, length as usize)?;
+        *slot(chain).lock().unwrap_or_else(|e| e.into_inner()) =
+            (!data.is_empty()).then(|| data.to_vec());
+        Ok(S2N_SUCCESS)
+    })
+}
+
 /// The OCSP response stapled when a client asks for it.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_cert_chain_and_key_set_ocsp_data(
@@ -341,28 +357,18 @@ pub extern "C" fn s2n_cert_chain_and_key_set_ocsp_data(
     data: *const u8,
     length: u32,
 ) -> c_int {
-    ffi::entry(|| {
-        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
-        let data = ffi::slice(data, length as usize)?;
-        *chain.ocsp.lock().unwrap_or_else(|e| e.into_inner()) =
-            (!data.is_empty()).then(|| data.to_vec());
-        Ok(S2N_SUCCESS)
-    })
+    set_blob(chain_and_key, data, length, |c| &c.ocsp)
 }
 
+/// Partial: the list is kept with the chain, but rustls 0.23 has no way to
+/// send signed certificate timestamps, so clients never receive it.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_cert_chain_and_key_set_sct_list(
     chain_and_key: *mut s2n_cert_chain_and_key,
     data: *const u8,
     length: u32,
 ) -> c_int {
-    ffi::entry(|| {
-        let chain = s2n_cert_chain_and_key::get(chain_and_key)?;
-        let data = ffi::slice(data, length as usize)?;
-        *chain.sct.lock().unwrap_or_else(|e| e.into_inner()) =
-            (!data.is_empty()).then(|| data.to_vec());
-        Ok(S2N_SUCCESS)
-    })
+    set_blob(chain_and_key, data, length, |c| &c.sct)
 }
 
 #[unsafe(no_mangle)]

@@ -645,19 +645,28 @@ pub extern "C" fn s2n_connection_set_write_fd(conn: *mut s2n_connection, writefd
     }
 }
 
+/// Writes the fd the connection reads or writes with; callbacks have none.
+fn fd_out(
+    conn: *mut s2n_connection,
+    out: *mut c_int,
+    pick: fn(&Transport) -> Option<c_int>,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(out)?;
+        *out = pick(&conn.state().transport).ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_read_fd(
     conn: *mut s2n_connection,
     readfd: *mut c_int,
 ) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let out = ffi::out(readfd)?;
-        match conn.state().transport.read {
-            ReadIo::Fd(fd) => *out = fd,
-            _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
-        }
-        Ok(S2N_SUCCESS)
+    fd_out(conn, readfd, |t| match t.read {
+        ReadIo::Fd(fd) => Some(fd),
+        _ => None,
     })
 }
 
@@ -666,14 +675,9 @@ pub extern "C" fn s2n_connection_get_write_fd(
     conn: *mut s2n_connection,
     writefd: *mut c_int,
 ) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let out = ffi::out(writefd)?;
-        match conn.state().transport.write {
-            WriteIo::Fd(fd) => *out = fd,
-            _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
-        }
-        Ok(S2N_SUCCESS)
+    fd_out(conn, writefd, |t| match t.write {
+        WriteIo::Fd(fd) => Some(fd),
+        _ => None,
     })
 }
 

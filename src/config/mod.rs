@@ -155,6 +155,12 @@ impl Config {
     }
 }
 
+/// A clock callback as configs keep it; NULL is refused.
+fn clock(clock_fn: s2n_clock_time_nanoseconds, ctx: *mut c_void) -> Result<Clock, Error> {
+    clock_fn.ok_or_else(|| Error::new(S2N_ERR_NULL))?;
+    Ok(Some((clock_fn, CPtr(ctx))))
+}
+
 /// Replaces an ALPN list with C strings, checking every name first.
 pub fn set_protocols(
     list: &mut Vec<Vec<u8>>,
@@ -240,8 +246,7 @@ pub extern "C" fn s2n_config_set_wall_clock(
     ctx: *mut c_void,
 ) -> c_int {
     Config::set(config, |state| {
-        let f = clock_fn.ok_or_else(|| Error::new(S2N_ERR_NULL))?;
-        state.wall_clock = Some((Some(f), CPtr(ctx)));
+        state.wall_clock = clock(clock_fn, ctx)?;
         Ok(())
     })
 }
@@ -253,8 +258,7 @@ pub extern "C" fn s2n_config_set_monotonic_clock(
     ctx: *mut c_void,
 ) -> c_int {
     Config::set(config, |state| {
-        let f = clock_fn.ok_or_else(|| Error::new(S2N_ERR_NULL))?;
-        state.monotonic_clock = Some((Some(f), CPtr(ctx)));
+        state.monotonic_clock = clock(clock_fn, ctx)?;
         Ok(())
     })
 }
@@ -352,7 +356,8 @@ pub extern "C" fn s2n_config_set_verify_after_sign(
     ffi::not_yet()
 }
 
-/// The size of the records s2nrs gathers before writing them out.
+/// Partial: the size is checked and kept, but s2nrs writes each call's
+/// records out at once rather than gathering them up to this size.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_send_buffer_size(config: *mut s2n_config, size: u32) -> c_int {
     Config::set(config, |state| {
@@ -405,7 +410,8 @@ pub extern "C" fn s2n_config_set_protocol_preferences(
     })
 }
 
-/// Clients ask for a stapled OCSP response; servers staple what their chain carries.
+/// Partial: servers staple what their chain carries when asked; rustls clients
+/// always ask for a stapled response, so `S2N_STATUS_REQUEST_NONE` does not stop them.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_status_request_type(
     config: *mut s2n_config,
