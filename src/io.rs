@@ -187,7 +187,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             })?
             .into()
     };
-    state.tls = Some(tls);
+    state.tls = Some(Box::new(tls));
     state.phase = Phase::Handshaking;
     Ok(())
 }
@@ -195,7 +195,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
 fn tls_mut(state: &mut State) -> Result<&mut rustls::Connection, Error> {
     state
         .tls
-        .as_mut()
+        .as_deref_mut()
         .ok_or_else(|| Error::with_reason(S2N_ERR_INVALID_STATE, "the handshake has not started"))
 }
 
@@ -425,6 +425,17 @@ pub fn send(
     while send.consumed < total {
         {
             let mut state = conn.state();
+            if std::mem::take(&mut state.key_update_pending) {
+                // Only TLS1.3 has key updates; s2n ignores the request otherwise.
+                if state.tls.as_ref().and_then(|t| t.protocol_version())
+                    == Some(rustls::ProtocolVersion::TLSv1_3)
+                {
+                    tls_mut(&mut state)?
+                        .refresh_traffic_keys()
+                        .map_err(|_| Error::new(S2N_ERR_KEY_INIT))?;
+                    state.key_updates_sent = state.key_updates_sent.saturating_add(1);
+                }
+            }
             let tls = tls_mut(&mut state)?;
             let mut skip = send.consumed;
             let mut written = 0;

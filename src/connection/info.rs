@@ -14,7 +14,7 @@ use crate::types::*;
 
 /// Caches the strings C getters return once the handshake is done.
 pub fn record_negotiated(state: &mut State) {
-    let Some(tls) = state.tls.as_ref() else {
+    let Some(tls) = state.tls.as_deref() else {
         return;
     };
     state.alpn_c = tls.alpn_protocol().and_then(|p| CString::new(p).ok());

@@ -40,7 +40,8 @@ pub struct State {
     pub corked: bool,
     pub recv_buffering: bool,
     pub dynamic_buffers: bool,
-    pub tls: Option<rustls::Connection>,
+    /// Boxed: a rustls connection is over a kilobyte, and a new connection holds none.
+    pub tls: Option<Box<rustls::Connection>>,
     pub phase: Phase,
     /// The certificate a server chose (or a client sent).
     pub selection: Option<Selection>,
@@ -68,6 +69,9 @@ pub struct State {
     pub master_secret: Option<zeroize::Zeroizing<Vec<u8>>>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
+    /// A key update the application asked for, sent before the next data.
+    pub key_update_pending: bool,
+    pub key_updates_sent: u8,
 }
 
 impl State {
@@ -101,6 +105,8 @@ impl State {
             ocsp_response: None,
             master_secret: None,
             client_chain_wire: None,
+            key_update_pending: false,
+            key_updates_sent: 0,
         }
     }
 

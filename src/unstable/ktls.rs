@@ -19,13 +19,21 @@ pub extern "C" fn s2n_config_ktls_enable_unsafe_tls13(config: *mut s2n_config) -
     ffi::not_yet()
 }
 
+/// Partial: counts the key updates this connection sent; rustls does not
+/// report the peer's, so the received count stays 0.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_key_update_counts(
     conn: *mut s2n_connection,
     send_key_updates: *mut u8,
     recv_key_updates: *mut u8,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = crate::connection::Connection::from_handle(conn)?;
+        let (send, recv) = (ffi::out(send_key_updates)?, ffi::out(recv_key_updates)?);
+        *send = conn.state().key_updates_sent;
+        *recv = 0;
+        Ok(S2N_SUCCESS)
+    })
 }
 
 #[unsafe(no_mangle)]

@@ -21,6 +21,10 @@ S2N_API extern int s2n_connection_ktls_enable_recv(struct s2n_connection *conn);
 
 S2N_API extern int s2n_config_ktls_enable_unsafe_tls13(struct s2n_config *config);
 
+/**
+ * Partial: counts the key updates this connection sent; rustls does not
+ * report the peer's, so the received count stays 0.
+ */
 S2N_API extern
 int s2n_connection_get_key_update_counts(struct s2n_connection *conn,
                                          uint8_t *send_key_updates,
