@@ -398,6 +398,11 @@ int s2n_cert_get_utf8_string_from_extension_data(const uint8_t *extension_data,
                                                  uint8_t *out_data,
                                                  uint32_t *out_len);
 
+/**
+ * The application's callback, run once a server has the whole ClientHello
+ * and before it answers: it may read the hello, change the connection's
+ * config, or (non-blocking mode) pause the handshake.
+ */
 S2N_API extern
 int s2n_config_set_client_hello_cb(struct s2n_config *config,
                                    s2n_client_hello_fn client_hello_callback,
@@ -405,20 +410,44 @@ int s2n_config_set_client_hello_cb(struct s2n_config *config,
 
 S2N_API extern int s2n_config_set_client_hello_cb_mode(struct s2n_config *config, s2n_client_hello_cb_mode cb_mode);
 
+/**
+ * Ends a non-blocking callback's pause: the next `s2n_negotiate` goes on.
+ */
 S2N_API extern int s2n_client_hello_cb_done(struct s2n_connection *conn);
 
+/**
+ * The ClientHello a server received, owned by the connection; NULL (without
+ * an error) until it has arrived.
+ */
 S2N_API extern struct s2n_client_hello *s2n_connection_get_client_hello(struct s2n_connection *conn);
 
+/**
+ * Parses a ClientHello handshake message (4-byte header included) into an
+ * object the application owns and frees with `s2n_client_hello_free`.
+ */
 S2N_API extern struct s2n_client_hello *s2n_client_hello_parse_message(const uint8_t *bytes, uint32_t size);
 
+/**
+ * Frees a ClientHello from `s2n_client_hello_parse_message` and sets `*ch`
+ * to NULL; NULL `*ch` is a no-op, a connection's ClientHello
+ * `S2N_ERR_INVALID_ARGUMENT`.
+ */
 S2N_API extern int s2n_client_hello_free(struct s2n_client_hello **ch);
 
 S2N_API extern ssize_t s2n_client_hello_get_raw_message_length(struct s2n_client_hello *ch);
 
+/**
+ * The message without its handshake header, random zeroed; copies at most
+ * `max_length` bytes and returns the count.
+ */
 S2N_API extern ssize_t s2n_client_hello_get_raw_message(struct s2n_client_hello *ch, uint8_t *out, uint32_t max_length);
 
 S2N_API extern ssize_t s2n_client_hello_get_cipher_suites_length(struct s2n_client_hello *ch);
 
+/**
+ * The cipher suite list without its length; copies at most `max_length`
+ * bytes and returns the count.
+ */
 S2N_API extern
 ssize_t s2n_client_hello_get_cipher_suites(struct s2n_client_hello *ch,
                                            uint8_t *out,
@@ -426,22 +455,41 @@ ssize_t s2n_client_hello_get_cipher_suites(struct s2n_client_hello *ch,
 
 S2N_API extern ssize_t s2n_client_hello_get_extensions_length(struct s2n_client_hello *ch);
 
+/**
+ * The extensions block without its total length; copies at most
+ * `max_length` bytes and returns the count.
+ */
 S2N_API extern ssize_t s2n_client_hello_get_extensions(struct s2n_client_hello *ch, uint8_t *out, uint32_t max_length);
 
+/**
+ * The extension_data length of an extension type s2n implements; 0 (with
+ * `s2n_errno` set) when it was not received or s2n does not track the type.
+ */
 S2N_API extern
 ssize_t s2n_client_hello_get_extension_length(struct s2n_client_hello *ch,
                                               s2n_tls_extension_type extension_type);
 
+/**
+ * Copies at most `max_length` bytes of an extension's data and returns the
+ * count; 0 (with `s2n_errno` set) as for `s2n_client_hello_get_extension_length`.
+ */
 S2N_API extern
 ssize_t s2n_client_hello_get_extension_by_id(struct s2n_client_hello *ch,
                                              s2n_tls_extension_type extension_type,
                                              uint8_t *out,
                                              uint32_t max_length);
 
+/**
+ * Whether an extension of any IANA type was received.
+ */
 S2N_API extern int s2n_client_hello_has_extension(struct s2n_client_hello *ch, uint16_t extension_iana, bool *exists);
 
 S2N_API extern int s2n_client_hello_get_session_id_length(struct s2n_client_hello *ch, uint32_t *out_length);
 
+/**
+ * Copies at most `max_length` bytes of the legacy session id and sets
+ * `*out_length` to the count.
+ */
 S2N_API extern
 int s2n_client_hello_get_session_id(struct s2n_client_hello *ch,
                                     uint8_t *out,
@@ -450,30 +498,57 @@ int s2n_client_hello_get_session_id(struct s2n_client_hello *ch,
 
 S2N_API extern int s2n_client_hello_get_compression_methods_length(struct s2n_client_hello *ch, uint32_t *out_length);
 
+/**
+ * Copies the whole compression method list; a `list_length` too small for
+ * it is `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
+ */
 S2N_API extern
 int s2n_client_hello_get_compression_methods(struct s2n_client_hello *ch,
                                              uint8_t *list,
                                              uint32_t list_length,
                                              uint32_t *out_length);
 
+/**
+ * The legacy version in s2n's form: major * 10 + minor (33 for TLS1.2).
+ */
 S2N_API extern int s2n_client_hello_get_legacy_protocol_version(struct s2n_client_hello *ch, uint8_t *out);
 
+/**
+ * Copies the 32-byte client random; a `max_length` under 32 is
+ * `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
+ */
 S2N_API extern int s2n_client_hello_get_random(struct s2n_client_hello *ch, uint8_t *out, uint32_t max_length);
 
+/**
+ * The named groups of the supported_groups extension, in host byte order;
+ * more than `groups_count_max` is `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
+ */
 S2N_API extern
 int s2n_client_hello_get_supported_groups(struct s2n_client_hello *ch,
                                           uint16_t *groups,
                                           uint16_t groups_count_max,
                                           uint16_t *groups_count);
 
+/**
+ * The length of the first host_name in the server_name extension.
+ */
 S2N_API extern int s2n_client_hello_get_server_name_length(struct s2n_client_hello *ch, uint16_t *length);
 
+/**
+ * Copies the first host_name of the server_name extension (not
+ * NUL-terminated); a buffer too small for it is `S2N_ERR_SAFETY`.
+ */
 S2N_API extern
 int s2n_client_hello_get_server_name(struct s2n_client_hello *ch,
                                      uint8_t *server_name,
                                      uint16_t length,
                                      uint16_t *out_length);
 
+/**
+ * The version of the first record the server received, in s2n's form
+ * (major * 10 + minor); `S2N_ERR_INVALID_ARGUMENT` when none was recorded,
+ * as for ClientHellos from `s2n_client_hello_parse_message`.
+ */
 S2N_API extern int s2n_client_hello_get_legacy_record_version(struct s2n_client_hello *ch, uint8_t *out);
 
 /**
@@ -645,8 +720,7 @@ S2N_API extern uint64_t s2n_connection_get_wire_bytes_in(struct s2n_connection *
 S2N_API extern uint64_t s2n_connection_get_wire_bytes_out(struct s2n_connection *conn);
 
 /**
- * Partial: a server reports the negotiated version for the client's highest
- * unless TLS1.3 was negotiated (the ClientHello's version list is not kept).
+ * A client's highest version: ours as a client, the ClientHello's as a server.
  */
 S2N_API extern int s2n_connection_get_client_protocol_version(struct s2n_connection *conn);
 
@@ -655,7 +729,8 @@ S2N_API extern int s2n_connection_get_server_protocol_version(struct s2n_connect
 S2N_API extern int s2n_connection_get_actual_protocol_version(struct s2n_connection *conn);
 
 /**
- * The ClientHello's legacy version (capped at TLS1.2, as s2n reports it), once one was sent or received.
+ * The ClientHello's legacy version, capped at TLS1.2 as s2n reports it: the
+ * received one on a server, ours (TLS1.2) once a client sent it.
  */
 S2N_API extern int s2n_connection_get_client_hello_version(struct s2n_connection *conn);
 
@@ -722,6 +797,10 @@ S2N_API extern int s2n_connection_set_ctx(struct s2n_connection *conn, void *ctx
 
 S2N_API extern void *s2n_connection_get_ctx(struct s2n_connection *conn);
 
+/**
+ * Tells the server the ClientHello callback chose by server name, so the
+ * name is acknowledged (rustls acknowledges it whenever the client sent one).
+ */
 S2N_API extern int s2n_connection_server_name_extension_used(struct s2n_connection *conn);
 
 /**
@@ -773,9 +852,9 @@ int s2n_connection_set_protocol_preferences(struct s2n_connection *conn,
 S2N_API extern int s2n_set_server_name(struct s2n_connection *conn, const char *server_name);
 
 /**
- * Partial: rustls keeps its handshake state inside the connection until the
- * handshake ends and frees it then by itself; this call succeeds after the
- * handshake and drops what s2nrs kept for it.
+ * After the handshake, drops what only the handshake needed: the received
+ * ClientHello (the server name getter keeps its copy). rustls frees its own
+ * handshake state when the handshake ends.
  */
 S2N_API extern int s2n_connection_free_handshake(struct s2n_connection *conn);
 
@@ -861,8 +940,7 @@ S2N_API extern uint64_t s2n_connection_get_wire_bytes_in(struct s2n_connection *
 S2N_API extern uint64_t s2n_connection_get_wire_bytes_out(struct s2n_connection *conn);
 
 /**
- * Partial: a server reports the negotiated version for the client's highest
- * unless TLS1.3 was negotiated (the ClientHello's version list is not kept).
+ * A client's highest version: ours as a client, the ClientHello's as a server.
  */
 S2N_API extern int s2n_connection_get_client_protocol_version(struct s2n_connection *conn);
 
@@ -871,7 +949,8 @@ S2N_API extern int s2n_connection_get_server_protocol_version(struct s2n_connect
 S2N_API extern int s2n_connection_get_actual_protocol_version(struct s2n_connection *conn);
 
 /**
- * The ClientHello's legacy version (capped at TLS1.2, as s2n reports it), once one was sent or received.
+ * The ClientHello's legacy version, capped at TLS1.2 as s2n reports it: the
+ * received one on a server, ours (TLS1.2) once a client sent it.
  */
 S2N_API extern int s2n_connection_get_client_hello_version(struct s2n_connection *conn);
 

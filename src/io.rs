@@ -9,10 +9,12 @@
 
 use std::ffi::{c_int, c_void};
 use std::io::ErrorKind;
+use std::sync::MutexGuard;
 
 use rustls::pki_types::ServerName;
 use rustls::{ClientConnection, ServerConnection};
 
+use crate::connection::hello::CallbackStatus;
 use crate::connection::{self, Connection, Phase, State};
 use crate::error::*;
 use crate::ffi::{self, CPtr, callbacks};
@@ -242,22 +244,21 @@ fn flush(
     }
 }
 
-/// Reads one record (or, with recv buffering, what the transport has) and
-/// gives it to rustls. The peer closing the transport is `S2N_ERR_CLOSED`.
-fn read_record(
+/// Reads one record (or, with recv buffering, what the transport has) into
+/// `recv`; true at the end of the stream.
+fn fill(
     conn: &Connection,
     recv: &mut RecvBuf,
     blocked: &mut BlockedStatusArg,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let (transport, buffering) = {
         let state = conn.state();
         (state.transport, state.recv_buffering)
     };
-    let mut eof = false;
     loop {
         let missing = recv.missing();
         if missing == 0 {
-            break;
+            return Ok(false);
         }
         let want = if buffering {
             missing.max(BUFFERED_READ - recv.buf.len())
@@ -270,14 +271,11 @@ fn read_record(
         let got = *result.as_ref().unwrap_or(&0);
         recv.buf.truncate(start + got);
         match result {
-            Ok(0) => {
-                eof = true;
-                break;
-            }
+            Ok(0) => return Ok(true),
             Ok(n) => {
                 conn.state().wire_bytes_in += n as u64;
                 if buffering {
-                    break;
+                    return Ok(false);
                 }
             }
             Err(e) if e.kind() == ErrorKind::WouldBlock => {
@@ -290,17 +288,54 @@ fn read_record(
             Err(_) => return Err(Error::new(S2N_ERR_IO)),
         }
     }
+}
+
+/// Reads a record and gives it to rustls (or, for a server still waiting for
+/// its ClientHello, to the capture). The peer closing the transport during
+/// the handshake is `S2N_ERR_CLOSED`.
+fn read_record(
+    conn: &Connection,
+    recv: &mut RecvBuf,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    let eof = fill(conn, recv, blocked)?;
     let mut state = conn.state();
+    if state.tls.is_none() {
+        if eof {
+            state.phase = Phase::Failed;
+            return Err(Error::new(S2N_ERR_CLOSED));
+        }
+        let capture = state.hello_capture.get_or_insert_with(Default::default);
+        capture.take_records(&mut recv.buf)?;
+        return capture.check_type();
+    }
+    let mut input = std::mem::take(&mut recv.buf);
+    let result = feed(conn, state, &mut input, eof);
+    recv.buf = input;
+    if recv.buf.is_empty() && conn.state().dynamic_buffers {
+        recv.buf = Vec::new();
+    }
+    result
+}
+
+/// Gives records to rustls and processes them; what rustls did not take
+/// stays in `input`.
+fn feed<'a>(
+    conn: &'a Connection,
+    mut state: MutexGuard<'a, State>,
+    input: &mut Vec<u8>,
+    eof: bool,
+) -> Result<(), Error> {
     let tls = tls_mut(&mut state)?;
-    let mut input: &[u8] = &recv.buf;
-    while !input.is_empty() {
-        if tls.read_tls(&mut input).is_err() {
+    let mut rest: &[u8] = input;
+    while !rest.is_empty() {
+        if tls.read_tls(&mut rest).is_err() {
             // rustls holds too much unread plaintext: let the caller drain it first.
             break;
         }
     }
-    let used = recv.buf.len() - input.len();
-    recv.buf.drain(..used);
+    let used = input.len() - rest.len();
+    input.drain(..used);
     if eof {
         let _ = tls.read_tls(&mut &[][..]);
     }
@@ -326,14 +361,66 @@ fn read_record(
             return Err(Error::new(map_tls_error(&e)));
         }
     }
-    if recv.buf.is_empty() && state.dynamic_buffers {
-        recv.buf = Vec::new();
-    }
     if eof && state.phase == Phase::Handshaking {
         state.phase = Phase::Failed;
         return Err(Error::new(S2N_ERR_CLOSED));
     }
     Ok(())
+}
+
+/// The whole ClientHello is here: parse it, run the application's callback
+/// (which may block the handshake or swap the config), then start rustls
+/// with the connection's config and give it the ClientHello's records.
+fn client_hello_arrived(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    let mut state = conn.state();
+    if state.client_hello.is_none() {
+        let capture = state
+            .hello_capture
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let message = capture
+            .message()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let hello =
+            crate::client_hello::ClientHelloHandle::received(message, capture.record_version)?;
+        state.client_versions = Some(connection::info::client_versions(&hello.hello));
+        state.client_hello = Some(Box::new(hello));
+    }
+    let (callback, mode) = {
+        let config = state.config.read();
+        (config.client_hello_cb, config.client_hello_cb_mode)
+    };
+    match (state.hello_cb, callback) {
+        (CallbackStatus::NotInvoked, Some((cb, ctx))) => {
+            state.hello_cb = CallbackStatus::Blocked;
+            drop(state);
+            let rc = callbacks::client_hello(cb, conn.handle(), ctx);
+            state = conn.state();
+            if rc < 0 {
+                state.phase = Phase::Failed;
+                return Err(Error::new(S2N_ERR_CANCELLED));
+            }
+            if mode == s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING {
+                state.server_name_used |= rc > 0;
+                state.hello_cb = CallbackStatus::Done;
+            } else if state.hello_cb != CallbackStatus::Done {
+                *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+                return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
+            }
+        }
+        (CallbackStatus::Blocked, _) => {
+            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+            return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
+        }
+        _ => state.hello_cb = CallbackStatus::Done,
+    }
+    start(conn, &mut state)?;
+    let mut records = state
+        .hello_capture
+        .take()
+        .map(|c| c.records)
+        .unwrap_or_default();
+    feed(conn, state, &mut records, false)
 }
 
 /// After a failure: the alert rustls queued goes out (best effort), and
@@ -361,8 +448,9 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
         let mut state = conn.state();
         match state.phase {
             Phase::Failed => return Err(Error::new(S2N_ERR_CLOSED)),
-            Phase::New => start(conn, &mut state)?,
-            Phase::Handshaking | Phase::Established => {}
+            // A server starts rustls once the ClientHello is in (see client_hello_arrived).
+            Phase::New if conn.is_client() => start(conn, &mut state)?,
+            Phase::New | Phase::Handshaking | Phase::Established => {}
         }
         match (state.corked, state.transport.write) {
             (true, WriteIo::Fd(fd)) => Some(fd),
@@ -376,6 +464,19 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
         flush(conn, &mut send, blocked)?;
         {
             let mut state = conn.state();
+            if state.tls.is_none() {
+                let arrived = state
+                    .hello_capture
+                    .as_ref()
+                    .is_some_and(|c| c.message().is_some());
+                drop(state);
+                if arrived {
+                    client_hello_arrived(conn, blocked)?;
+                } else {
+                    read_record(conn, &mut recv, blocked)?;
+                }
+                continue;
+            }
             let handshaking = tls_mut(&mut state)?.is_handshaking();
             if !handshaking {
                 state.phase = Phase::Established;

@@ -55,6 +55,8 @@ pub struct ConfigState {
     pub status_request: bool,
     pub ctx: CPtr,
     pub key_log: Option<(s2n_key_log_fn, CPtr)>,
+    pub client_hello_cb: Option<(s2n_client_hello_fn, CPtr)>,
+    pub client_hello_cb_mode: s2n_client_hello_cb_mode,
 }
 
 /// Seconds s2n's built-in blinding waits at most after a failure.
@@ -88,6 +90,8 @@ impl ConfigState {
             status_request: false,
             ctx: CPtr::default(),
             key_log: None,
+            client_hello_cb: None,
+            client_hello_cb_mode: s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING,
         }
     }
 

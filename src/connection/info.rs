@@ -14,6 +14,13 @@ use crate::types::*;
 
 /// Caches the strings C getters return once the handshake is done.
 pub fn record_negotiated(state: &mut State) {
+    if state.server_name_c.is_none() {
+        let sni = state
+            .client_hello
+            .as_ref()
+            .and_then(|h| h.hello.server_name());
+        state.server_name_c = sni.and_then(|n| CString::new(n).ok());
+    }
     let Some(tls) = state.tls.as_deref() else {
         return;
     };
@@ -25,12 +32,23 @@ pub fn record_negotiated(state: &mut State) {
     }
 }
 
+/// A ClientHello's highest offered version and its legacy version (capped at
+/// TLS1.2, as s2n reports it).
+pub fn client_versions(hello: &crate::client_hello::parse::ClientHello) -> (c_int, c_int) {
+    let highest = version_number(Some(ProtocolVersion::from(hello.highest_version())));
+    let legacy = version_number(Some(ProtocolVersion::from(u16::from_be_bytes(
+        hello.legacy_version(),
+    ))));
+    (highest, legacy.min(S2N_TLS12))
+}
+
 fn version_number(v: Option<ProtocolVersion>) -> c_int {
     match v {
         Some(ProtocolVersion::TLSv1_3) => S2N_TLS13,
         Some(ProtocolVersion::TLSv1_2) => S2N_TLS12,
         Some(ProtocolVersion::TLSv1_1) => S2N_TLS11,
         Some(ProtocolVersion::TLSv1_0) => S2N_TLS10,
+        Some(ProtocolVersion::SSLv3) => S2N_SSLv3,
         _ => S2N_UNKNOWN_PROTOCOL_VERSION,
     }
 }
@@ -304,15 +322,16 @@ pub extern "C" fn s2n_connection_get_wire_bytes_out(conn: *mut s2n_connection) -
     Connection::from_handle(conn).map_or(0, |c| c.state().wire_bytes_out)
 }
 
-/// Partial: a server reports the negotiated version for the client's highest
-/// unless TLS1.3 was negotiated (the ClientHello's version list is not kept).
+/// A client's highest version: ours as a client, the ClientHello's as a server.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_client_protocol_version(conn: *mut s2n_connection) -> c_int {
     getter(conn, |conn, state| {
         Ok(if conn.is_client() {
             highest(state)
         } else {
-            negotiated_version(state).unwrap_or(S2N_UNKNOWN_PROTOCOL_VERSION)
+            state
+                .client_versions
+                .map_or(S2N_UNKNOWN_PROTOCOL_VERSION, |v| v.0)
         })
     })
 }
@@ -339,14 +358,15 @@ pub extern "C" fn s2n_connection_get_actual_protocol_version(conn: *mut s2n_conn
     })
 }
 
-/// The ClientHello's legacy version (capped at TLS1.2, as s2n reports it), once one was sent or received.
+/// The ClientHello's legacy version, capped at TLS1.2 as s2n reports it: the
+/// received one on a server, ours (TLS1.2) once a client sent it.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_client_hello_version(conn: *mut s2n_connection) -> c_int {
-    getter(conn, |_, state| {
-        Ok(if state.phase == Phase::New {
-            S2N_UNKNOWN_PROTOCOL_VERSION
-        } else {
-            S2N_TLS12
+    getter(conn, |conn, state| {
+        Ok(match state.client_versions {
+            Some((_, legacy)) => legacy,
+            None if conn.is_client() && state.phase != Phase::New => S2N_TLS12,
+            None => S2N_UNKNOWN_PROTOCOL_VERSION,
         })
     })
 }

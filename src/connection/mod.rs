@@ -4,6 +4,7 @@
 //! starts and dropped by `s2n_connection_wipe`; the I/O buffers live in
 //! `io` and are released by `s2n_connection_release_buffers`.
 
+pub mod hello;
 pub mod info;
 pub mod notes;
 
@@ -69,6 +70,14 @@ pub struct State {
     pub master_secret: Option<zeroize::Zeroizing<Vec<u8>>>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
+    /// A server's ClientHello: its records while they arrive, then the parsed
+    /// message for `s2n_connection_get_client_hello` and the callback's progress.
+    pub hello_capture: Option<Box<hello::HelloCapture>>,
+    pub client_hello: Option<Box<crate::client_hello::ClientHelloHandle>>,
+    pub hello_cb: hello::CallbackStatus,
+    /// What a server's ClientHello offered, kept after the hello is freed:
+    /// the client's highest version and its legacy version (s2n numbers).
+    pub client_versions: Option<(c_int, c_int)>,
     /// A key update the application asked for, sent before the next data.
     pub key_update_pending: bool,
     pub key_updates_sent: u8,
@@ -105,6 +114,10 @@ impl State {
             ocsp_response: None,
             master_secret: None,
             client_chain_wire: None,
+            hello_capture: None,
+            client_hello: None,
+            hello_cb: hello::CallbackStatus::NotInvoked,
+            client_versions: None,
             key_update_pending: false,
             key_updates_sent: 0,
         }
@@ -260,9 +273,14 @@ pub extern "C" fn s2n_connection_get_ctx(conn: *mut s2n_connection) -> *mut c_vo
     ffi::entry(|| Ok(Connection::from_handle(conn)?.state().ctx.0))
 }
 
+/// Tells the server the ClientHello callback chose by server name, so the
+/// name is acknowledged (rustls acknowledges it whenever the client sent one).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_server_name_extension_used(conn: *mut s2n_connection) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.state().server_name_used = true;
+        Ok(S2N_SUCCESS)
+    })
 }
 
 /// Partial: rustls writes full-size records whatever the setting; the choice is kept.
@@ -387,15 +405,19 @@ pub extern "C" fn s2n_set_server_name(
     })
 }
 
-/// Partial: rustls keeps its handshake state inside the connection until the
-/// handshake ends and frees it then by itself; this call succeeds after the
-/// handshake and drops what s2nrs kept for it.
+/// After the handshake, drops what only the handshake needed: the received
+/// ClientHello (the server name getter keeps its copy). rustls frees its own
+/// handshake state when the handshake ends.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_free_handshake(conn: *mut s2n_connection) -> c_int {
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let mut state = conn.state();
         if state.phase == Phase::Established {
+            info::record_negotiated(&mut state);
+            state.client_hello = None;
+            state.hello_capture = None;
+            state.ocsp_response = None;
             state.handshake_freed = true;
         }
         Ok(S2N_SUCCESS)

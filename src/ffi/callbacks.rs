@@ -117,3 +117,16 @@ pub fn key_log(cb: s2n_key_log_fn, ctx: CPtr, conn: *mut s2n_connection, line: &
         f(ctx.0, conn, line.as_ptr().cast_mut(), line.len());
     }
 }
+
+/// The ClientHello callback: 0 to go on, negative to fail, positive (blocking
+/// mode) when the server name was used.
+pub fn client_hello(
+    cb: s2n_client_hello_fn,
+    conn: *mut s2n_connection,
+    ctx: CPtr,
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return 0 };
+    // SAFETY: the registered callback with the connection's own handle; it may
+    // call back into s2n functions, and no lock of ours is held.
+    unsafe { f(conn, ctx.0) }
+}

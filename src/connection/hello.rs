@@ -1,0 +1,95 @@
+//! A server's first step: the ClientHello is collected from its records
+//! before rustls sees it, so the application's ClientHello callback can read
+//! it (`s2n_client_hello_*`) and change the connection's config, and so the
+//! getters that report what the client offered have it. The records are
+//! then handed to rustls unchanged.
+
+use crate::error::{Error, S2N_ERR_BAD_MESSAGE};
+
+/// TLS record content type of handshake messages, and the ClientHello's handshake type.
+const HANDSHAKE: u8 = 22;
+const CLIENT_HELLO: u8 = 1;
+const HEADER_LEN: usize = 5;
+/// A ClientHello larger than this is refused (s2n and rustls bound it likewise).
+const MAX_HELLO: usize = 64 * 1024;
+
+/// Records of the ClientHello as they arrive.
+#[derive(Default)]
+pub struct HelloCapture {
+    /// The records, unchanged, for rustls.
+    pub records: Vec<u8>,
+    /// Handshake bytes gathered from them.
+    message: Vec<u8>,
+    /// The first record's protocol version.
+    pub record_version: [u8; 2],
+}
+
+impl HelloCapture {
+    /// Moves the complete records at the front of `input` into the capture.
+    pub fn take_records(&mut self, input: &mut Vec<u8>) -> Result<(), Error> {
+        let mut used = 0;
+        while input.len() - used >= HEADER_LEN {
+            let header = &input[used..used + HEADER_LEN];
+            let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+            if header[0] != HANDSHAKE || len == 0 {
+                // Not a TLS handshake record (an SSLv2 hello included): rustls rejects it as s2n does.
+                return Err(Error::with_reason(
+                    S2N_ERR_BAD_MESSAGE,
+                    "expected a ClientHello record",
+                ));
+            }
+            if input.len() - used < HEADER_LEN + len {
+                break;
+            }
+            if self.records.is_empty() {
+                self.record_version = [header[1], header[2]];
+            }
+            let record = &input[used..used + HEADER_LEN + len];
+            self.records.extend_from_slice(record);
+            self.message.extend_from_slice(&record[HEADER_LEN..]);
+            used += HEADER_LEN + len;
+            if self.message.len() > MAX_HELLO + 4 {
+                return Err(Error::with_reason(
+                    S2N_ERR_BAD_MESSAGE,
+                    "ClientHello too large",
+                ));
+            }
+            if self.message().is_some() {
+                break;
+            }
+        }
+        input.drain(..used);
+        Ok(())
+    }
+
+    /// The whole ClientHello message (with its 4-byte header) once it has arrived.
+    pub fn message(&self) -> Option<&[u8]> {
+        let m = &self.message;
+        if m.len() < 4 {
+            return None;
+        }
+        let len = usize::from(m[1]) << 16 | usize::from(m[2]) << 8 | usize::from(m[3]);
+        (m.len() >= 4 + len).then(|| &m[..4 + len])
+    }
+
+    /// The first handshake message must be a ClientHello.
+    pub fn check_type(&self) -> Result<(), Error> {
+        match self.message.first() {
+            Some(&t) if t != CLIENT_HELLO => Err(Error::with_reason(
+                S2N_ERR_BAD_MESSAGE,
+                "expected a ClientHello",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Where the application's ClientHello callback is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CallbackStatus {
+    #[default]
+    NotInvoked,
+    /// Non-blocking mode: the callback returned without `s2n_client_hello_cb_done`.
+    Blocked,
+    Done,
+}
