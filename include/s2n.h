@@ -51,6 +51,21 @@ typedef int s2n_send_fn(void *io_context, const uint8_t *buf, uint32_t len);
 #endif
 
 
+#define BLOB_LEN ((4 + 1) + 16)
+
+/**
+ * s2n's limits and default lifetimes.
+ */
+#define KEY_NAME_LEN 16
+
+#define MAX_KEYS 16
+
+#define DEFAULT_ENCRYPT_DECRYPT_SECS (2 * 3600)
+
+#define DEFAULT_DECRYPT_SECS (13 * 3600)
+
+#define DEFAULT_STATE_LIFETIME_SECS (15 * 3600)
+
 #define S2N_SUCCESS 0
 
 #define S2N_FAILURE -1
@@ -1287,6 +1302,9 @@ int s2n_config_set_cache_delete_callback(struct s2n_config *config,
 
 S2N_API extern int s2n_config_set_session_state_lifetime(struct s2n_config *config, uint64_t lifetime_in_secs);
 
+/**
+ * Servers issue tickets (with a ticket key added) and clients accept them.
+ */
 S2N_API extern int s2n_config_set_session_tickets_onoff(struct s2n_config *config, uint8_t enabled);
 
 S2N_API extern int s2n_config_set_session_cache_onoff(struct s2n_config *config, uint8_t enabled);
@@ -1297,6 +1315,10 @@ int s2n_config_set_ticket_encrypt_decrypt_key_lifetime(struct s2n_config *config
 
 S2N_API extern int s2n_config_set_ticket_decrypt_key_lifetime(struct s2n_config *config, uint64_t lifetime_in_secs);
 
+/**
+ * Partial: of several keys able to encrypt, the newest is used (s2n picks
+ * among them at random, weighted toward the middle of their lifetimes).
+ */
 S2N_API extern
 int s2n_config_add_ticket_crypto_key(struct s2n_config *config,
                                      const uint8_t *name,
@@ -1307,6 +1329,9 @@ int s2n_config_add_ticket_crypto_key(struct s2n_config *config,
 
 S2N_API extern int s2n_config_require_ticket_forward_secrecy(struct s2n_config *config, bool enabled);
 
+/**
+ * TLS1.3 tickets a server sends after each handshake.
+ */
 S2N_API extern int s2n_config_set_initial_ticket_count(struct s2n_config *config, uint8_t num);
 
 S2N_API extern int s2n_connection_add_new_tickets_to_send(struct s2n_connection *conn, uint8_t num);
@@ -1317,6 +1342,9 @@ S2N_API extern
 int s2n_connection_set_server_keying_material_lifetime(struct s2n_connection *conn,
                                                        uint32_t lifetime_in_secs);
 
+/**
+ * Clients are handed each new session (as a blob for `s2n_connection_set_session`).
+ */
 S2N_API extern
 int s2n_config_set_session_ticket_cb(struct s2n_config *config,
                                      s2n_session_ticket_fn callback,
@@ -1326,8 +1354,16 @@ S2N_API extern int s2n_session_ticket_get_data_len(struct s2n_session_ticket *ti
 
 S2N_API extern int s2n_session_ticket_get_data(struct s2n_session_ticket *ticket, size_t max_data_len, uint8_t *data);
 
+/**
+ * Partial: rustls does not report the ticket lifetime the server chose; this
+ * is the client config's session state lifetime instead.
+ */
 S2N_API extern int s2n_session_ticket_get_lifetime(struct s2n_session_ticket *ticket, uint32_t *session_lifetime);
 
+/**
+ * Partial: the blob resumes within this process only (rustls cannot
+ * serialize client sessions); a TLS1.3 blob resumes once.
+ */
 S2N_API extern int s2n_connection_set_session(struct s2n_connection *conn, const uint8_t *session, size_t length);
 
 S2N_API extern int s2n_connection_get_session(struct s2n_connection *conn, uint8_t *session, size_t max_length);

@@ -172,10 +172,13 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             .as_deref()
             .and_then(|n| ServerName::try_from(n.to_string()).ok())
             .unwrap_or_else(no_server_name);
-        let client = match &state.overrides.alpn {
+        let offer = state
+            .offer_session
+            .and_then(|id| crate::session::client::take(&id));
+        let client = crate::session::client::with_offer(offer, || match &state.overrides.alpn {
             Some(alpn) => ClientConnection::new_with_alpn(config, name, alpn.clone()),
             None => ClientConnection::new(config, name),
-        };
+        });
         client
             .map_err(|e| {
                 Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
@@ -340,10 +343,10 @@ fn feed<'a>(
         let _ = tls.read_tls(&mut &[][..]);
     }
     let processed = tls.process_new_packets();
-    let lines = conn.apply_notes(&mut state, crate::connection::notes::take());
-    if !lines.is_empty() {
+    let deferred = conn.apply_notes(&mut state, crate::connection::notes::take());
+    if !deferred.is_empty() {
         drop(state);
-        conn.log_keys(lines);
+        conn.run_deferred(deferred);
         state = conn.state();
     }
     match processed {

@@ -123,8 +123,14 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
         builder.with_no_client_auth()
     };
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
-    // Resumption comes with session tickets; until then every handshake is full.
-    config.resumption = rustls::client::Resumption::disabled();
+    // The store offers only the session the application set on the connection.
+    let tls12 = if state.tickets {
+        rustls::client::Tls12Resumption::SessionIdOrTickets
+    } else {
+        rustls::client::Tls12Resumption::SessionIdOnly
+    };
+    config.resumption = rustls::client::Resumption::store(Arc::new(crate::session::client::Store))
+        .tls12_resumption(tls12);
     config.key_log = key_log(state);
     Ok(config)
 }
@@ -157,6 +163,14 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
     config.ignore_client_order = true;
     config.session_storage = Arc::new(NoServerSessionStorage {});
     config.send_tls13_tickets = 0;
+    if state.tickets && !state.ticket_keys.is_empty() {
+        config.ticketer = Arc::new(crate::session::tickets::Ticketer {
+            keys: state.ticket_keys.clone(),
+            clock: state.wall_clock,
+            lifetime_secs: u32::try_from(state.session_state_lifetime_secs).unwrap_or(u32::MAX),
+        });
+        config.send_tls13_tickets = usize::from(state.initial_ticket_count);
+    }
     config.key_log = key_log(state);
     Ok(config)
 }

@@ -57,6 +57,12 @@ pub struct ConfigState {
     pub key_log: Option<(s2n_key_log_fn, CPtr)>,
     pub client_hello_cb: Option<(s2n_client_hello_fn, CPtr)>,
     pub client_hello_cb_mode: s2n_client_hello_cb_mode,
+    /// Session tickets: on/off, the server's keys, lifetimes, the client's callback.
+    pub tickets: bool,
+    pub ticket_keys: Arc<crate::session::tickets::TicketKeys>,
+    pub session_state_lifetime_secs: u64,
+    pub initial_ticket_count: u8,
+    pub session_ticket_cb: Option<(s2n_session_ticket_fn, CPtr)>,
 }
 
 /// Seconds s2n's built-in blinding waits at most after a failure.
@@ -92,6 +98,11 @@ impl ConfigState {
             key_log: None,
             client_hello_cb: None,
             client_hello_cb_mode: s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING,
+            tickets: false,
+            ticket_keys: Arc::default(),
+            session_state_lifetime_secs: crate::session::tickets::DEFAULT_STATE_LIFETIME_SECS,
+            initial_ticket_count: 1,
+            session_ticket_cb: None,
         }
     }
 
@@ -148,7 +159,8 @@ impl Config {
         Ok(value)
     }
 
-    fn set(
+    /// Runs a setter for an extern function: `S2N_SUCCESS` or the error.
+    pub(crate) fn set(
         config: *mut s2n_config,
         f: impl FnOnce(&mut ConfigState) -> Result<(), Error>,
     ) -> c_int {

@@ -78,6 +78,11 @@ pub struct State {
     /// What a server's ClientHello offered, kept after the hello is freed:
     /// the client's highest version and its legacy version (s2n numbers).
     pub client_versions: Option<(c_int, c_int)>,
+    /// Resumption: the session a client offers, the newest one it received
+    /// (as its blob), and the tickets a server sent.
+    pub offer_session: Option<[u8; 16]>,
+    pub session_blob: Option<[u8; crate::session::client::BLOB_LEN]>,
+    pub tickets_sent: u32,
     /// A key update the application asked for, sent before the next data.
     pub key_update_pending: bool,
     pub key_updates_sent: u8,
@@ -118,6 +123,9 @@ impl State {
             client_hello: None,
             hello_cb: hello::CallbackStatus::NotInvoked,
             client_versions: None,
+            offer_session: None,
+            session_blob: None,
+            tickets_sent: 0,
             key_update_pending: false,
             key_updates_sent: 0,
         }
@@ -179,7 +187,7 @@ impl Connection {
 
     /// Applies what the last handshake step noted; returns the key log
     /// lines for the application's callback, to be called without our lock.
-    pub fn apply_notes(&self, state: &mut State, notes: notes::Notes) -> Vec<notes::Secret> {
+    pub fn apply_notes(&self, state: &mut State, notes: notes::Notes) -> Deferred {
         if notes.selection.is_some() {
             state.selection = notes.selection;
         }
@@ -197,17 +205,44 @@ impl Connection {
         if notes.ocsp.is_some() {
             state.ocsp_response = notes.ocsp;
         }
-        let mut lines = Vec::new();
+        state.tickets_sent += notes.tickets_sent;
+        let mut deferred = Deferred::default();
         let logging = state.config.read().key_log.is_some();
         for secret in notes.secrets {
             if secret.label == "CLIENT_RANDOM" {
                 state.master_secret = Some(zeroize::Zeroizing::new(secret.secret.clone()));
             }
             if logging {
-                lines.push(secret);
+                deferred.key_log.push(secret);
             }
         }
-        lines
+        for session in notes.sessions {
+            let blob = crate::session::client::register(session);
+            state.session_blob = Some(blob);
+            deferred.tickets.push(blob);
+        }
+        deferred
+    }
+
+    /// Runs the application callbacks a handshake step owes, without our lock.
+    pub fn run_deferred(&self, deferred: Deferred) {
+        if !deferred.key_log.is_empty() {
+            self.log_keys(deferred.key_log);
+        }
+        let (callback, lifetime) = {
+            let state = self.state();
+            let config = state.config.read();
+            (config.session_ticket_cb, config.session_state_lifetime_secs)
+        };
+        if let Some((cb, ctx)) = callback {
+            for data in deferred.tickets {
+                let mut ticket = crate::session::SessionTicket {
+                    data,
+                    lifetime: u32::try_from(lifetime).unwrap_or(u32::MAX),
+                };
+                ffi::callbacks::session_ticket(cb, ctx, self.handle(), &mut ticket);
+            }
+        }
     }
 
     /// Hands key log lines to the application's callback, NSS format.
@@ -541,6 +576,19 @@ pub extern "C" fn s2n_connection_get_config(
         *out = Arc::as_ptr(&conn.state().config).cast_mut().cast();
         Ok(S2N_SUCCESS)
     })
+}
+
+/// Application callbacks owed after a handshake step, run without our lock.
+#[derive(Default)]
+pub struct Deferred {
+    pub key_log: Vec<notes::Secret>,
+    pub tickets: Vec<[u8; crate::session::client::BLOB_LEN]>,
+}
+
+impl Deferred {
+    pub fn is_empty(&self) -> bool {
+        self.key_log.is_empty() && self.tickets.is_empty()
+    }
 }
 
 /// Built-in blinding: after a failure, wait a random 1/3..1 of the config's

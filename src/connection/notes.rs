@@ -35,6 +35,9 @@ pub struct Notes {
     /// The OCSP response stapled by the server.
     pub ocsp: Option<Vec<u8>>,
     pub secrets: Vec<Secret>,
+    /// Sessions a client received, and tickets a server issued.
+    pub sessions: Vec<crate::session::client::Session>,
+    pub tickets_sent: u32,
 }
 
 thread_local! {

@@ -130,3 +130,19 @@ pub fn client_hello(
     // call back into s2n functions, and no lock of ours is held.
     unsafe { f(conn, ctx.0) }
 }
+
+/// The session ticket callback with a ticket valid for the call.
+pub fn session_ticket(
+    cb: s2n_session_ticket_fn,
+    ctx: CPtr,
+    conn: *mut s2n_connection,
+    ticket: &mut crate::session::SessionTicket,
+) {
+    let Some(f) = cb else { return };
+    let ticket: *mut s2n_session_ticket = (ticket as *mut crate::session::SessionTicket).cast();
+    // SAFETY: the registered callback; `ticket` points at a live
+    // SessionTicket (what s2n_session_ticket handles are) for the call.
+    unsafe {
+        f(conn, ctx.0, ticket);
+    }
+}

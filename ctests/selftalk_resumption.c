@@ -1,0 +1,144 @@
+/*
+ * Session resumption through the s2n API: a server with session tickets and a
+ * ticket key, a client that keeps the session it receives (from
+ * s2n_connection_get_session and from the session ticket callback) and
+ * offers it on the next connection with s2n_connection_set_session.
+ * TLS1.3 and TLS1.2; ticket key lifecycle (expired key: full handshake).
+ */
+#include "s2nrs_tls.h"
+
+static uint8_t ticket_blob[512];
+static size_t ticket_len;
+static int ticket_calls;
+
+static int on_ticket(struct s2n_connection *conn, void *ctx, struct s2n_session_ticket *ticket)
+{
+    (void) conn;
+    (void) ctx;
+    size_t len = 0;
+    uint32_t lifetime = 0;
+    EXPECT_SUCCESS(s2n_session_ticket_get_data_len(ticket, &len));
+    EXPECT_SUCCESS(s2n_session_ticket_get_lifetime(ticket, &lifetime));
+    EXPECT(len > 0 && len <= sizeof(ticket_blob));
+    EXPECT(lifetime > 0);
+    if (len <= sizeof(ticket_blob)) {
+        EXPECT_SUCCESS(s2n_session_ticket_get_data(ticket, sizeof(ticket_blob), ticket_blob));
+        ticket_len = len;
+    }
+    ticket_calls++;
+    return S2N_SUCCESS;
+}
+
+static uint64_t fixed_now_ns;
+static int fixed_clock(void *ctx, uint64_t *now)
+{
+    (void) ctx;
+    *now = fixed_now_ns;
+    return S2N_SUCCESS;
+}
+
+/* One connection: handshake, then a round trip so TLS1.3 tickets (sent after
+ * the handshake) reach the client. Returns whether it resumed. */
+static int connect_once(struct s2n_config *client_config, struct s2n_config *server_config,
+        const uint8_t *session, size_t session_len, uint8_t *out, int *out_len)
+{
+    struct s2nrs_pair p;
+    if (s2nrs_pair_init(&p, client_config, server_config, "localhost") != 0) {
+        return -1;
+    }
+    if (session) {
+        EXPECT_SUCCESS(s2n_connection_set_session(p.client, session, session_len));
+    }
+    EXPECT_HANDSHAKE_OK(p.client, p.server);
+    const uint8_t ping[] = "ping";
+    EXPECT(s2nrs_transfer(p.server, p.client, ping, sizeof(ping)));
+    EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
+    int resumed = s2n_connection_is_session_resumed(p.client);
+    EXPECT_EQ_INT(resumed, s2n_connection_is_session_resumed(p.server));
+    if (out) {
+        int len = s2n_connection_get_session_length(p.client);
+        EXPECT(len > 0);
+        *out_len = s2n_connection_get_session(p.client, out, 512);
+        EXPECT_EQ_INT(*out_len, len);
+    }
+    /* A full handshake issues a ticket (a TLS1.2 resumption may not). */
+    uint16_t sent = 0;
+    EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
+    EXPECT(resumed || sent >= 1);
+    s2nrs_pair_free(&p);
+    return resumed;
+}
+
+static void run(const char *policy)
+{
+    printf("== %s\n", policy);
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(policy, &chain, 1);
+    struct s2n_config *client = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    uint8_t key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "key1", 4, key, sizeof(key), 0));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 1));
+    EXPECT_SUCCESS(s2n_config_set_session_ticket_cb(client, on_ticket, NULL));
+
+    uint8_t session[512];
+    int session_len = 0;
+    ticket_calls = 0;
+    EXPECT_EQ_INT(connect_once(client, server, NULL, 0, session, &session_len), 0);
+    EXPECT(ticket_calls >= 1);
+
+    /* The session from s2n_connection_get_session resumes. */
+    EXPECT_EQ_INT(connect_once(client, server, session, session_len, NULL, NULL), 1);
+    /* So does the one handed to the ticket callback. */
+    uint8_t from_cb[512];
+    size_t from_cb_len = ticket_len;
+    memcpy(from_cb, ticket_blob, ticket_len);
+    EXPECT_EQ_INT(connect_once(client, server, from_cb, from_cb_len, NULL, NULL), 1);
+
+    /* Garbage is refused as s2n does. */
+    struct s2n_connection *c = s2n_connection_new(S2N_CLIENT);
+    uint8_t junk[16] = { 0 };
+    EXPECT_FAILURE(s2n_connection_set_session(c, junk, sizeof(junk)));
+    EXPECT_EQ_INT(s2n_error_get_type(s2n_errno), S2N_ERR_T_USAGE);
+    s2n_connection_free(c);
+
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+}
+
+/* A ticket under a key past its decrypt lifetime gives a full handshake. */
+static void expired_key(void)
+{
+    printf("== expired ticket key\n");
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config("default_tls13", &chain, 1);
+    struct s2n_config *client = s2nrs_client_config("default_tls13", "ca-ecdsa.pem");
+    fixed_now_ns = 1700000000ULL * 1000000000ULL;
+    EXPECT_SUCCESS(s2n_config_set_wall_clock(server, fixed_clock, NULL));
+    uint8_t key[32] = { 9 };
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "old", 3, key, sizeof(key), 0));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 1));
+    uint8_t session[512];
+    int session_len = 0;
+    EXPECT_EQ_INT(connect_once(client, server, NULL, 0, session, &session_len), 0);
+    /* Past encrypt-decrypt (2 h) and decrypt (13 h) lifetimes, with a fresh key. */
+    fixed_now_ns += 16ULL * 3600 * 1000000000ULL;
+    uint8_t key2[32] = { 7 };
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "new", 3, key2, sizeof(key2), 0));
+    EXPECT_EQ_INT(connect_once(client, server, session, session_len, NULL, NULL), 0);
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+}
+
+int main(void)
+{
+    s2nrs_tls_setup(60);
+    run("default_tls13");
+    run("ELBSecurityPolicy-TLS-1-2-Ext-2018-06");
+    expired_key();
+    s2nrs_tls_teardown();
+    return S2NRS_TLS_RESULT();
+}

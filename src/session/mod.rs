@@ -1,0 +1,327 @@
+//! Resumption: s2n's session tickets (server ticket keys with their
+//! lifecycle, client session blobs and the ticket callback) on rustls's
+//! ticketer and client session store.
+
+#![allow(unused_variables)]
+
+pub mod client;
+pub mod tickets;
+
+use std::ffi::{c_int, c_void};
+
+use crate::config::Config;
+use crate::connection::Connection;
+use crate::error::{Error, S2N_ERR_INVALID_ARGUMENT};
+use crate::ffi::{self, CPtr, RefHandle};
+use crate::types::*;
+
+/// What the session ticket callback and its getters see.
+pub struct SessionTicket {
+    pub data: [u8; client::BLOB_LEN],
+    pub lifetime: u32,
+}
+
+impl RefHandle for s2n_session_ticket {
+    type Rust = SessionTicket;
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_cache_store_callback(
+    config: *mut s2n_config,
+    cache_store_callback: s2n_cache_store_callback,
+    data: *mut c_void,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_cache_retrieve_callback(
+    config: *mut s2n_config,
+    cache_retrieve_callback: s2n_cache_retrieve_callback,
+    data: *mut c_void,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_cache_delete_callback(
+    config: *mut s2n_config,
+    cache_delete_callback: s2n_cache_delete_callback,
+    data: *mut c_void,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_session_state_lifetime(
+    config: *mut s2n_config,
+    lifetime_in_secs: u64,
+) -> c_int {
+    Config::set(config, |state| {
+        state.session_state_lifetime_secs = lifetime_in_secs;
+        Ok(())
+    })
+}
+
+/// Servers issue tickets (with a ticket key added) and clients accept them.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_session_tickets_onoff(
+    config: *mut s2n_config,
+    enabled: u8,
+) -> c_int {
+    Config::set(config, |state| {
+        state.tickets = enabled != 0;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_session_cache_onoff(
+    config: *mut s2n_config,
+    enabled: u8,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_ticket_encrypt_decrypt_key_lifetime(
+    config: *mut s2n_config,
+    lifetime_in_secs: u64,
+) -> c_int {
+    Config::set(config, |state| {
+        if lifetime_in_secs == 0 {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        *state
+            .ticket_keys
+            .encrypt_decrypt_secs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = lifetime_in_secs;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_ticket_decrypt_key_lifetime(
+    config: *mut s2n_config,
+    lifetime_in_secs: u64,
+) -> c_int {
+    Config::set(config, |state| {
+        *state
+            .ticket_keys
+            .decrypt_secs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = lifetime_in_secs;
+        Ok(())
+    })
+}
+
+/// Partial: of several keys able to encrypt, the newest is used (s2n picks
+/// among them at random, weighted toward the middle of their lifetimes).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_add_ticket_crypto_key(
+    config: *mut s2n_config,
+    name: *const u8,
+    name_len: u32,
+    key: *mut u8,
+    key_len: u32,
+    intro_time_in_seconds_from_epoch: u64,
+) -> c_int {
+    Config::set(config, |state| {
+        let name = ffi::slice(name, name_len as usize)?;
+        let key = ffi::slice(key, key_len as usize)?;
+        state.ticket_keys.add(
+            name,
+            key,
+            intro_time_in_seconds_from_epoch,
+            tickets::now_secs(state.wall_clock),
+        )
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_require_ticket_forward_secrecy(
+    config: *mut s2n_config,
+    enabled: bool,
+) -> c_int {
+    ffi::not_yet()
+}
+
+/// TLS1.3 tickets a server sends after each handshake.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_initial_ticket_count(config: *mut s2n_config, num: u8) -> c_int {
+    Config::set(config, |state| {
+        state.initial_ticket_count = num;
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_add_new_tickets_to_send(
+    conn: *mut s2n_connection,
+    num: u8,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_tickets_sent(
+    conn: *mut s2n_connection,
+    num: *mut u16,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let out = ffi::out(num)?;
+        if conn.is_client() {
+            return Err(Error::new(crate::error::S2N_ERR_SERVER_MODE));
+        }
+        *out = conn.state().tickets_sent.min(u32::from(u16::MAX)) as u16;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_server_keying_material_lifetime(
+    conn: *mut s2n_connection,
+    lifetime_in_secs: u32,
+) -> c_int {
+    ffi::not_yet()
+}
+
+/// Clients are handed each new session (as a blob for `s2n_connection_set_session`).
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_config_set_session_ticket_cb(
+    config: *mut s2n_config,
+    callback: s2n_session_ticket_fn,
+    ctx: *mut c_void,
+) -> c_int {
+    Config::set(config, |state| {
+        state.session_ticket_cb = callback.map(|f| (Some(f), CPtr(ctx)));
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_session_ticket_get_data_len(
+    ticket: *mut s2n_session_ticket,
+    data_len: *mut usize,
+) -> c_int {
+    ffi::entry(|| {
+        let ticket = s2n_session_ticket::get(ticket)?;
+        *ffi::out(data_len)? = ticket.data.len();
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_session_ticket_get_data(
+    ticket: *mut s2n_session_ticket,
+    max_data_len: usize,
+    data: *mut u8,
+) -> c_int {
+    ffi::entry(|| {
+        let ticket = s2n_session_ticket::get(ticket)?;
+        if max_data_len < ticket.data.len() {
+            return Err(Error::new(
+                crate::error::S2N_ERR_SERIALIZED_SESSION_STATE_TOO_LONG,
+            ));
+        }
+        ffi::slice_mut(data, ticket.data.len())?.copy_from_slice(&ticket.data);
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Partial: rustls does not report the ticket lifetime the server chose; this
+/// is the client config's session state lifetime instead.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_session_ticket_get_lifetime(
+    ticket: *mut s2n_session_ticket,
+    session_lifetime: *mut u32,
+) -> c_int {
+    ffi::entry(|| {
+        *ffi::out(session_lifetime)? = s2n_session_ticket::get(ticket)?.lifetime;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Partial: the blob resumes within this process only (rustls cannot
+/// serialize client sessions); a TLS1.3 blob resumes once.
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_session(
+    conn: *mut s2n_connection,
+    session: *const u8,
+    length: usize,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let blob = ffi::slice(session, length)?;
+        let id = client::parse_blob(blob)?;
+        conn.configure(|state| {
+            state.offer_session = Some(id);
+            Ok(())
+        })?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_session(
+    conn: *mut s2n_connection,
+    session: *mut u8,
+    max_length: usize,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        let Some(blob) = state.session_blob else {
+            return Ok(0);
+        };
+        if max_length < blob.len() {
+            return Err(Error::new(
+                crate::error::S2N_ERR_SERIALIZED_SESSION_STATE_TOO_LONG,
+            ));
+        }
+        ffi::slice_mut(session, blob.len())?.copy_from_slice(&blob);
+        Ok(blob.len() as c_int)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_session_ticket_lifetime_hint(
+    conn: *mut s2n_connection,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_session_length(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        Ok(conn.state().session_blob.map_or(0, |b| b.len() as c_int))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_session_id_length(conn: *mut s2n_connection) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_get_session_id(
+    conn: *mut s2n_connection,
+    session_id: *mut u8,
+    max_length: usize,
+) -> c_int {
+    ffi::not_yet()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_is_session_resumed(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let state = conn.state();
+        let resumed = state.tls.as_deref().and_then(|t| t.handshake_kind())
+            == Some(rustls::HandshakeKind::Resumed);
+        Ok(c_int::from(resumed))
+    })
+}

@@ -1,0 +1,202 @@
+//! Session ticket keys with s2n's lifecycle, and the rustls ticketer that
+//! uses them. A key introduced at time T encrypts and decrypts tickets from
+//! T for the encrypt-decrypt lifetime, then only decrypts for the decrypt
+//! lifetime, then expires. Tickets are `name (16) || nonce (12) ||
+//! AES-256-GCM(state)`, under a key derived from the application's key with
+//! HKDF-SHA256.
+
+use std::sync::{Arc, Mutex};
+
+use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use aws_lc_rs::hkdf::{HKDF_SHA256, KeyType, Salt};
+
+use crate::config::Clock;
+use crate::connection::notes;
+use crate::error::{
+    Error, S2N_ERR_INVALID_TICKET_KEY_LENGTH, S2N_ERR_INVALID_TICKET_KEY_NAME_OR_NAME_LENGTH,
+    S2N_ERR_TICKET_KEY_LIMIT, S2N_ERR_TICKET_KEY_NOT_UNIQUE,
+};
+use crate::ffi::callbacks;
+
+/// s2n's limits and default lifetimes.
+pub const KEY_NAME_LEN: usize = 16;
+pub const MAX_KEYS: usize = 16;
+pub const DEFAULT_ENCRYPT_DECRYPT_SECS: u64 = 2 * 3600;
+pub const DEFAULT_DECRYPT_SECS: u64 = 13 * 3600;
+pub const DEFAULT_STATE_LIFETIME_SECS: u64 = 15 * 3600;
+
+struct TicketKey {
+    name: [u8; KEY_NAME_LEN],
+    intro_secs: u64,
+    aead: LessSafeKey,
+}
+
+/// A config's ticket keys and their lifetimes.
+pub struct TicketKeys {
+    keys: Mutex<Vec<TicketKey>>,
+    pub encrypt_decrypt_secs: Mutex<u64>,
+    pub decrypt_secs: Mutex<u64>,
+}
+
+impl Default for TicketKeys {
+    fn default() -> Self {
+        TicketKeys {
+            keys: Mutex::new(Vec::new()),
+            encrypt_decrypt_secs: Mutex::new(DEFAULT_ENCRYPT_DECRYPT_SECS),
+            decrypt_secs: Mutex::new(DEFAULT_DECRYPT_SECS),
+        }
+    }
+}
+
+struct Len32;
+
+impl KeyType for Len32 {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+/// Seconds since the epoch by the config's wall clock (or the system's).
+pub fn now_secs(clock: Clock) -> u64 {
+    let nanos = clock
+        .and_then(|(cb, ctx)| callbacks::clock(cb, ctx))
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64)
+        });
+    nanos / 1_000_000_000
+}
+
+impl TicketKeys {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<TicketKey>> {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lifetimes(&self) -> (u64, u64) {
+        let ed = *self
+            .encrypt_decrypt_secs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let d = *self.decrypt_secs.lock().unwrap_or_else(|e| e.into_inner());
+        (ed, d)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// Adds a key; `intro_secs` 0 means now.
+    pub fn add(&self, name: &[u8], key: &[u8], intro_secs: u64, now: u64) -> Result<(), Error> {
+        if name.is_empty() || name.len() > KEY_NAME_LEN {
+            return Err(Error::new(S2N_ERR_INVALID_TICKET_KEY_NAME_OR_NAME_LENGTH));
+        }
+        if key.is_empty() {
+            return Err(Error::new(S2N_ERR_INVALID_TICKET_KEY_LENGTH));
+        }
+        let mut padded = [0u8; KEY_NAME_LEN];
+        padded[..name.len()].copy_from_slice(name);
+        let (ed, d) = self.lifetimes();
+        let mut keys = self.lock();
+        keys.retain(|k| k.intro_secs + ed + d > now);
+        if keys.iter().any(|k| k.name == padded) {
+            return Err(Error::new(S2N_ERR_TICKET_KEY_NOT_UNIQUE));
+        }
+        if keys.len() >= MAX_KEYS {
+            return Err(Error::new(S2N_ERR_TICKET_KEY_LIMIT));
+        }
+        let mut derived = [0u8; 32];
+        Salt::new(HKDF_SHA256, &padded)
+            .extract(key)
+            .expand(&[b"s2nrs session ticket key"], Len32)
+            .and_then(|okm| okm.fill(&mut derived))
+            .map_err(|_| Error::new(S2N_ERR_INVALID_TICKET_KEY_LENGTH))?;
+        let aead = UnboundKey::new(&AES_256_GCM, &derived)
+            .map_err(|_| Error::new(S2N_ERR_INVALID_TICKET_KEY_LENGTH))?;
+        let intro_secs = if intro_secs == 0 { now } else { intro_secs };
+        keys.push(TicketKey {
+            name: padded,
+            intro_secs,
+            aead: LessSafeKey::new(aead),
+        });
+        Ok(())
+    }
+
+    fn encrypt(&self, plain: &[u8], now: u64) -> Option<Vec<u8>> {
+        let (ed, _) = self.lifetimes();
+        let keys = self.lock();
+        // The newest key that may encrypt now.
+        let key = keys
+            .iter()
+            .filter(|k| k.intro_secs <= now && now < k.intro_secs + ed)
+            .max_by_key(|k| k.intro_secs)?;
+        let mut nonce = [0u8; NONCE_LEN];
+        aws_lc_rs::rand::fill(&mut nonce).ok()?;
+        let mut out = Vec::with_capacity(KEY_NAME_LEN + NONCE_LEN + plain.len() + 16);
+        out.extend_from_slice(&key.name);
+        out.extend_from_slice(&nonce);
+        let mut sealed = plain.to_vec();
+        key.aead
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(&key.name),
+                &mut sealed,
+            )
+            .ok()?;
+        out.extend_from_slice(&sealed);
+        Some(out)
+    }
+
+    fn decrypt(&self, ticket: &[u8], now: u64) -> Option<Vec<u8>> {
+        if ticket.len() < KEY_NAME_LEN + NONCE_LEN + 16 {
+            return None;
+        }
+        let (name, rest) = ticket.split_at(KEY_NAME_LEN);
+        let (nonce, sealed) = rest.split_at(NONCE_LEN);
+        let (ed, d) = self.lifetimes();
+        let keys = self.lock();
+        let key = keys
+            .iter()
+            .find(|k| k.name == name && k.intro_secs <= now && now < k.intro_secs + ed + d)?;
+        let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut buf = sealed.to_vec();
+        let plain = key
+            .aead
+            .open_in_place(nonce, Aad::from(&key.name), &mut buf)
+            .ok()?;
+        Some(plain.to_vec())
+    }
+}
+
+/// The rustls ticketer of a server config.
+pub struct Ticketer {
+    pub keys: Arc<TicketKeys>,
+    pub clock: Clock,
+    pub lifetime_secs: u32,
+}
+
+impl std::fmt::Debug for Ticketer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ticketer").finish_non_exhaustive()
+    }
+}
+
+impl rustls::server::ProducesTickets for Ticketer {
+    fn enabled(&self) -> bool {
+        true
+    }
+
+    fn lifetime(&self) -> u32 {
+        self.lifetime_secs
+    }
+
+    fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
+        let ticket = self.keys.encrypt(plain, now_secs(self.clock))?;
+        notes::note(|n| n.tickets_sent += 1);
+        Some(ticket)
+    }
+
+    fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
+        self.keys.decrypt(cipher, now_secs(self.clock))
+    }
+}
