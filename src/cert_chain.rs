@@ -18,7 +18,7 @@ use crate::error::{
 use crate::ffi::{self, ArcHandle, CPtr, RefHandle};
 use crate::types::*;
 
-mod x509;
+pub(crate) mod x509;
 
 /// One certificate of a chain: what an `s2n_cert *` points at.
 pub struct Cert {

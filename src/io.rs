@@ -329,6 +329,17 @@ fn feed<'a>(
     input: &mut Vec<u8>,
     eof: bool,
 ) -> Result<(), Error> {
+    let context = crate::connection::notes::Context {
+        server_name: if conn.is_client() {
+            state.server_name.clone()
+        } else {
+            state
+                .server_name_c
+                .as_ref()
+                .map(|n| n.to_string_lossy().into_owned())
+        },
+        verify_host: state.overrides.verify_host,
+    };
     let tls = tls_mut(&mut state)?;
     let mut rest: &[u8] = input;
     while !rest.is_empty() {
@@ -342,12 +353,16 @@ fn feed<'a>(
     if eof {
         let _ = tls.read_tls(&mut &[][..]);
     }
-    let processed = tls.process_new_packets();
+    let processed = crate::connection::notes::with_context(context, || tls.process_new_packets());
     let deferred = conn.apply_notes(&mut state, crate::connection::notes::take());
     if !deferred.is_empty() {
         drop(state);
         conn.run_deferred(deferred);
         state = conn.state();
+    }
+    if let Some(code) = client_auth_violation(conn, &state) {
+        state.phase = Phase::Failed;
+        return Err(Error::new(code));
     }
     match processed {
         Ok(io) => {
@@ -371,6 +386,49 @@ fn feed<'a>(
     Ok(())
 }
 
+/// A client's answer to a CertificateRequest that its auth type forbids, as
+/// s2n checks it: NONE must not be asked, REQUIRED must have a certificate.
+fn client_auth_violation(conn: &Connection, state: &State) -> Option<c_int> {
+    if !conn.is_client() || !state.cert_requested {
+        return None;
+    }
+    let auth = state
+        .overrides
+        .client_auth
+        .or(state.config.read().client_auth)
+        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL);
+    match auth {
+        s2n_cert_auth_type::S2N_CERT_AUTH_NONE => Some(S2N_ERR_UNEXPECTED_CERT_REQUEST),
+        s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED if state.selection.is_none() => {
+            Some(S2N_ERR_MISSING_CLIENT_CERT)
+        }
+        _ => None,
+    }
+}
+
+/// A client whose auth type is REQUIRED fails a handshake in which the
+/// server never asked for its certificate, as s2n's state machine does.
+fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_int> {
+    let required = state
+        .overrides
+        .client_auth
+        .or(state.config.read().client_auth)
+        == Some(s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED);
+    (conn.is_client() && required && !state.cert_requested).then_some(S2N_ERR_BAD_MESSAGE)
+}
+
+/// A server that fails before rustls has started (its ClientHello callback
+/// failed, say) still tells the client: a fatal handshake_failure alert.
+fn alert_before_start(conn: &Connection, send: &mut SendBuf) {
+    let state = conn.state();
+    if conn.is_client() || state.tls.is_some() || state.client_hello.is_none() {
+        return;
+    }
+    drop(state);
+    const HANDSHAKE_FAILURE: [u8; 7] = [21, 3, 3, 0, 2, 2, 40];
+    send.buf.extend_from_slice(&HANDSHAKE_FAILURE);
+}
+
 /// The whole ClientHello is here: parse it, run the application's callback
 /// (which may block the handshake or swap the config), then start rustls
 /// with the connection's config and give it the ClientHello's records.
@@ -387,6 +445,11 @@ fn client_hello_arrived(conn: &Connection, blocked: &mut BlockedStatusArg) -> Re
         let hello =
             crate::client_hello::ClientHelloHandle::received(message, capture.record_version)?;
         state.client_versions = Some(connection::info::client_versions(&hello.hello));
+        // The name as the client sent it (s2n_get_server_name keeps its case).
+        state.server_name_c = hello
+            .hello
+            .server_name()
+            .and_then(|n| std::ffi::CString::new(n).ok());
         state.client_hello = Some(Box::new(hello));
     }
     let (callback, mode) = {
@@ -417,6 +480,27 @@ fn client_hello_arrived(conn: &Connection, blocked: &mut BlockedStatusArg) -> Re
         }
         _ => state.hello_cb = CallbackStatus::Done,
     }
+    // s2n goes on without ALPN when client and server share no protocol;
+    // rustls would fail, so such a connection offers none.
+    let offered: Vec<Vec<u8>> = state
+        .client_hello
+        .as_ref()
+        .and_then(|h| h.hello.extension(16))
+        .map(|data| {
+            crate::connection::hello::alpn_protocols(data)
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect()
+        })
+        .unwrap_or_default();
+    let ours = state
+        .overrides
+        .alpn
+        .clone()
+        .unwrap_or_else(|| state.config.read().alpn.clone());
+    if !offered.is_empty() && !ours.is_empty() && !ours.iter().any(|p| offered.contains(p)) {
+        state.overrides.alpn = Some(Vec::new());
+    }
     start(conn, &mut state)?;
     let mut records = state
         .hello_capture
@@ -433,13 +517,23 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     if kind == s2n_error_type::S2N_ERR_T_BLOCKED as c_int {
         return err;
     }
+    alert_before_start(conn, send);
     let mut ignored = BlockedStatusArg(0);
     let _ = flush(conn, send, &mut ignored);
+    // s2n does not blind errors that reveal nothing an attacker could time.
+    const NOT_BLINDED: [c_int; 4] = [
+        S2N_ERR_CANCELLED,
+        S2N_ERR_CIPHER_NOT_SUPPORTED,
+        S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
+        S2N_ERR_CONFIG_NULL_BEFORE_CH_CALLBACK,
+    ];
     if kind == s2n_error_type::S2N_ERR_T_PROTO as c_int
         || kind == s2n_error_type::S2N_ERR_T_ALERT as c_int
     {
         conn.state().phase = Phase::Failed;
-        connection::blind(conn);
+        if !NOT_BLINDED.contains(&err.code) {
+            connection::blind(conn);
+        }
     }
     err
 }
@@ -482,6 +576,10 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
             }
             let handshaking = tls_mut(&mut state)?.is_handshaking();
             if !handshaking {
+                if let Some(code) = client_auth_unmet(conn, &state) {
+                    state.phase = Phase::Failed;
+                    return Err(Error::new(code));
+                }
                 state.phase = Phase::Established;
                 connection::info::record_negotiated(&mut state);
                 return Ok(());
@@ -673,18 +771,22 @@ pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(),
             // Application data is dropped while shutting down, as s2n does.
             let tls = tls_mut(&mut state)?;
             let mut sink = [0u8; 1024];
-            while let Ok(n) = std::io::Read::read(&mut tls.reader(), &mut sink) {
-                if n == 0 {
-                    state.close_notify_received = true;
-                    return Ok(());
+            loop {
+                match std::io::Read::read(&mut tls.reader(), &mut sink) {
+                    Ok(0) => {
+                        state.close_notify_received = true;
+                        return Ok(());
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    // The peer closed without its close_notify.
+                    Err(_) => return Err(Error::new(S2N_ERR_CLOSED)),
                 }
             }
         }
-        match read_record(conn, &mut recv, blocked) {
-            Ok(()) => {}
-            Err(e) if e.code == S2N_ERR_CLOSED => return Err(Error::new(S2N_ERR_SHUTDOWN_CLOSED)),
-            Err(e) => return Err(e),
-        }
+        *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
+        read_record(conn, &mut recv, blocked)?;
+        *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
     }
 }
 

@@ -371,13 +371,13 @@ pub extern "C" fn s2n_config_get_supported_groups(
 #[cfg(test)]
 mod tests;
 
-/// A NUL-terminated copy of one of the table's names, for C getters. Made
-/// once per name and kept: the set of names is fixed.
-pub fn c_name(name: &'static str) -> *const std::ffi::c_char {
-    static NAMES: std::sync::Mutex<Vec<(&'static str, &'static std::ffi::CStr)>> =
+/// A NUL-terminated copy of a name the C getters return (the table's names,
+/// handshake type names). Made once per name and kept: the set is small and fixed.
+pub fn c_name(name: &str) -> *const std::ffi::c_char {
+    static NAMES: std::sync::Mutex<Vec<(String, &'static std::ffi::CStr)>> =
         std::sync::Mutex::new(Vec::new());
     let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, c)) = names.iter().find(|(n, _)| *n == name) {
+    if let Some((_, c)) = names.iter().find(|(n, _)| n == name) {
         return c.as_ptr();
     }
     let c: &'static std::ffi::CStr = Box::leak(
@@ -385,6 +385,6 @@ pub fn c_name(name: &'static str) -> *const std::ffi::c_char {
             .unwrap_or_default()
             .into_boxed_c_str(),
     );
-    names.push((name, c));
+    names.push((name.to_string(), c));
     c.as_ptr()
 }

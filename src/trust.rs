@@ -115,6 +115,23 @@ impl TrustSettings {
     }
 }
 
+/// s2n's default host check: the name equals the expected one (ignoring
+/// case), or is `*.` and the expected name's parent domain.
+fn default_host_match(expected: &str, name: &str) -> bool {
+    if expected.is_empty() {
+        return false;
+    }
+    if expected.eq_ignore_ascii_case(name) {
+        return true;
+    }
+    match (name.strip_prefix('*'), expected.find('.')) {
+        (Some(suffix), Some(dot)) if name.len() > 2 && suffix.starts_with('.') => {
+            expected[dot..].eq_ignore_ascii_case(suffix)
+        }
+        _ => false,
+    }
+}
+
 /// s2n's error for a failed certificate check, carried through rustls as a
 /// certificate error and mapped back by `io::map_tls_error`.
 pub fn cert_error(code: c_int) -> rustls::Error {
@@ -256,6 +273,37 @@ impl ChainCheck {
         Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED))
     }
 
+    /// s2n's order: with verification on, the host check (the verify-host
+    /// callback, or the name the connection expects) comes first, then the chain.
+    fn verify(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        server: bool,
+    ) -> Result<(), rustls::Error> {
+        if !self.settings.verify {
+            return Ok(());
+        }
+        let names = crate::cert_chain::x509::host_names(end_entity);
+        if names.is_empty() {
+            return Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED));
+        }
+        let context = crate::connection::notes::context();
+        let accepted = match context.verify_host.or(self.settings.verify_host) {
+            Some((cb, ctx)) => names
+                .iter()
+                .any(|name| callbacks::verify_host(cb, ctx, name)),
+            None => context.server_name.is_some_and(|expected| {
+                names.iter().any(|name| default_host_match(&expected, name))
+            }),
+        };
+        if !accepted {
+            return Err(cert_error(crate::error::S2N_ERR_CERT_INVALID_HOSTNAME));
+        }
+        self.verify_chain(end_entity, intermediates, now, server)
+    }
+
     fn verify_tls12(
         &self,
         message: &[u8],
@@ -296,19 +344,12 @@ pub fn no_server_name() -> ServerName<'static> {
     ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())
 }
 
-/// Names in the leaf a host check can match: DNS SANs, else nothing.
-fn leaf_dns_names(end_entity: &CertificateDer<'_>) -> Vec<String> {
-    webpki::EndEntityCert::try_from(end_entity)
-        .map(|ee| ee.valid_dns_names().map(str::to_string).collect())
-        .unwrap_or_default()
-}
-
 impl ServerCertVerifier for ServerVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
+        _server_name: &ServerName<'_>,
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
@@ -316,24 +357,8 @@ impl ServerCertVerifier for ServerVerifier {
             let ocsp = ocsp_response.to_vec();
             crate::connection::notes::note(|n| n.ocsp = Some(ocsp));
         }
-        if !self.check.settings.verify {
-            return Ok(ServerCertVerified::assertion());
-        }
-        self.check
-            .verify_chain(end_entity, intermediates, now, true)?;
-        let accepted = match self.check.settings.verify_host {
-            Some((cb, ctx)) => leaf_dns_names(end_entity)
-                .iter()
-                .any(|name| callbacks::verify_host(cb, ctx, name)),
-            None if *server_name == no_server_name() => false,
-            None => webpki::EndEntityCert::try_from(end_entity)
-                .is_ok_and(|ee| ee.verify_is_valid_for_subject_name(server_name).is_ok()),
-        };
-        if accepted {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(cert_error(crate::error::S2N_ERR_CERT_INVALID_HOSTNAME))
-        }
+        self.check.verify(end_entity, intermediates, now, true)?;
+        Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
@@ -381,10 +406,7 @@ impl ClientCertVerifier for ClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        if self.check.settings.verify {
-            self.check
-                .verify_chain(end_entity, intermediates, now, false)?;
-        }
+        self.check.verify(end_entity, intermediates, now, false)?;
         Ok(ClientCertVerified::assertion())
     }
 

@@ -153,9 +153,20 @@ fn specs() -> Vec<HeaderSpec> {
         .map(|r| r["name"].clone())
         .collect();
 
-    // lib.rs and unstable/mod.rs only declare modules; cbindgen would follow them into every file.
+    // cbindgen follows `mod` declarations, so it is given each module's root
+    // only: the files directly under src/ (not lib.rs, which declares every
+    // module) and each directory's mod.rs; each unstable header's root file.
     all.retain(|p| {
-        !p.ends_with("lib.rs") && !p.ends_with("unstable/mod.rs") && !p.starts_with(src.join("ffi"))
+        let rel = p.strip_prefix(&src).unwrap();
+        let depth = rel.components().count();
+        let is_unstable = rel.starts_with("unstable");
+        !p.ends_with("lib.rs")
+            && !rel.starts_with("ffi")
+            && if is_unstable {
+                depth == 2 && !p.ends_with("mod.rs")
+            } else {
+                depth == 1 || (depth == 2 && p.ends_with("mod.rs"))
+            }
     });
     let main_sources: Vec<PathBuf> = all
         .iter()

@@ -180,6 +180,11 @@ fn whole(input: &[u8], tag: u8) -> Result<&[u8], Malformed> {
 
 /// The extensions of a DER certificate, in order; empty when it has none.
 pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malformed> {
+    tbs(cert_der).map(|(_, extensions)| extensions)
+}
+
+/// A DER certificate's subject (the Name's content) and extensions.
+fn tbs(cert_der: &[u8]) -> Result<(&[u8], Vec<Extension<'_>>), Malformed> {
     // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
     let mut certificate = Reader::new(whole(cert_der, SEQUENCE)?);
     let tbs = certificate.read(SEQUENCE)?;
@@ -199,7 +204,7 @@ pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malforme
     tbs.read(SEQUENCE)?; // signature
     tbs.read(SEQUENCE)?; // issuer
     tbs.read(SEQUENCE)?; // validity
-    tbs.read(SEQUENCE)?; // subject
+    let subject = tbs.read(SEQUENCE)?;
     tbs.read(SEQUENCE)?; // subjectPublicKeyInfo
     let issuer_uid = tbs.read_optional(ISSUER_UNIQUE_ID)?;
     let subject_uid = tbs.read_optional(SUBJECT_UNIQUE_ID)?;
@@ -209,7 +214,7 @@ pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malforme
     let explicit = tbs.read_optional(EXTENSIONS)?;
     tbs.finish()?;
     let Some(explicit) = explicit else {
-        return Ok(Vec::new());
+        return Ok((subject, Vec::new()));
     };
     // RFC 5280 4.1.2.1: only v3 certificates carry extensions.
     if version != V3 {
@@ -220,7 +225,59 @@ pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malforme
     while !list.is_empty() {
         out.push(extension(list.read(SEQUENCE)?)?);
     }
-    Ok(out)
+    Ok((subject, out))
+}
+
+/// subjectAltName's OID (2.5.29.17) and commonName's (2.5.4.3), DER-encoded.
+const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+
+/// The names a host check is given, as s2n gives them: the DNS names, URIs
+/// and IP addresses (as text) of subjectAltName, or, when it has none of
+/// those, the subject's common names.
+pub(crate) fn host_names(cert_der: &[u8]) -> Vec<String> {
+    let Ok((subject, extensions)) = tbs(cert_der) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    if let Some(san) = extensions.iter().find(|e| e.oid == SUBJECT_ALT_NAME) {
+        if let Ok(list) = whole(san.value, SEQUENCE) {
+            let mut reader = Reader::new(list);
+            while let Ok((tag, value)) = reader.read_any() {
+                match tag {
+                    // dNSName [2] and uniformResourceIdentifier [6]: IA5String.
+                    0x82 | 0x86 => {
+                        names.extend(std::str::from_utf8(value).ok().map(str::to_string))
+                    }
+                    // iPAddress [7]: 4 or 16 octets.
+                    0x87 => {
+                        if let Ok(v4) = <[u8; 4]>::try_from(value) {
+                            names.push(std::net::Ipv4Addr::from(v4).to_string());
+                        } else if let Ok(v6) = <[u8; 16]>::try_from(value) {
+                            names.push(std::net::Ipv6Addr::from(v6).to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if names.is_empty() {
+        // Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }
+        let mut rdns = Reader::new(subject);
+        while let Ok(set) = rdns.read(0x31) {
+            let mut attrs = Reader::new(set);
+            while let Ok(attr) = attrs.read(SEQUENCE) {
+                let mut attr = Reader::new(attr);
+                if attr.read(OBJECT_IDENTIFIER) == Ok(COMMON_NAME) {
+                    if let Ok((_, value)) = attr.read_any() {
+                        names.extend(std::str::from_utf8(value).ok().map(str::to_string));
+                    }
+                }
+            }
+        }
+    }
+    names
 }
 
 /// Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,

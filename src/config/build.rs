@@ -35,7 +35,9 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    /// Whether the cached configuration can serve (ALPN reaches clients per connection).
+    /// Whether the cached configuration can serve (ALPN reaches clients per
+    /// connection; the verify-host callback reaches verifiers through the
+    /// handshake context).
     fn affects(&self, server: bool) -> bool {
         self.policy.is_some()
             || self.client_auth.is_some()
@@ -81,13 +83,9 @@ impl Config {
     }
 }
 
-fn check(state: &ConfigState, overrides: &Overrides, policy: &Policy) -> ChainCheck {
-    let mut trust = state.trust.clone();
-    if let Some(host) = overrides.verify_host {
-        trust.verify_host = Some(host);
-    }
+fn check(state: &ConfigState, policy: &Policy) -> ChainCheck {
     ChainCheck::new(
-        trust,
+        state.trust.clone(),
         state.wall_clock,
         &policy.provider(),
         policy.signature_schemes(),
@@ -109,19 +107,20 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
         .map_err(policy_error)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(ServerVerifier {
-            check: check(state, overrides, policy),
+            check: check(state, policy),
         }));
     let auth = overrides
         .client_auth
         .or(state.client_auth)
         .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL);
-    let mut config = if auth != s2n_cert_auth_type::S2N_CERT_AUTH_NONE && !state.chains.is_empty() {
-        builder.with_client_cert_resolver(Arc::new(ClientCerts {
-            chains: state.chains.clone(),
-        }))
+    // Our resolver is there even without certificates: it notes the server's
+    // CertificateRequest, which s2n's auth type rules judge (io.rs).
+    let chains = if auth == s2n_cert_auth_type::S2N_CERT_AUTH_NONE {
+        Vec::new()
     } else {
-        builder.with_no_client_auth()
+        state.chains.clone()
     };
+    let mut config = builder.with_client_cert_resolver(Arc::new(ClientCerts { chains }));
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // The store offers only the session the application set on the connection.
     let tls12 = if state.tickets {
@@ -147,7 +146,7 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
     let builder = match auth {
         s2n_cert_auth_type::S2N_CERT_AUTH_NONE => builder.with_no_client_auth(),
         _ => builder.with_client_cert_verifier(Arc::new(ClientVerifier {
-            check: check(state, overrides, policy),
+            check: check(state, policy),
             mandatory: auth == s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED,
         })),
     };
@@ -272,6 +271,7 @@ impl ResolvesClientCert for ClientCerts {
         _root_hint_subjects: &[&[u8]],
         sigschemes: &[SignatureScheme],
     ) -> Option<Arc<CertifiedKey>> {
+        notes::note(|n| n.cert_requested = true);
         self.chains.iter().find_map(|chain| {
             let certified = chain.certified().ok()?;
             certified.key.choose_scheme(sigschemes)?;

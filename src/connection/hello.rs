@@ -93,3 +93,22 @@ pub enum CallbackStatus {
     Blocked,
     Done,
 }
+
+/// The protocol names of an ALPN extension's data (empty if malformed).
+pub fn alpn_protocols(data: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let Some((len, mut rest)) = data.split_first_chunk::<2>() else {
+        return out;
+    };
+    if usize::from(u16::from_be_bytes(*len)) != rest.len() {
+        return out;
+    }
+    while let Some((&n, tail)) = rest.split_first() {
+        let Some((name, tail)) = tail.split_at_checked(usize::from(n)) else {
+            return Vec::new();
+        };
+        out.push(name);
+        rest = tail;
+    }
+    out
+}

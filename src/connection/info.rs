@@ -25,11 +25,6 @@ pub fn record_negotiated(state: &mut State) {
         return;
     };
     state.alpn_c = tls.alpn_protocol().and_then(|p| CString::new(p).ok());
-    if let rustls::Connection::Server(server) = tls {
-        if let Some(sni) = server.server_name() {
-            state.server_name_c = CString::new(sni).ok();
-        }
-    }
 }
 
 /// A ClientHello's highest offered version and its legacy version (capped at
@@ -607,33 +602,43 @@ pub extern "C" fn s2n_connection_get_handshake_type_name(
         else {
             return Ok(static_c(c"INITIAL"));
         };
-        let client_auth = !conn.is_client()
-            && tls.peer_certificates().is_some_and(|c| !c.is_empty())
-            || conn.is_client() && state.selection.is_some();
-        let hrr = tls.handshake_kind() == Some(HandshakeKind::FullWithHelloRetryRequest);
-        let resumed = tls.handshake_kind() == Some(HandshakeKind::Resumed);
-        let name: &'static CStr = match (
-            negotiated_version(&state) == Some(S2N_TLS13),
-            resumed,
-            client_auth,
-            hrr,
-        ) {
-            (true, false, false, false) => c"NEGOTIATED|FULL_HANDSHAKE|MIDDLEBOX_COMPAT",
-            (true, false, true, false) => c"NEGOTIATED|FULL_HANDSHAKE|CLIENT_AUTH|MIDDLEBOX_COMPAT",
-            (true, false, false, true) => {
-                c"NEGOTIATED|FULL_HANDSHAKE|HELLO_RETRY_REQUEST|MIDDLEBOX_COMPAT"
-            }
-            (true, false, true, true) => {
-                c"NEGOTIATED|FULL_HANDSHAKE|CLIENT_AUTH|HELLO_RETRY_REQUEST|MIDDLEBOX_COMPAT"
-            }
-            (true, true, _, _) => c"NEGOTIATED|MIDDLEBOX_COMPAT",
-            (false, true, _, _) => c"NEGOTIATED",
-            (false, false, false, _) => c"NEGOTIATED|FULL_HANDSHAKE|TLS12_PERFECT_FORWARD_SECRECY",
-            (false, false, true, _) => {
-                c"NEGOTIATED|FULL_HANDSHAKE|CLIENT_AUTH|TLS12_PERFECT_FORWARD_SECRECY"
+        // Flags in s2n's order; TLS1.2 and TLS1.3 name some bits differently.
+        let tls13 = negotiated_version(&state) == Some(S2N_TLS13);
+        let full = tls.handshake_kind() != Some(HandshakeKind::Resumed);
+        let (asked, sent) = if conn.is_client() {
+            (state.cert_requested, state.selection.is_some())
+        } else {
+            let auth = state
+                .overrides
+                .client_auth
+                .or(state.config.read().client_auth);
+            let asked = auth.is_some_and(|a| a != s2n_cert_auth_type::S2N_CERT_AUTH_NONE);
+            (
+                asked,
+                tls.peer_certificates().is_some_and(|c| !c.is_empty()),
+            )
+        };
+        let ticket = state.tickets_sent > 0 || state.session_blob.is_some();
+        let mut flags = vec!["NEGOTIATED"];
+        let mut push = |on: bool, flag| {
+            if on {
+                flags.push(flag);
             }
         };
-        Ok(static_c(name))
+        push(full, "FULL_HANDSHAKE");
+        push(asked, "CLIENT_AUTH");
+        push(asked && !sent, "NO_CLIENT_CERT");
+        if tls13 {
+            push(
+                tls.handshake_kind() == Some(HandshakeKind::FullWithHelloRetryRequest),
+                "HELLO_RETRY_REQUEST",
+            );
+            push(true, "MIDDLEBOX_COMPAT");
+        } else {
+            push(full, "TLS12_PERFECT_FORWARD_SECRECY");
+            push(ticket, "WITH_SESSION_TICKET");
+        }
+        Ok(crate::policy::c_name(&flags.join("|")))
     })
 }
 

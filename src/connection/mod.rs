@@ -83,6 +83,8 @@ pub struct State {
     pub offer_session: Option<[u8; 16]>,
     pub session_blob: Option<[u8; crate::session::client::BLOB_LEN]>,
     pub tickets_sent: u32,
+    /// The server asked this client for a certificate.
+    pub cert_requested: bool,
     /// A key update the application asked for, sent before the next data.
     pub key_update_pending: bool,
     pub key_updates_sent: u8,
@@ -126,6 +128,7 @@ impl State {
             offer_session: None,
             session_blob: None,
             tickets_sent: 0,
+            cert_requested: false,
             key_update_pending: false,
             key_updates_sent: 0,
         }
@@ -206,6 +209,7 @@ impl Connection {
             state.ocsp_response = notes.ocsp;
         }
         state.tickets_sent += notes.tickets_sent;
+        state.cert_requested |= notes.cert_requested;
         let mut deferred = Deferred::default();
         let logging = state.config.read().key_log.is_some();
         for secret in notes.secrets {

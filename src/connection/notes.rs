@@ -38,10 +38,34 @@ pub struct Notes {
     /// Sessions a client received, and tickets a server issued.
     pub sessions: Vec<crate::session::client::Session>,
     pub tickets_sent: u32,
+    /// A client was asked for a certificate.
+    pub cert_requested: bool,
 }
 
 thread_local! {
     static NOTES: RefCell<Notes> = RefCell::new(Notes::default());
+    static CONTEXT: RefCell<Context> = RefCell::new(Context::default());
+}
+
+/// What the connection being driven tells our verifiers: the name a
+/// certificate is checked against (ours as a client, the client's SNI as a
+/// server) and the connection's own verify-host callback.
+#[derive(Clone, Default)]
+pub struct Context {
+    pub server_name: Option<String>,
+    pub verify_host: Option<(crate::types::s2n_verify_host_fn, crate::ffi::CPtr)>,
+}
+
+/// Runs `f` (a rustls step) with `context` visible to our verifiers.
+pub fn with_context<T>(context: Context, f: impl FnOnce() -> T) -> T {
+    CONTEXT.with(|c| *c.borrow_mut() = context);
+    let value = f();
+    CONTEXT.with(|c| *c.borrow_mut() = Context::default());
+    value
+}
+
+pub fn context() -> Context {
+    CONTEXT.with(|c| c.borrow().clone())
 }
 
 pub fn note(f: impl FnOnce(&mut Notes)) {
