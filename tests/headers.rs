@@ -280,6 +280,28 @@ fn headers_are_fresh() {
             stale.push(spec.path);
         }
     }
+    // Every installed header is one of ours: a stale file would be installed too.
+    let generated: Vec<PathBuf> = specs
+        .iter()
+        .map(|s| Path::new(ROOT).join("include").join(s.path))
+        .collect();
+    let mut installed = Vec::new();
+    for dir in ["include", "include/s2n/unstable"] {
+        for entry in fs::read_dir(Path::new(ROOT).join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "h") {
+                installed.push(path);
+            }
+        }
+    }
+    let extra: Vec<&PathBuf> = installed
+        .iter()
+        .filter(|p| !generated.contains(p))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "headers not generated from src: {extra:?}"
+    );
     assert!(
         stale.is_empty(),
         "stale headers {stale:?}: run S2NRS_BLESS=1 cargo test --test headers"

@@ -1,8 +1,35 @@
-#![allow(unused_variables, unused_imports)]
-use crate::ffi;
-use crate::ffi::c_enum_arg;
+//! `s2n/unstable/fingerprint.h`: JA3 and JA4 fingerprints of a ClientHello,
+//! as s2n-tls computes them (same strings, same hashes, same errors).
+//!
+//! Both methods produce a "raw" string and a "hash" string. The raw string is
+//! written through the same sequence of writes s2n makes, into an [`Out`] of
+//! the caller's buffer size, so that a buffer too small fails with the error
+//! s2n gives at the write that overflows it (`S2N_ERR_INSUFFICIENT_MEM_SIZE`
+//! for the list text, `S2N_ERR_STUFFER_IS_FULL` for JA4's fixed prefix and
+//! separators). The hash string is computed from the unbounded raw string.
+//!
+//! The ClientHello is copied into the fingerprint by
+//! `s2n_fingerprint_set_client_hello` (s2n keeps the pointer), so a
+//! fingerprint never reads a ClientHello that has since been freed.
+
+use std::ffi::c_int;
+use std::sync::{Mutex, MutexGuard};
+
+use aws_lc_rs::digest;
+
+use crate::client_hello::ClientHello;
+use crate::error::{
+    Error, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_INVALID_STATE,
+    S2N_ERR_STUFFER_IS_FULL, S2N_ERR_STUFFER_OUT_OF_DATA,
+};
+use crate::ffi::{self, BoxHandle, c_enum_arg};
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+
+mod ja3;
+mod ja4;
+mod md5;
+#[cfg(test)]
+mod tests;
 
 /// Opaque handle: `struct s2n_fingerprint` in C.
 #[repr(C)]
@@ -18,37 +45,305 @@ pub enum s2n_fingerprint_type {
 }
 c_enum_arg!(FingerprintTypeArg => s2n_fingerprint_type { S2N_FINGERPRINT_JA3, S2N_FINGERPRINT_JA4 });
 
+use s2n_fingerprint_type::{S2N_FINGERPRINT_JA3, S2N_FINGERPRINT_JA4};
+
+/// Length of the JA3 hash string: an MD5 digest in hex.
+const JA3_HASH_STR_SIZE: usize = 32;
+/// Length of the JA4 hash string: "a_b_c" with a 10-character prefix and two
+/// 12-character truncated SHA-256 digests in hex.
+const JA4_HASH_STR_SIZE: usize = 36;
+/// Length of a raw MD5 digest (`s2n_client_hello_get_fingerprint_hash`).
+const MD5_DIGEST_LENGTH: usize = 16;
+
+/// The text of a fingerprint as s2n writes it: into a caller's buffer of
+/// `cap` bytes, or unbounded when it is going to be hashed.
+struct Out {
+    text: Vec<u8>,
+    cap: usize,
+}
+
+impl Out {
+    fn new(mut text: Vec<u8>, cap: usize) -> Out {
+        text.clear();
+        Out { text, cap }
+    }
+
+    /// Appends `bytes` whole, or fails with `full` when they do not fit.
+    #[track_caller]
+    fn put(&mut self, bytes: &[u8], full: c_int) -> Result<(), Error> {
+        if self.cap - self.text.len() < bytes.len() {
+            return Err(Error::new(full));
+        }
+        self.text.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// A write through s2n's fingerprint-hash helpers (the lists).
+    #[track_caller]
+    fn text(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.put(bytes, S2N_ERR_INSUFFICIENT_MEM_SIZE)
+    }
+
+    /// A write straight to s2n's output stuffer (JA4's prefix and separators).
+    #[track_caller]
+    fn direct(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.put(bytes, S2N_ERR_STUFFER_IS_FULL)
+    }
+
+    fn len(&self) -> usize {
+        self.text.len()
+    }
+}
+
+/// A big-endian u16 from a two-byte chunk; None for a trailing odd byte.
+fn u16_of(pair: &[u8]) -> Option<u16> {
+    match pair {
+        [hi, lo] => Some(u16::from_be_bytes([*hi, *lo])),
+        _ => None,
+    }
+}
+
+/// A read past the end of an extension, as s2n's stuffer reports it.
+#[track_caller]
+fn out_of_data() -> Error {
+    Error::new(S2N_ERR_STUFFER_OUT_OF_DATA)
+}
+
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The version s2n fingerprints for the legacy version field: its one-byte
+/// form (major * 10 + minor, wrapped) split back into two bytes.
+fn legacy_version(hello: &ClientHello) -> u16 {
+    let v = hello.legacy_version_s2n();
+    u16::from(v / 10) << 8 | u16::from(v % 10)
+}
+
+/// Writes the raw fingerprint string of `hello` into `text` (reused storage),
+/// failing as s2n does if it is longer than `max` bytes or a field it reads
+/// is malformed. Returns the string.
+fn raw_into(
+    kind: s2n_fingerprint_type,
+    hello: &ClientHello,
+    max: usize,
+    text: Vec<u8>,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Out::new(text, max);
+    match kind {
+        S2N_FINGERPRINT_JA3 => ja3::write(hello, &mut out)?,
+        S2N_FINGERPRINT_JA4 => {
+            ja4::write(hello, &mut out)?;
+        }
+    }
+    Ok(out.text)
+}
+
+/// The hash string of `hello` and the length of its raw string, using `text`
+/// as scratch space. Returns (hash, raw size, scratch).
+fn hash_into(
+    kind: s2n_fingerprint_type,
+    hello: &ClientHello,
+    text: Vec<u8>,
+) -> Result<(String, usize, Vec<u8>), Error> {
+    let mut out = Out::new(text, usize::MAX);
+    let hash = match kind {
+        S2N_FINGERPRINT_JA3 => {
+            ja3::write(hello, &mut out)?;
+            hex(&md5::md5(&out.text))
+        }
+        S2N_FINGERPRINT_JA4 => {
+            let parts = ja4::write(hello, &mut out)?;
+            let digest12 = |part: &[u8]| {
+                if part.is_empty() {
+                    // JA4 writes zeros for an empty list rather than hashing it.
+                    "000000000000".to_string()
+                } else {
+                    let full = digest::digest(&digest::SHA256, part);
+                    hex(&full.as_ref()[..6])
+                }
+            };
+            let text = &out.text;
+            format!(
+                "{}_{}_{}",
+                String::from_utf8_lossy(&text[..ja4::PREFIX_LEN]),
+                digest12(&text[parts.b.clone()]),
+                digest12(&text[parts.c.clone()]),
+            )
+        }
+    };
+    let raw_size = out.len();
+    Ok((hash, raw_size, out.text))
+}
+
+/// The raw fingerprint string, failing as s2n does if it is longer than `max`.
+fn raw_string(
+    kind: s2n_fingerprint_type,
+    hello: &ClientHello,
+    max: usize,
+) -> Result<Vec<u8>, Error> {
+    raw_into(kind, hello, max, Vec::new())
+}
+
+/// The hash string and raw size.
+#[cfg(test)]
+fn hash_string(kind: s2n_fingerprint_type, hello: &ClientHello) -> Result<(String, usize), Error> {
+    hash_into(kind, hello, Vec::new()).map(|(hash, size, _)| (hash, size))
+}
+
+/// What an `s2n_fingerprint *` points at.
+pub struct Fingerprint {
+    kind: s2n_fingerprint_type,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// A copy of the ClientHello set by `s2n_fingerprint_set_client_hello`.
+    hello: Option<ClientHello>,
+    /// The length of the raw string, once a hash or raw string was computed
+    /// for this ClientHello; 0 before (no raw string is empty).
+    raw_size: usize,
+    /// Storage reused from one computation to the next.
+    scratch: Vec<u8>,
+}
+
+impl BoxHandle for s2n_fingerprint {
+    type Rust = Fingerprint;
+}
+
+impl Fingerprint {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn hash_size(&self) -> usize {
+        match self.kind {
+            S2N_FINGERPRINT_JA3 => JA3_HASH_STR_SIZE,
+            S2N_FINGERPRINT_JA4 => JA4_HASH_STR_SIZE,
+        }
+    }
+}
+
+/// The fingerprint behind a handle; NULL is `S2N_ERR_INVALID_ARGUMENT`, as in s2n.
+#[track_caller]
+fn fingerprint<'a>(ptr: *const s2n_fingerprint) -> Result<&'a Fingerprint, Error> {
+    non_null(ptr)?;
+    s2n_fingerprint::get(ptr)
+}
+
+/// The ClientHello behind a handle; NULL is `S2N_ERR_INVALID_ARGUMENT`.
+#[track_caller]
+fn client_hello<'a>(ch: *mut s2n_client_hello) -> Result<&'a ClientHello, Error> {
+    non_null(ch)?;
+    Ok(&s2n_client_hello::get(ch)?.hello)
+}
+
+/// s2n's fingerprint functions reject NULL arguments with `S2N_ERR_INVALID_ARGUMENT`.
+#[track_caller]
+fn non_null<T>(ptr: *const T) -> Result<(), Error> {
+    if ptr.is_null() {
+        Err(Error::new(S2N_ERR_INVALID_ARGUMENT))
+    } else {
+        Ok(())
+    }
+}
+
+fn to_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+fn to_usize(len: u32) -> usize {
+    usize::try_from(len).unwrap_or(usize::MAX)
+}
+
+/// Copies `bytes` to the caller's buffer (which s2n's checks made big enough).
+fn write_output(output: *mut u8, bytes: &[u8]) -> Result<(), Error> {
+    ffi::slice_mut(output, bytes.len())?.copy_from_slice(bytes);
+    Ok(())
+}
+
+/// A reusable fingerprint of the given type; an unknown type is
+/// `S2N_ERR_INVALID_ARGUMENT` (and NULL is returned).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_new(r#type: FingerprintTypeArg) -> *mut s2n_fingerprint {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let kind = r#type.get()?;
+        Ok(s2n_fingerprint::into_handle(Fingerprint {
+            kind,
+            state: Mutex::new(State::default()),
+        }))
+    })
 }
 
+/// Frees a fingerprint and sets `*fingerprint` to NULL; NULL (or a NULL
+/// `*fingerprint`) is a no-op.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_free(fingerprint: *mut *mut s2n_fingerprint) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        if fingerprint.is_null() {
+            return Ok(S2N_SUCCESS);
+        }
+        let slot = ffi::out(fingerprint)?;
+        if !slot.is_null() {
+            drop(s2n_fingerprint::take(*slot)?);
+            *slot = std::ptr::null_mut();
+        }
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// Forgets the ClientHello and the computed raw size, for reuse.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_wipe(fingerprint: *mut s2n_fingerprint) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let mut state = self::fingerprint(fingerprint)?.state();
+        state.hello = None;
+        state.raw_size = 0;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// Sets the ClientHello to fingerprint (copied), resetting the raw size.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_set_client_hello(
     fingerprint: *mut s2n_fingerprint,
     ch: *mut s2n_client_hello,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let fingerprint = self::fingerprint(fingerprint)?;
+        let hello = client_hello(ch)?;
+        // s2n refuses SSLv2 ClientHellos here with
+        // S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED; s2nrs never has one.
+        let mut state = fingerprint.state();
+        state.hello = Some(hello.clone());
+        state.raw_size = 0;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// The length of this fingerprint type's hash string: 32 for JA3, 36 for JA4.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_get_hash_size(
     fingerprint: *const s2n_fingerprint,
     size: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let fingerprint = self::fingerprint(fingerprint)?;
+        non_null(size)?;
+        *ffi::out(size)? = to_u32(fingerprint.hash_size());
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// Writes the hash string (JA3: hex MD5; JA4: "prefix_hash_hash"), not
+/// NUL-terminated. A buffer under the hash size is
+/// `S2N_ERR_INSUFFICIENT_MEM_SIZE`; no ClientHello set `S2N_ERR_INVALID_STATE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_get_hash(
     fingerprint: *mut s2n_fingerprint,
@@ -56,17 +351,56 @@ pub extern "C" fn s2n_fingerprint_get_hash(
     output: *mut u8,
     output_size: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let fingerprint = self::fingerprint(fingerprint)?;
+        if to_usize(max_output_size) < fingerprint.hash_size() {
+            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
+        }
+        non_null(output)?;
+        non_null(output_size)?;
+        let output_size = ffi::out(output_size)?;
+        *output_size = 0;
+
+        let mut state = fingerprint.state();
+        let state = &mut *state;
+        let hello = state
+            .hello
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let scratch = std::mem::take(&mut state.scratch);
+        let (hash, raw_size, scratch) = hash_into(fingerprint.kind, hello, scratch)?;
+        state.scratch = scratch;
+        write_output(output, hash.as_bytes())?;
+        *output_size = to_u32(hash.len());
+        state.raw_size = raw_size;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// The length of the raw string, known once `s2n_fingerprint_get_hash` or
+/// `s2n_fingerprint_get_raw` succeeded for the current ClientHello
+/// (`S2N_ERR_INVALID_STATE` before).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_get_raw_size(
     fingerprint: *const s2n_fingerprint,
     size: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let fingerprint = self::fingerprint(fingerprint)?;
+        non_null(size)?;
+        let raw_size = fingerprint.state().raw_size;
+        if raw_size == 0 {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        *ffi::out(size)? = to_u32(raw_size);
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// Writes the raw string (JA3: decimal lists; JA4: prefix and hex lists), not
+/// NUL-terminated. A buffer too small for it fails as s2n does
+/// (`S2N_ERR_INSUFFICIENT_MEM_SIZE`, or `S2N_ERR_STUFFER_IS_FULL` within
+/// JA4's prefix and separators); no ClientHello set is `S2N_ERR_INVALID_STATE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_get_raw(
     fingerprint: *mut s2n_fingerprint,
@@ -74,9 +408,35 @@ pub extern "C" fn s2n_fingerprint_get_raw(
     output: *mut u8,
     output_size: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let fingerprint = self::fingerprint(fingerprint)?;
+        if max_output_size == 0 {
+            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
+        }
+        non_null(output)?;
+        non_null(output_size)?;
+        let output_size = ffi::out(output_size)?;
+        *output_size = 0;
+
+        let mut state = fingerprint.state();
+        let state = &mut *state;
+        let hello = state
+            .hello
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let scratch = std::mem::take(&mut state.scratch);
+        let raw = raw_into(fingerprint.kind, hello, to_usize(max_output_size), scratch)?;
+        write_output(output, &raw)?;
+        *output_size = to_u32(raw.len());
+        state.raw_size = raw.len();
+        state.scratch = raw;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// The older one-shot JA3 API: writes the 16-byte MD5 digest (not hex) and
+/// sets `*str_size` to the raw string's length. Only `S2N_FINGERPRINT_JA3`
+/// is accepted; a buffer under 16 bytes is `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_client_hello_get_fingerprint_hash(
     ch: *mut s2n_client_hello,
@@ -86,9 +446,30 @@ pub extern "C" fn s2n_client_hello_get_fingerprint_hash(
     hash_size: *mut u32,
     str_size: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        if r#type != FingerprintTypeArg::from(S2N_FINGERPRINT_JA3) {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        if to_usize(max_hash_size) < MD5_DIGEST_LENGTH {
+            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
+        }
+        non_null(str_size)?;
+        non_null(hash_size)?;
+        non_null(hash)?;
+        let hello = client_hello(ch)?;
+
+        let mut out = Out::new(Vec::new(), usize::MAX);
+        ja3::write(hello, &mut out)?;
+        write_output(hash, &md5::md5(&out.text))?;
+        *ffi::out(hash_size)? = to_u32(MD5_DIGEST_LENGTH);
+        *ffi::out(str_size)? = to_u32(out.len());
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// The older one-shot JA3 API: writes the raw JA3 string. Only
+/// `S2N_FINGERPRINT_JA3` is accepted; a buffer too small is
+/// `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_client_hello_get_fingerprint_string(
     ch: *mut s2n_client_hello,
@@ -97,5 +478,21 @@ pub extern "C" fn s2n_client_hello_get_fingerprint_string(
     output: *mut u8,
     output_size: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        if r#type != FingerprintTypeArg::from(S2N_FINGERPRINT_JA3) {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        let hello = client_hello(ch)?;
+        if max_size == 0 {
+            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
+        }
+        non_null(output)?;
+        non_null(output_size)?;
+        let output_size = ffi::out(output_size)?;
+        *output_size = 0;
+        let raw = raw_string(S2N_FINGERPRINT_JA3, hello, to_usize(max_size))?;
+        write_output(output, &raw)?;
+        *output_size = to_u32(raw.len());
+        Ok(S2N_SUCCESS)
+    })
 }

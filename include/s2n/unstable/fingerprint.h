@@ -22,30 +22,68 @@ typedef enum {
 extern "C" {
 #endif // __cplusplus
 
+/**
+ * A reusable fingerprint of the given type; an unknown type is
+ * `S2N_ERR_INVALID_ARGUMENT` (and NULL is returned).
+ */
 S2N_API extern struct s2n_fingerprint *s2n_fingerprint_new(s2n_fingerprint_type type);
 
+/**
+ * Frees a fingerprint and sets `*fingerprint` to NULL; NULL (or a NULL
+ * `*fingerprint`) is a no-op.
+ */
 S2N_API extern int s2n_fingerprint_free(struct s2n_fingerprint **fingerprint);
 
+/**
+ * Forgets the ClientHello and the computed raw size, for reuse.
+ */
 S2N_API extern int s2n_fingerprint_wipe(struct s2n_fingerprint *fingerprint);
 
+/**
+ * Sets the ClientHello to fingerprint (copied), resetting the raw size.
+ */
 S2N_API extern int s2n_fingerprint_set_client_hello(struct s2n_fingerprint *fingerprint, struct s2n_client_hello *ch);
 
+/**
+ * The length of this fingerprint type's hash string: 32 for JA3, 36 for JA4.
+ */
 S2N_API extern int s2n_fingerprint_get_hash_size(const struct s2n_fingerprint *fingerprint, uint32_t *size);
 
+/**
+ * Writes the hash string (JA3: hex MD5; JA4: "prefix_hash_hash"), not
+ * NUL-terminated. A buffer under the hash size is
+ * `S2N_ERR_INSUFFICIENT_MEM_SIZE`; no ClientHello set `S2N_ERR_INVALID_STATE`.
+ */
 S2N_API extern
 int s2n_fingerprint_get_hash(struct s2n_fingerprint *fingerprint,
                              uint32_t max_output_size,
                              uint8_t *output,
                              uint32_t *output_size);
 
+/**
+ * The length of the raw string, known once `s2n_fingerprint_get_hash` or
+ * `s2n_fingerprint_get_raw` succeeded for the current ClientHello
+ * (`S2N_ERR_INVALID_STATE` before).
+ */
 S2N_API extern int s2n_fingerprint_get_raw_size(const struct s2n_fingerprint *fingerprint, uint32_t *size);
 
+/**
+ * Writes the raw string (JA3: decimal lists; JA4: prefix and hex lists), not
+ * NUL-terminated. A buffer too small for it fails as s2n does
+ * (`S2N_ERR_INSUFFICIENT_MEM_SIZE`, or `S2N_ERR_STUFFER_IS_FULL` within
+ * JA4's prefix and separators); no ClientHello set is `S2N_ERR_INVALID_STATE`.
+ */
 S2N_API extern
 int s2n_fingerprint_get_raw(struct s2n_fingerprint *fingerprint,
                             uint32_t max_output_size,
                             uint8_t *output,
                             uint32_t *output_size);
 
+/**
+ * The older one-shot JA3 API: writes the 16-byte MD5 digest (not hex) and
+ * sets `*str_size` to the raw string's length. Only `S2N_FINGERPRINT_JA3`
+ * is accepted; a buffer under 16 bytes is `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
+ */
 S2N_API extern
 int s2n_client_hello_get_fingerprint_hash(struct s2n_client_hello *ch,
                                           s2n_fingerprint_type type,
@@ -54,6 +92,11 @@ int s2n_client_hello_get_fingerprint_hash(struct s2n_client_hello *ch,
                                           uint32_t *hash_size,
                                           uint32_t *str_size);
 
+/**
+ * The older one-shot JA3 API: writes the raw JA3 string. Only
+ * `S2N_FINGERPRINT_JA3` is accepted; a buffer too small is
+ * `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
+ */
 S2N_API extern
 int s2n_client_hello_get_fingerprint_string(struct s2n_client_hello *ch,
                                             s2n_fingerprint_type type,
