@@ -1,4 +1,5 @@
-//! Compiles the one C file (the exported thread-local `s2n_errno`) and, for
+//! Compiles the C files (the exported thread-local `s2n_errno`, AWS-LC's
+//! allocation hooks) and, for
 //! the shared object, writes the linker version script that exports exactly
 //! the inventory's functions plus `s2n_errno`, and sets the SONAME.
 
@@ -8,11 +9,13 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=csrc/errno.c");
+    println!("cargo:rerun-if-changed=csrc/crypto_hooks.c");
     println!("cargo:rerun-if-changed=data/functions.tsv");
     cc::Build::new()
         .file("csrc/errno.c")
+        .file("csrc/crypto_hooks.c")
         .warnings(true)
-        .compile("s2nrs_errno");
+        .compile("s2nrs_csrc");
 
     let inventory = fs::read_to_string("data/functions.tsv").expect("data/functions.tsv");
     let mut map = String::from("{\n  global:\n    s2n_errno;\n");

@@ -300,9 +300,11 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Partial: AWS-LC's own allocations do not go through the callbacks yet, and
- * the parsed security-policy table stays allocated after `s2n_cleanup_final`
- * (it is built once per process; s2n-tls frees everything).
+ * Partial: everything s2nrs allocates goes through the callbacks, AWS-LC's
+ * allocations included (s2n-tls cannot route its libcrypto's), but the
+ * parsed security-policy table and AWS-LC's process-wide state stay
+ * allocated after `s2n_cleanup_final` (built once per process; s2n-tls frees
+ * everything of its own).
  */
 S2N_API extern
 int s2n_mem_set_callbacks(s2n_mem_init_callback mem_init_callback,

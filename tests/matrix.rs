@@ -51,6 +51,9 @@ fn rust_functions() -> BTreeMap<String, Found> {
             let Some(rest) = line.strip_prefix("pub extern \"C\" fn ") else {
                 continue;
             };
+            if !rest.starts_with("s2n_") {
+                continue;
+            }
             let name = rest.split('(').next().unwrap().to_string();
             // The doc comment above the attributes.
             let mut doc = Vec::new();

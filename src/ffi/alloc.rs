@@ -114,3 +114,48 @@ unsafe impl GlobalAlloc for Forwarding {
 
 #[global_allocator]
 static GLOBAL: Forwarding = Forwarding;
+
+/// AWS-LC's allocation hooks (csrc/crypto_hooks.c) call these once they are
+/// installed, so AWS-LC's memory goes through the global allocator too.
+mod crypto_hooks {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::ffi::c_void;
+
+    unsafe extern "C" {
+        fn s2nrs_install_crypto_hooks(
+            alloc: extern "C" fn(usize) -> *mut c_void,
+            free: extern "C" fn(*mut c_void, usize),
+        );
+    }
+
+    /// AWS-LC's blocks are 16-aligned, as malloc's.
+    fn layout(size: usize) -> Option<Layout> {
+        Layout::from_size_align(size, 16).ok()
+    }
+
+    extern "C" fn alloc(size: usize) -> *mut c_void {
+        match layout(size) {
+            // SAFETY: a valid, non-zero (size includes a header) layout.
+            Some(layout) => unsafe { super::GLOBAL.alloc(layout).cast() },
+            None => std::ptr::null_mut(),
+        }
+    }
+
+    extern "C" fn free(ptr: *mut c_void, size: usize) {
+        if let Some(layout) = layout(size) {
+            // SAFETY: `ptr` was returned by `alloc` with this same size.
+            unsafe { super::GLOBAL.dealloc(ptr.cast(), layout) }
+        }
+    }
+
+    pub fn install() {
+        // SAFETY: the C side only stores the two function pointers.
+        unsafe { s2nrs_install_crypto_hooks(alloc, free) }
+    }
+}
+
+/// Routes AWS-LC's allocations through the global allocator from now on.
+pub fn install_crypto_hooks() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(crypto_hooks::install);
+}

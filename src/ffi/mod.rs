@@ -55,7 +55,10 @@ static QUIET_PANICS: Once = Once::new();
 /// Nothing unwinds into C.
 pub fn entry<R: Failure>(f: impl FnOnce() -> Result<R, Error>) -> R {
     // A panic is reported through s2n_errno; the application's stderr is not ours to print on.
-    QUIET_PANICS.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    QUIET_PANICS.call_once(|| {
+        std::panic::set_hook(Box::new(|_| {}));
+        alloc::install_crypto_hooks();
+    });
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
