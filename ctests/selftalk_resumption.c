@@ -133,12 +133,101 @@ static void expired_key(void)
     s2n_cert_chain_and_key_free(chain);
 }
 
+/* A one-entry session cache for the TLS1.2 session-ID case. */
+static uint8_t cache_key[64], cache_value[8192];
+static uint64_t cache_key_len, cache_value_len;
+static int stores, retrieves, deletes;
+
+static int cache_store(struct s2n_connection *conn, void *ctx, uint64_t ttl, const void *key, uint64_t key_size,
+        const void *value, uint64_t value_size)
+{
+    (void) conn;
+    (void) ctx;
+    (void) ttl;
+    if (key_size > sizeof(cache_key) || value_size > sizeof(cache_value)) {
+        return S2N_FAILURE;
+    }
+    memcpy(cache_key, key, key_size);
+    memcpy(cache_value, value, value_size);
+    cache_key_len = key_size;
+    cache_value_len = value_size;
+    stores++;
+    return S2N_SUCCESS;
+}
+
+static int cache_retrieve(struct s2n_connection *conn, void *ctx, const void *key, uint64_t key_size, void *value,
+        uint64_t *value_size)
+{
+    (void) conn;
+    (void) ctx;
+    retrieves++;
+    if (key_size != cache_key_len || memcmp(key, cache_key, key_size) != 0 || *value_size < cache_value_len) {
+        return S2N_FAILURE;
+    }
+    memcpy(value, cache_value, cache_value_len);
+    *value_size = cache_value_len;
+    return S2N_SUCCESS;
+}
+
+static int cache_delete(struct s2n_connection *conn, void *ctx, const void *key, uint64_t key_size)
+{
+    (void) conn;
+    (void) ctx;
+    (void) key;
+    (void) key_size;
+    deletes++;
+    return S2N_SUCCESS;
+}
+
+/* TLS1.2 resumption by session ID through the server's cache callbacks. */
+static void session_cache(void)
+{
+    printf("== TLS1.2 session-ID cache\n");
+    const char *policy = "ELBSecurityPolicy-TLS-1-2-Ext-2018-06";
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(policy, &chain, 1);
+    struct s2n_config *client = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    EXPECT_SUCCESS(s2n_config_set_cache_store_callback(server, cache_store, NULL));
+    EXPECT_SUCCESS(s2n_config_set_cache_retrieve_callback(server, cache_retrieve, NULL));
+    EXPECT_SUCCESS(s2n_config_set_cache_delete_callback(server, cache_delete, NULL));
+    EXPECT_SUCCESS(s2n_config_set_session_cache_onoff(server, 1));
+    /* s2n encrypts cache entries with a ticket key, even with tickets off. */
+    uint8_t key[32] = { 3 };
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "cache", 5, key, sizeof(key), 0));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 0));
+
+    struct s2nrs_pair p;
+    uint8_t session[512];
+    int session_len = 0;
+    if (s2nrs_pair_init(&p, client, server, "localhost") == 0) {
+        EXPECT_HANDSHAKE_OK(p.client, p.server);
+        EXPECT_EQ_INT(s2n_connection_is_session_resumed(p.client), 0);
+        session_len = s2n_connection_get_session(p.client, session, sizeof(session));
+        EXPECT(session_len > 0);
+    }
+    s2nrs_pair_free(&p);
+    EXPECT(stores >= 1);
+    if (session_len > 0 && s2nrs_pair_init(&p, client, server, "localhost") == 0) {
+        EXPECT_SUCCESS(s2n_connection_set_session(p.client, session, session_len));
+        EXPECT_HANDSHAKE_OK(p.client, p.server);
+        EXPECT_EQ_INT(s2n_connection_is_session_resumed(p.client), 1);
+        EXPECT_EQ_INT(s2n_connection_is_session_resumed(p.server), 1);
+    }
+    s2nrs_pair_free(&p);
+    EXPECT(retrieves >= 1);
+    printf("  cache: %d stores, %d retrieves, %d deletes\n", stores, retrieves, deletes);
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+}
+
 int main(void)
 {
     s2nrs_tls_setup(60);
     run("default_tls13");
     run("ELBSecurityPolicy-TLS-1-2-Ext-2018-06");
     expired_key();
+    session_cache();
     s2nrs_tls_teardown();
     return S2NRS_TLS_RESULT();
 }

@@ -584,7 +584,7 @@ S2N_API extern struct s2n_config *s2n_config_new_minimal(void);
 S2N_API extern int s2n_config_free(struct s2n_config *config);
 
 /**
- * s2nrs never holds DH parameters (rustls has no DHE suites), so there is nothing to free.
+ * Drops the parameters `s2n_config_add_dhparams` kept.
  */
 S2N_API extern int s2n_config_free_dhparams(struct s2n_config *config);
 
@@ -600,6 +600,10 @@ int s2n_config_set_monotonic_clock(struct s2n_config *config,
                                    s2n_clock_time_nanoseconds clock_fn,
                                    void *ctx);
 
+/**
+ * Partial: the callback is kept (NULL removes it), but s2nrs's certificate
+ * selection does not consult it yet.
+ */
 S2N_API extern
 int s2n_config_set_cert_tiebreak_callback(struct s2n_config *config,
                                           s2n_cert_tiebreak_callback cert_tiebreak_cb);
@@ -621,6 +625,10 @@ int s2n_config_set_cert_chain_and_key_defaults(struct s2n_config *config,
                                                struct s2n_cert_chain_and_key **cert_key_pairs,
                                                uint32_t num_cert_key_pairs);
 
+/**
+ * Partial: `S2N_VERIFY_AFTER_SIGN_DISABLED` (the default) succeeds;
+ * `S2N_VERIFY_AFTER_SIGN_ENABLED` fails with `S2N_ERR_UNIMPLEMENTED`.
+ */
 S2N_API extern int s2n_config_set_verify_after_sign(struct s2n_config *config, s2n_verify_after_sign mode);
 
 /**
@@ -631,6 +639,12 @@ S2N_API extern int s2n_config_set_send_buffer_size(struct s2n_config *config, ui
 
 S2N_API extern int s2n_config_set_recv_multi_record(struct s2n_config *config, bool enabled);
 
+/**
+ * Partial: the PEM is parsed and checked as s2n does (PKCS#3 structure, a
+ * prime of at least 2048 bits, non-zero prime and generator) except for
+ * libcrypto's `DH_check` primality tests, and kept; rustls has no DHE cipher
+ * suites, so the parameters are never used.
+ */
 S2N_API extern int s2n_config_add_dhparams(struct s2n_config *config, const char *dhparams_pem);
 
 S2N_API extern
@@ -649,6 +663,10 @@ int s2n_config_set_protocol_preferences(struct s2n_config *config,
  */
 S2N_API extern int s2n_config_set_status_request_type(struct s2n_config *config, s2n_status_request_type type);
 
+/**
+ * Partial: `S2N_CT_SUPPORT_NONE` (the default) succeeds;
+ * `S2N_CT_SUPPORT_REQUEST` fails with `S2N_ERR_UNIMPLEMENTED`.
+ */
 S2N_API extern int s2n_config_set_ct_support_level(struct s2n_config *config, s2n_ct_support_level level);
 
 /**
@@ -657,6 +675,11 @@ S2N_API extern int s2n_config_set_ct_support_level(struct s2n_config *config, s2
  */
 S2N_API extern int s2n_config_set_alert_behavior(struct s2n_config *config, s2n_alert_behavior alert_behavior);
 
+/**
+ * Partial: `S2N_EXTENSION_OCSP_STAPLING` sets the OCSP response of the
+ * config's default chain, as in s2n; `S2N_EXTENSION_CERTIFICATE_TRANSPARENCY`
+ * fails with `S2N_ERR_UNIMPLEMENTED` (rustls cannot send an SCT list).
+ */
 S2N_API extern
 int s2n_config_set_extension_data(struct s2n_config *config,
                                   s2n_tls_extension_type type,
@@ -735,6 +758,12 @@ S2N_API extern int s2n_connection_set_blinding(struct s2n_connection *conn, s2n_
  */
 S2N_API extern uint64_t s2n_connection_get_delay(struct s2n_connection *conn);
 
+/**
+ * Partial: updates our sending keys (TLS1.3) before the next application
+ * data, as s2n does, but rustls's key_update message also asks the peer to
+ * update (s2n sends update_not_requested). Like s2n, the caller cannot ask
+ * for the peer's update explicitly.
+ */
 S2N_API extern int s2n_connection_request_key_update(struct s2n_connection *conn, s2n_peer_key_update peer_request);
 
 S2N_API extern
@@ -1126,8 +1155,18 @@ S2N_API extern int s2n_psk_set_hmac(struct s2n_psk *psk, s2n_psk_hmac hmac);
 
 S2N_API extern int s2n_connection_append_psk(struct s2n_connection *conn, struct s2n_psk *psk);
 
+/**
+ * Partial: `S2N_PSK_MODE_RESUMPTION` (the default) succeeds;
+ * `S2N_PSK_MODE_EXTERNAL` fails with `S2N_ERR_UNIMPLEMENTED`, as rustls has
+ * no external pre-shared keys.
+ */
 S2N_API extern int s2n_config_set_psk_mode(struct s2n_config *config, s2n_psk_mode mode);
 
+/**
+ * Partial: `S2N_PSK_MODE_RESUMPTION` (the default) succeeds;
+ * `S2N_PSK_MODE_EXTERNAL` fails with `S2N_ERR_UNIMPLEMENTED`, as rustls has
+ * no external pre-shared keys.
+ */
 S2N_API extern int s2n_connection_set_psk_mode(struct s2n_connection *conn, s2n_psk_mode mode);
 
 S2N_API extern
@@ -1176,6 +1215,10 @@ int s2n_config_set_cache_store_callback(struct s2n_config *config,
                                         s2n_cache_store_callback cache_store_callback,
                                         void *data);
 
+/**
+ * Partial: a callback answering `S2N_CALLBACK_BLOCKED` counts as a miss
+ * (rustls cannot pause there), so that handshake is a full one.
+ */
 S2N_API extern
 int s2n_config_set_cache_retrieve_callback(struct s2n_config *config,
                                            s2n_cache_retrieve_callback cache_retrieve_callback,
@@ -1193,6 +1236,9 @@ S2N_API extern int s2n_config_set_session_state_lifetime(struct s2n_config *conf
  */
 S2N_API extern int s2n_config_set_session_tickets_onoff(struct s2n_config *config, uint8_t enabled);
 
+/**
+ * TLS1.2 session-ID resumption through the application's cache callbacks.
+ */
 S2N_API extern int s2n_config_set_session_cache_onoff(struct s2n_config *config, uint8_t enabled);
 
 S2N_API extern

@@ -1,3 +1,7 @@
+//! Asynchronous private-key operations (`s2n_async_pkey_*`), which rustls
+//! cannot do: it calls its signer synchronously while processing a handshake
+//! message and has no way to suspend and resume there.
+
 #![allow(unused_variables, unused_imports)]
 use crate::ffi;
 use crate::types::*;
@@ -8,7 +12,9 @@ pub extern "C" fn s2n_config_set_async_pkey_callback(
     config: *mut s2n_config,
     r#fn: s2n_async_pkey_fn,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -16,7 +22,9 @@ pub extern "C" fn s2n_async_pkey_op_perform(
     op: *mut s2n_async_pkey_op,
     key: *mut s2n_cert_private_key,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -24,12 +32,16 @@ pub extern "C" fn s2n_async_pkey_op_apply(
     op: *mut s2n_async_pkey_op,
     conn: *mut s2n_connection,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_async_pkey_op_free(op: *mut s2n_async_pkey_op) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -37,7 +49,9 @@ pub extern "C" fn s2n_config_set_async_pkey_validation_mode(
     config: *mut s2n_config,
     mode: AsyncPkeyValidationModeArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -45,7 +59,9 @@ pub extern "C" fn s2n_async_pkey_op_get_op_type(
     op: *mut s2n_async_pkey_op,
     r#type: *mut AsyncPkeyOpTypeArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -53,7 +69,9 @@ pub extern "C" fn s2n_async_pkey_op_get_input_size(
     op: *mut s2n_async_pkey_op,
     data_len: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -62,7 +80,9 @@ pub extern "C" fn s2n_async_pkey_op_get_input(
     data: *mut u8,
     data_len: u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -71,5 +91,7 @@ pub extern "C" fn s2n_async_pkey_op_set_output(
     data: *const u8,
     data_len: u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls signs synchronously inside its handshake state machine and cannot pause a handshake for an asynchronous private-key operation",
+    )
 }

@@ -330,6 +330,7 @@ fn feed<'a>(
     eof: bool,
 ) -> Result<(), Error> {
     let context = crate::connection::notes::Context {
+        conn: conn.handle(),
         server_name: if conn.is_client() {
             state.server_name.clone()
         } else {
@@ -538,7 +539,57 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     err
 }
 
+/// `s2n_negotiate`, with the events.h subscriber told when it starts and
+/// when the handshake is over (done, or failed for good).
 pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    use crate::unstable::events;
+    let (hooks, call_start, first, was_established) = {
+        let mut state = conn.state();
+        let (call_start, first) = state.events.begin();
+        (
+            state.config.read().events,
+            call_start,
+            first,
+            state.phase == Phase::Established,
+        )
+    };
+    if first {
+        events::emit_checkpoint(conn, &hooks, c"NEGOTIATE_START");
+    }
+    let result = drive_handshake(conn, blocked);
+    let event = {
+        let mut state = conn.state();
+        state.events.end_call(call_start);
+        let code = match &result {
+            Ok(()) => Some(0),
+            Err(e) if e.kind() != s2n_error_type::S2N_ERR_T_BLOCKED as c_int => Some(e.code),
+            Err(_) => None,
+        };
+        let policy = state.overrides.policy.unwrap_or(state.config.read().policy);
+        let state = &mut *state;
+        code.and_then(|code| {
+            events::handshake_event(
+                &hooks,
+                &mut state.events,
+                state.tls.as_deref(),
+                policy,
+                code,
+            )
+        })
+    };
+    if let Some(mut event) = event {
+        // The callback must not see (or change) this call's error.
+        let saved = ffi::errno();
+        events::emit_handshake(conn, &hooks, &mut event);
+        ffi::set_errno(saved);
+    }
+    if result.is_ok() && !was_established {
+        events::emit_checkpoint(conn, &hooks, c"NEGOTIATE_END");
+    }
+    result
+}
+
+fn drive_handshake(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
     let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
     let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
     let cork = {

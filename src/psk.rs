@@ -1,3 +1,6 @@
+//! External pre-shared keys (`s2n_psk_*`, `s2n_offered_psk_*`), which
+//! rustls 0.23 does not support: its only PSKs are resumption tickets.
+
 #![allow(unused_variables, unused_imports)]
 use crate::ffi;
 use crate::types::*;
@@ -5,12 +8,12 @@ use std::ffi::{c_char, c_int, c_ulong, c_void};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_external_psk_new() -> *mut s2n_psk {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_psk_free(psk: *mut *mut s2n_psk) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
@@ -19,7 +22,7 @@ pub extern "C" fn s2n_psk_set_identity(
     identity: *const u8,
     identity_size: u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
@@ -28,30 +31,50 @@ pub extern "C" fn s2n_psk_set_secret(
     secret: *const u8,
     secret_size: u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_psk_set_hmac(psk: *mut s2n_psk, hmac: PskHmacArg) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_append_psk(conn: *mut s2n_connection, psk: *mut s2n_psk) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
+/// Partial: `S2N_PSK_MODE_RESUMPTION` (the default) succeeds;
+/// `S2N_PSK_MODE_EXTERNAL` fails with `S2N_ERR_UNIMPLEMENTED`, as rustls has
+/// no external pre-shared keys.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_psk_mode(config: *mut s2n_config, mode: PskModeArg) -> c_int {
-    ffi::not_yet()
+    crate::config::Config::set(config, |_| resumption_only(mode))
 }
 
+/// Partial: `S2N_PSK_MODE_RESUMPTION` (the default) succeeds;
+/// `S2N_PSK_MODE_EXTERNAL` fails with `S2N_ERR_UNIMPLEMENTED`, as rustls has
+/// no external pre-shared keys.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_set_psk_mode(
     conn: *mut s2n_connection,
     mode: PskModeArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        crate::connection::Connection::from_handle(conn)?;
+        resumption_only(mode)?;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// Resumption is the only kind of PSK s2nrs (rustls) has.
+fn resumption_only(mode: PskModeArg) -> Result<(), crate::error::Error> {
+    match mode.get()? {
+        s2n_psk_mode::S2N_PSK_MODE_RESUMPTION => Ok(()),
+        s2n_psk_mode::S2N_PSK_MODE_EXTERNAL => Err(crate::error::Error::unimplemented(
+            "rustls has no API for external pre-shared keys, only resumption tickets",
+        )),
+    }
 }
 
 #[unsafe(no_mangle)]
@@ -59,7 +82,9 @@ pub extern "C" fn s2n_connection_get_negotiated_psk_identity_length(
     conn: *mut s2n_connection,
     identity_length: *mut u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls has no external PSKs and does not expose the identity (ticket) of a resumed session",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -68,17 +93,23 @@ pub extern "C" fn s2n_connection_get_negotiated_psk_identity(
     identity: *mut u8,
     max_identity_length: u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls has no external PSKs and does not expose the identity (ticket) of a resumed session",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_new() -> *mut s2n_offered_psk {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_free(psk: *mut *mut s2n_offered_psk) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -87,12 +118,16 @@ pub extern "C" fn s2n_offered_psk_get_identity(
     identity: *mut *mut u8,
     size: *mut u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_list_has_next(psk_list: *mut s2n_offered_psk_list) -> bool {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -100,12 +135,16 @@ pub extern "C" fn s2n_offered_psk_list_next(
     psk_list: *mut s2n_offered_psk_list,
     psk: *mut s2n_offered_psk,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_list_reread(psk_list: *mut s2n_offered_psk_list) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -113,7 +152,9 @@ pub extern "C" fn s2n_offered_psk_list_choose_psk(
     psk_list: *mut s2n_offered_psk_list,
     psk: *mut s2n_offered_psk,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -122,7 +163,9 @@ pub extern "C" fn s2n_config_set_psk_selection_callback(
     cb: s2n_psk_selection_callback,
     context: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls offers no hook for a server to see or choose among the PSKs a client offers",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -132,7 +175,7 @@ pub extern "C" fn s2n_psk_configure_early_data(
     cipher_suite_first_byte: u8,
     cipher_suite_second_byte: u8,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
@@ -141,7 +184,7 @@ pub extern "C" fn s2n_psk_set_application_protocol(
     application_protocol: *const u8,
     size: u8,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
 #[unsafe(no_mangle)]
@@ -150,5 +193,5 @@ pub extern "C" fn s2n_psk_set_early_data_context(
     context: *const u8,
     size: u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }

@@ -180,6 +180,7 @@ pub struct ChainCheck {
     pub algorithms: WebPkiSupportedAlgorithms,
     /// The signature schemes the policy allows, in its order.
     pub schemes: Vec<SignatureScheme>,
+    pub allow_ip_in_cn: bool,
 }
 
 impl ChainCheck {
@@ -201,6 +202,7 @@ impl ChainCheck {
             wall_clock,
             algorithms,
             schemes,
+            allow_ip_in_cn: false,
         }
     }
 
@@ -285,8 +287,10 @@ impl ChainCheck {
         if !self.settings.verify {
             return Ok(());
         }
-        let names = crate::cert_chain::x509::host_names(end_entity);
-        if names.is_empty() {
+        let (names, from_cn) = crate::cert_chain::x509::host_names(end_entity);
+        // An IP address in the CN is no host name unless the config allows it (allow_ip_in_cn.h).
+        let ip_in_cn = from_cn && names.iter().any(|n| n.parse::<std::net::IpAddr>().is_ok());
+        if names.is_empty() || (ip_in_cn && !self.allow_ip_in_cn) {
             return Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED));
         }
         let context = crate::connection::notes::context();

@@ -95,6 +95,7 @@ fn rust_functions() -> BTreeMap<String, Found> {
             } else if let Some(why) = body
                 .strip_prefix("ffi::unsupported(")
                 .and_then(|r| r.strip_suffix(')'))
+                .map(|r| r.trim().trim_end_matches(','))
             {
                 assert!(partial.is_none(), "{name}: unsupported and partial at once");
                 format!("unsupported: {}", why.trim().trim_matches('"'))

@@ -234,10 +234,10 @@ const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 
 /// The names a host check is given, as s2n gives them: the DNS names, URIs
 /// and IP addresses (as text) of subjectAltName, or, when it has none of
-/// those, the subject's common names.
-pub(crate) fn host_names(cert_der: &[u8]) -> Vec<String> {
+/// those, the subject's common names (then the flag is true).
+pub(crate) fn host_names(cert_der: &[u8]) -> (Vec<String>, bool) {
     let Ok((subject, extensions)) = tbs(cert_der) else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let mut names = Vec::new();
     if let Some(san) = extensions.iter().find(|e| e.oid == SUBJECT_ALT_NAME) {
@@ -262,7 +262,10 @@ pub(crate) fn host_names(cert_der: &[u8]) -> Vec<String> {
             }
         }
     }
-    if names.is_empty() {
+    if !names.is_empty() {
+        return (names, false);
+    }
+    {
         // Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }
         let mut rdns = Reader::new(subject);
         while let Ok(set) = rdns.read(0x31) {
@@ -277,7 +280,7 @@ pub(crate) fn host_names(cert_der: &[u8]) -> Vec<String> {
             }
         }
     }
-    names
+    (names, true)
 }
 
 /// Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,

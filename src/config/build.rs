@@ -84,12 +84,14 @@ impl Config {
 }
 
 fn check(state: &ConfigState, policy: &Policy) -> ChainCheck {
-    ChainCheck::new(
+    let mut check = ChainCheck::new(
         state.trust.clone(),
         state.wall_clock,
         &policy.provider(),
         policy.signature_schemes(),
-    )
+    );
+    check.allow_ip_in_cn = state.allow_ip_in_cn;
+    check
 }
 
 fn policy_error(e: rustls::Error) -> Error {
@@ -160,7 +162,14 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // s2n servers choose by their own preference order.
     config.ignore_client_order = true;
-    config.session_storage = Arc::new(NoServerSessionStorage {});
+    config.session_storage = if state.session_cache && state.cache_callbacks.complete() {
+        crate::session::cache::CallbackCache::new(
+            state.cache_callbacks,
+            state.session_state_lifetime_secs,
+        )
+    } else {
+        Arc::new(NoServerSessionStorage {})
+    };
     config.send_tls13_tickets = 0;
     if state.tickets && !state.ticket_keys.is_empty() {
         config.ticketer = Arc::new(crate::session::tickets::Ticketer {

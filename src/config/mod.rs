@@ -63,6 +63,18 @@ pub struct ConfigState {
     pub session_state_lifetime_secs: u64,
     pub initial_ticket_count: u8,
     pub session_ticket_cb: Option<(s2n_session_ticket_fn, CPtr)>,
+    /// The TLS1.2 session-ID cache: on/off and the application's callbacks.
+    pub session_cache: bool,
+    pub cache_callbacks: crate::session::cache::CacheCallbacks,
+    /// `s2n_config_add_dhparams`: the checked PKCS#3 DER, never used (rustls has no DHE).
+    pub dhparams: Option<Vec<u8>>,
+    /// `s2n/unstable/events.h`: the subscriber and its callbacks.
+    pub events: crate::unstable::events::EventHooks,
+    /// Chooses between two chains of the same key type for the same name.
+    pub cert_tiebreak: s2n_cert_tiebreak_callback,
+    /// `s2n_config_allow_ip_in_cn`: a Common Name that is an IP address may
+    /// stand for the host name when there is no subjectAltName.
+    pub allow_ip_in_cn: bool,
 }
 
 /// Seconds s2n's built-in blinding waits at most after a failure.
@@ -103,6 +115,12 @@ impl ConfigState {
             session_state_lifetime_secs: crate::session::tickets::DEFAULT_STATE_LIFETIME_SECS,
             initial_ticket_count: 1,
             session_ticket_cb: None,
+            session_cache: false,
+            cache_callbacks: Default::default(),
+            dhparams: None,
+            events: Default::default(),
+            cert_tiebreak: None,
+            allow_ip_in_cn: false,
         }
     }
 
@@ -233,12 +251,12 @@ pub extern "C" fn s2n_config_free(config: *mut s2n_config) -> c_int {
     })
 }
 
-/// s2nrs never holds DH parameters (rustls has no DHE suites), so there is nothing to free.
+/// Drops the parameters `s2n_config_add_dhparams` kept.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_free_dhparams(config: *mut s2n_config) -> c_int {
-    ffi::entry(|| {
-        s2n_config::get(config)?;
-        Ok(S2N_SUCCESS)
+    Config::set(config, |state| {
+        state.dhparams = None;
+        Ok(())
     })
 }
 
@@ -279,12 +297,17 @@ pub extern "C" fn s2n_config_set_monotonic_clock(
     })
 }
 
+/// Partial: the callback is kept (NULL removes it), but s2nrs's certificate
+/// selection does not consult it yet.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_cert_tiebreak_callback(
     config: *mut s2n_config,
     cert_tiebreak_cb: s2n_cert_tiebreak_callback,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |state| {
+        state.cert_tiebreak = cert_tiebreak_cb;
+        Ok(())
+    })
 }
 
 /// Deprecated form: the config makes the chain and owns it.
@@ -364,12 +387,19 @@ pub extern "C" fn s2n_config_set_cert_chain_and_key_defaults(
     })
 }
 
+/// Partial: `S2N_VERIFY_AFTER_SIGN_DISABLED` (the default) succeeds;
+/// `S2N_VERIFY_AFTER_SIGN_ENABLED` fails with `S2N_ERR_UNIMPLEMENTED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_verify_after_sign(
     config: *mut s2n_config,
     mode: VerifyAfterSignArg,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |_| match mode.get()? {
+        s2n_verify_after_sign::S2N_VERIFY_AFTER_SIGN_DISABLED => Ok(()),
+        s2n_verify_after_sign::S2N_VERIFY_AFTER_SIGN_ENABLED => Err(Error::unimplemented(
+            "s2nrs does not verify its handshake signatures after making them (rustls signs inside its state machine)",
+        )),
+    })
 }
 
 /// Partial: the size is checked and kept, but s2nrs writes each call's
@@ -396,12 +426,119 @@ pub extern "C" fn s2n_config_set_recv_multi_record(
     })
 }
 
+/// Partial: the PEM is parsed and checked as s2n does (PKCS#3 structure, a
+/// prime of at least 2048 bits, non-zero prime and generator) except for
+/// libcrypto's `DH_check` primality tests, and kept; rustls has no DHE cipher
+/// suites, so the parameters are never used.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_add_dhparams(
     config: *mut s2n_config,
     dhparams_pem: *const c_char,
 ) -> c_int {
-    ffi::not_yet()
+    use crate::error::{
+        S2N_ERR_DH_PARAMETER_CHECK, S2N_ERR_DH_PARAMS_CREATE, S2N_ERR_INVALID_PEM,
+        S2N_ERR_INVALID_PKCS3,
+    };
+
+    /// The base64 body of the first "DH PARAMETERS" PEM block.
+    fn pem_body(pem: &[u8]) -> Result<Vec<u8>, Error> {
+        const BEGIN: &str = "-----BEGIN DH PARAMETERS-----";
+        const END: &str = "-----END DH PARAMETERS-----";
+        let text = std::str::from_utf8(pem).map_err(|_| Error::new(S2N_ERR_INVALID_PEM))?;
+        let start = text
+            .find(BEGIN)
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_PEM))?
+            + BEGIN.len();
+        let len = text[start..]
+            .find(END)
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_PEM))?;
+        let mut out = Vec::new();
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for c in text[start..start + len].bytes() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                b'=' => break,
+                c if c.is_ascii_whitespace() => continue,
+                _ => return Err(Error::new(S2N_ERR_INVALID_PEM)),
+            };
+            acc = (acc << 6) | u32::from(v);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::new(S2N_ERR_INVALID_PEM));
+        }
+        Ok(out)
+    }
+
+    /// One DER element with `tag`: its contents and what follows.
+    fn der(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+        let (&t, rest) = input.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        if t != tag {
+            return None;
+        }
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 || rest.len() < n {
+                return None;
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+            (len, &rest[n..])
+        };
+        (rest.len() >= len).then(|| rest.split_at(len))
+    }
+
+    /// DHParameter ::= SEQUENCE { prime INTEGER, base INTEGER, privateValueLength INTEGER OPTIONAL }
+    fn check(der_bytes: &[u8]) -> Result<(), Error> {
+        let pkcs3 = || Error::new(S2N_ERR_INVALID_PKCS3);
+        let (seq, trailing) = der(der_bytes, 0x30).ok_or_else(pkcs3)?;
+        if !trailing.is_empty() {
+            return Err(pkcs3());
+        }
+        let (p, rest) = der(seq, 0x02).ok_or_else(pkcs3)?;
+        let (g, rest) = der(rest, 0x02).ok_or_else(pkcs3)?;
+        if !rest.is_empty() && der(rest, 0x02).is_none_or(|(_, more)| !more.is_empty()) {
+            return Err(pkcs3());
+        }
+        let magnitude =
+            |n: &'_ [u8]| -> Vec<u8> { n.iter().copied().skip_while(|&b| b == 0).collect() };
+        let (p, g) = (magnitude(p), magnitude(g));
+        if p.is_empty() || g.is_empty() {
+            return Err(Error::new(S2N_ERR_DH_PARAMS_CREATE));
+        }
+        // s2n requires DH_size (the prime's size in bytes) of at least 256,
+        // checked (with S2N_ERR_DH_PARAMS_CREATE) before S2N_ERR_DH_TOO_SMALL could be.
+        if p.len() < 256 {
+            return Err(Error::new(S2N_ERR_DH_PARAMS_CREATE));
+        }
+        // What DH_check can be done without a bignum library: an odd prime
+        // and a generator other than 1.
+        if p[p.len() - 1] & 1 == 0 || g == [1] {
+            return Err(Error::new(S2N_ERR_DH_PARAMETER_CHECK));
+        }
+        Ok(())
+    }
+
+    Config::set(config, |state| {
+        let pem = ffi::c_bytes_str(dhparams_pem)?.to_bytes();
+        let der_bytes = pem_body(pem)?;
+        check(&der_bytes)?;
+        state.dhparams = Some(der_bytes);
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -439,12 +576,19 @@ pub extern "C" fn s2n_config_set_status_request_type(
     })
 }
 
+/// Partial: `S2N_CT_SUPPORT_NONE` (the default) succeeds;
+/// `S2N_CT_SUPPORT_REQUEST` fails with `S2N_ERR_UNIMPLEMENTED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_ct_support_level(
     config: *mut s2n_config,
     level: CtSupportLevelArg,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |_| match level.get()? {
+        s2n_ct_support_level::S2N_CT_SUPPORT_NONE => Ok(()),
+        s2n_ct_support_level::S2N_CT_SUPPORT_REQUEST => Err(Error::unimplemented(
+            "rustls 0.23 neither requests nor sends signed certificate timestamps",
+        )),
+    })
 }
 
 /// Partial: rustls always treats warning alerts other than close_notify as
@@ -460,6 +604,9 @@ pub extern "C" fn s2n_config_set_alert_behavior(
     })
 }
 
+/// Partial: `S2N_EXTENSION_OCSP_STAPLING` sets the OCSP response of the
+/// config's default chain, as in s2n; `S2N_EXTENSION_CERTIFICATE_TRANSPARENCY`
+/// fails with `S2N_ERR_UNIMPLEMENTED` (rustls cannot send an SCT list).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_extension_data(
     config: *mut s2n_config,
@@ -467,7 +614,33 @@ pub extern "C" fn s2n_config_set_extension_data(
     data: *const u8,
     length: u32,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |state| {
+        // As s2n: the config's single default chain (RSA first), which the config must own.
+        let defaults = state.default_chains();
+        let rsa = defaults.iter().find(|c| {
+            c.certified()
+                .is_ok_and(|k| k.key.algorithm() == rustls::SignatureAlgorithm::RSA)
+        });
+        let chain = rsa
+            .or(defaults.first())
+            .ok_or_else(|| Error::new(crate::error::S2N_ERR_UPDATING_EXTENSION))?;
+        if state.ownership != Ownership::Config {
+            return Err(Error::new(S2N_ERR_CERT_OWNERSHIP));
+        }
+        let bytes = ffi::slice(data, length as usize)?;
+        let slot = match r#type.get()? {
+            s2n_tls_extension_type::S2N_EXTENSION_OCSP_STAPLING => &chain.ocsp,
+            s2n_tls_extension_type::S2N_EXTENSION_CERTIFICATE_TRANSPARENCY => {
+                return Err(Error::unimplemented(
+                    "rustls 0.23 cannot send signed certificate timestamps",
+                ));
+            }
+            _ => return Err(Error::new(crate::error::S2N_ERR_UNRECOGNIZED_EXTENSION)),
+        };
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) =
+            (!bytes.is_empty()).then(|| bytes.to_vec());
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -475,12 +648,12 @@ pub extern "C" fn s2n_config_send_max_fragment_length(
     config: *mut s2n_config,
     mfl_code: MaxFragLenArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no max_fragment_length extension (RFC 6066)")
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_accept_max_fragment_length(config: *mut s2n_config) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls has no max_fragment_length extension (RFC 6066)")
 }
 
 #[unsafe(no_mangle)]
@@ -559,7 +732,9 @@ pub extern "C" fn s2n_config_set_key_log_cb(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_enable_cert_req_dss_legacy_compat(config: *mut s2n_config) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls fixes the certificate types of its TLS1.2 CertificateRequest and cannot add the DSS ones",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -567,7 +742,7 @@ pub extern "C" fn s2n_config_set_serialization_version(
     config: *mut s2n_config,
     version: SerializationVersionArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls cannot serialize a live connection to resume it elsewhere")
 }
 
 #[unsafe(no_mangle)]
@@ -576,5 +751,7 @@ pub extern "C" fn s2n_config_add_cert_chain(
     cert_chain_pem: *mut u8,
     cert_chain_pem_size: u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "a chain without its private key is only usable with async private-key operations, which rustls cannot do",
+    )
 }

@@ -123,10 +123,11 @@ pub extern "C" fn s2n_connection_get_ocsp_response(
         let conn = Connection::from_handle(conn)?;
         let length = ffi::out(length)?;
         let state = conn.state();
-        let ocsp = state
-            .ocsp_response
-            .as_ref()
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        // Nothing stapled: NULL and a zero length, without an error (as s2n).
+        let Some(ocsp) = state.ocsp_response.as_ref() else {
+            *length = 0;
+            return Ok(std::ptr::null());
+        };
         *length = ocsp.len() as u32;
         Ok(ocsp.as_ptr())
     })

@@ -85,6 +85,8 @@ pub struct State {
     pub tickets_sent: u32,
     /// The server asked this client for a certificate.
     pub cert_requested: bool,
+    /// Handshake timings for the events.h subscriber.
+    pub events: crate::unstable::events::HandshakeTiming,
     /// A key update the application asked for, sent before the next data.
     pub key_update_pending: bool,
     pub key_updates_sent: u8,
@@ -129,6 +131,7 @@ impl State {
             session_blob: None,
             tickets_sent: 0,
             cert_requested: false,
+            events: Default::default(),
             key_update_pending: false,
             key_updates_sent: 0,
         }
@@ -391,12 +394,23 @@ pub extern "C" fn s2n_connection_get_delay(conn: *mut s2n_connection) -> u64 {
     })
 }
 
+/// Partial: updates our sending keys (TLS1.3) before the next application
+/// data, as s2n does, but rustls's key_update message also asks the peer to
+/// update (s2n sends update_not_requested). Like s2n, the caller cannot ask
+/// for the peer's update explicitly.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_request_key_update(
     conn: *mut s2n_connection,
     peer_request: PeerKeyUpdateArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        if peer_request.get()? != s2n_peer_key_update::S2N_KEY_UPDATE_NOT_REQUESTED {
+            return Err(Error::new(crate::error::S2N_ERR_INVALID_ARGUMENT));
+        }
+        conn.state().key_update_pending = true;
+        Ok(S2N_SUCCESS)
+    })
 }
 
 #[unsafe(no_mangle)]

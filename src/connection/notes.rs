@@ -50,10 +50,22 @@ thread_local! {
 /// What the connection being driven tells our verifiers: the name a
 /// certificate is checked against (ours as a client, the client's SNI as a
 /// server) and the connection's own verify-host callback.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Context {
+    /// The connection's C handle, for callbacks rustls makes us call.
+    pub conn: *mut crate::types::s2n_connection,
     pub server_name: Option<String>,
     pub verify_host: Option<(crate::types::s2n_verify_host_fn, crate::ffi::CPtr)>,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            conn: std::ptr::null_mut(),
+            server_name: None,
+            verify_host: None,
+        }
+    }
 }
 
 /// Runs `f` (a rustls step) with `context` visible to our verifiers.

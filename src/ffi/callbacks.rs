@@ -146,3 +146,97 @@ pub fn session_ticket(
         f(conn, ctx.0, ticket);
     }
 }
+
+/// The session cache's store callback: true if it kept the entry.
+pub fn cache_store(
+    cb: s2n_cache_store_callback,
+    ctx: CPtr,
+    conn: *mut s2n_connection,
+    ttl_secs: u64,
+    key: &[u8],
+    value: &[u8],
+) -> bool {
+    let Some(f) = cb else { return false };
+    // SAFETY: the registered callback; key and value are readable for their
+    // lengths during the call.
+    unsafe {
+        f(
+            conn,
+            ctx.0,
+            ttl_secs,
+            key.as_ptr().cast(),
+            key.len() as u64,
+            value.as_ptr().cast(),
+            value.len() as u64,
+        ) == 0
+    }
+}
+
+/// The session cache's retrieve callback: the value, if found (a blocked
+/// answer counts as not found).
+pub fn cache_retrieve(
+    cb: s2n_cache_retrieve_callback,
+    ctx: CPtr,
+    conn: *mut s2n_connection,
+    key: &[u8],
+    max: usize,
+) -> Option<Vec<u8>> {
+    let f = cb?;
+    let mut value = vec![0u8; max];
+    let mut size = max as u64;
+    // SAFETY: the registered callback; `value` is writable for `size` bytes
+    // and the callback writes the length it used into `size`.
+    let rc = unsafe {
+        f(
+            conn,
+            ctx.0,
+            key.as_ptr().cast(),
+            key.len() as u64,
+            value.as_mut_ptr().cast(),
+            &mut size,
+        )
+    };
+    if rc != 0 || size as usize > max {
+        return None;
+    }
+    value.truncate(size as usize);
+    Some(value)
+}
+
+/// The session cache's delete callback.
+pub fn cache_delete(
+    cb: s2n_cache_delete_callback,
+    ctx: CPtr,
+    conn: *mut s2n_connection,
+    key: &[u8],
+) {
+    let Some(f) = cb else { return };
+    // SAFETY: the registered callback; `key` is readable for its length.
+    unsafe {
+        f(conn, ctx.0, key.as_ptr().cast(), key.len() as u64);
+    }
+}
+
+/// The handshake event callback (events.h) with an event valid for the call.
+pub fn handshake_event(
+    cb: crate::unstable::events::s2n_event_on_handshake_cb,
+    conn: *mut s2n_connection,
+    subscriber: CPtr,
+    event: &mut crate::unstable::events::s2n_event_handshake,
+) {
+    let Some(f) = cb else { return };
+    // SAFETY: the registered callback; `event` is valid for the call, as events.h promises.
+    unsafe { f(conn, subscriber.0, event) };
+}
+
+/// The timing checkpoint callback (events.h) with a checkpoint valid for the call.
+pub fn timing_checkpoint(
+    cb: crate::unstable::events::s2n_event_on_timing_checkpoint_cb,
+    conn: *mut s2n_connection,
+    subscriber: CPtr,
+    checkpoint: &mut crate::unstable::events::s2n_timing_checkpoint,
+) {
+    let Some(f) = cb else { return };
+    // SAFETY: the registered callback; `checkpoint` is valid for the call.
+    unsafe { f(conn, subscriber.0, checkpoint) };
+}

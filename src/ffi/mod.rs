@@ -93,6 +93,12 @@ unsafe extern "C" {
     fn s2n_errno_location() -> *mut std::ffi::c_int;
 }
 
+/// This thread's `s2n_errno`.
+pub fn errno() -> std::ffi::c_int {
+    // SAFETY: as in `set_errno`.
+    unsafe { *s2n_errno_location() }
+}
+
 /// Sets this thread's `s2n_errno`.
 pub fn set_errno(code: std::ffi::c_int) {
     // SAFETY: the C shim returns the address of a thread-local int that lives

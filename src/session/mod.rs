@@ -4,6 +4,7 @@
 
 #![allow(unused_variables)]
 
+pub mod cache;
 pub mod client;
 pub mod tickets;
 
@@ -31,16 +32,26 @@ pub extern "C" fn s2n_config_set_cache_store_callback(
     cache_store_callback: s2n_cache_store_callback,
     data: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |state| {
+        let f = cache_store_callback.ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
+        state.cache_callbacks.store = Some((Some(f), CPtr(data)));
+        Ok(())
+    })
 }
 
+/// Partial: a callback answering `S2N_CALLBACK_BLOCKED` counts as a miss
+/// (rustls cannot pause there), so that handshake is a full one.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_cache_retrieve_callback(
     config: *mut s2n_config,
     cache_retrieve_callback: s2n_cache_retrieve_callback,
     data: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |state| {
+        let f = cache_retrieve_callback.ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
+        state.cache_callbacks.retrieve = Some((Some(f), CPtr(data)));
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -49,7 +60,11 @@ pub extern "C" fn s2n_config_set_cache_delete_callback(
     cache_delete_callback: s2n_cache_delete_callback,
     data: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |state| {
+        let f = cache_delete_callback.ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
+        state.cache_callbacks.delete = Some((Some(f), CPtr(data)));
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -75,12 +90,17 @@ pub extern "C" fn s2n_config_set_session_tickets_onoff(
     })
 }
 
+/// TLS1.2 session-ID resumption through the application's cache callbacks.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_session_cache_onoff(
     config: *mut s2n_config,
     enabled: u8,
 ) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |state| {
+        // As s2n: on only with all three callbacks set, silently off otherwise.
+        state.session_cache = enabled != 0 && state.cache_callbacks.complete();
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]

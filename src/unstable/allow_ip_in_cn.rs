@@ -1,10 +1,21 @@
-#![allow(unused_variables, unused_imports)]
-use crate::ffi;
-use crate::ffi::c_enum_arg;
-use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+//! `s2n/unstable/allow_ip_in_cn.h`.
 
+use crate::config::Config;
+use crate::error::{Error, S2N_ERR_INVALID_ARGUMENT};
+use crate::ffi;
+use crate::types::*;
+use std::ffi::c_int;
+
+/// Lets hostname checks fall back to a Common Name that is an IP address
+/// (when the certificate has no subjectAltName), as s2n does with this set.
+/// A NULL config is `S2N_ERR_INVALID_ARGUMENT`, as in s2n.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_allow_ip_in_cn(config: *mut s2n_config) -> c_int {
-    ffi::not_yet()
+    if config.is_null() {
+        return ffi::entry(|| Err(Error::new(S2N_ERR_INVALID_ARGUMENT)));
+    }
+    Config::set(config, |state| {
+        state.allow_ip_in_cn = true;
+        Ok(())
+    })
 }

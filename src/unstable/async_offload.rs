@@ -1,8 +1,11 @@
-#![allow(unused_variables, unused_imports)]
+//! `s2n/unstable/async_offload.h`: handing the handshake's signature
+//! verification to the application, which rustls cannot do.
+
+#![allow(unused_variables)]
 use crate::ffi;
 use crate::ffi::c_enum_arg;
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::{c_int, c_void};
 
 /// Opaque handle: `struct s2n_async_offload_op` in C.
 #[repr(C)]
@@ -33,10 +36,14 @@ pub extern "C" fn s2n_config_set_async_offload_callback(
     r#fn: s2n_async_offload_cb,
     ctx: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls verifies handshake signatures synchronously inside its state machine and cannot pause a handshake for an offloaded operation",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_async_offload_op_perform(op: *mut s2n_async_offload_op) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls verifies handshake signatures synchronously inside its state machine and cannot pause a handshake for an offloaded operation",
+    )
 }

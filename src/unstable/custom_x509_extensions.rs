@@ -1,8 +1,9 @@
-#![allow(unused_variables, unused_imports)]
+//! `s2n/unstable/custom_x509_extensions.h`.
+
+#![allow(unused_variables)]
 use crate::ffi;
-use crate::ffi::c_enum_arg;
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::c_int;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_add_custom_x509_extension(
@@ -10,5 +11,7 @@ pub extern "C" fn s2n_config_add_custom_x509_extension(
     extension_oid: *mut u8,
     extension_oid_len: u32,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "webpki rejects every certificate with an unknown critical extension and cannot be told to accept one",
+    )
 }

@@ -1,3 +1,5 @@
+//! `s2n/unstable/ktls.h`: kernel TLS offload.
+
 #![allow(unused_variables, unused_imports)]
 use crate::ffi;
 use crate::ffi::c_enum_arg;
@@ -6,17 +8,23 @@ use std::ffi::{c_char, c_int, c_ulong, c_void};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "s2nrs keeps the record layer in rustls and does not hand its traffic keys to the kernel TLS module",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "s2nrs keeps the record layer in rustls and does not hand its traffic keys to the kernel TLS module",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_ktls_enable_unsafe_tls13(config: *mut s2n_config) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "s2nrs does not offload records to kernel TLS, so there is no TLS1.3 kTLS to allow",
+    )
 }
 
 /// Partial: counts the key updates this connection sent; rustls does not
@@ -45,5 +53,7 @@ pub extern "C" fn s2n_sendfile(
     bytes_written: *mut usize,
     blocked: *mut BlockedStatusArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "s2nrs does not offload records to kernel TLS, which sendfile needs to encrypt file data in the kernel",
+    )
 }

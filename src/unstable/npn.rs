@@ -1,10 +1,20 @@
-#![allow(unused_variables, unused_imports)]
-use crate::ffi;
-use crate::ffi::c_enum_arg;
-use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+//! `s2n/unstable/npn.h`: Next Protocol Negotiation, which rustls does not implement.
 
+use crate::config::Config;
+use crate::error::Error;
+use crate::types::*;
+use std::ffi::c_int;
+
+/// Partial: disabling NPN (the default) succeeds; enabling it fails with
+/// `S2N_ERR_UNIMPLEMENTED`, as rustls has no NPN extension.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_npn(config: *mut s2n_config, enable: bool) -> c_int {
-    ffi::not_yet()
+    Config::set(config, |_| {
+        if enable {
+            return Err(Error::unimplemented(
+                "rustls has no Next Protocol Negotiation (NPN) extension",
+            ));
+        }
+        Ok(())
+    })
 }

@@ -1,3 +1,9 @@
+//! `s2n/unstable/renegotiate.h`: TLS1.2 renegotiation, which rustls does not
+//! do. A rustls client answers a server's HelloRequest itself with a
+//! no_renegotiation warning alert (what `S2N_RENEGOTIATE_REJECT` does in s2n)
+//! and fails the connection on a second one; there is no hook through which
+//! s2nrs could call the application's callback or honour its answer.
+
 #![allow(unused_variables, unused_imports)]
 use crate::ffi;
 use crate::ffi::c_enum_arg;
@@ -27,12 +33,14 @@ pub extern "C" fn s2n_config_set_renegotiate_request_cb(
     callback: s2n_renegotiate_request_cb,
     context: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported(
+        "rustls answers every HelloRequest itself (no_renegotiation warning, fatal on a second) and offers no hook to call this callback or to ignore or accept the request",
+    )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_renegotiate_wipe(conn: *mut s2n_connection) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls cannot renegotiate a TLS1.2 connection")
 }
 
 #[unsafe(no_mangle)]
@@ -43,5 +51,5 @@ pub extern "C" fn s2n_renegotiate(
     app_data_size: *mut libc::ssize_t,
     blocked: *mut BlockedStatusArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::unsupported("rustls cannot renegotiate a TLS1.2 connection")
 }

@@ -15,6 +15,11 @@
 extern "C" {
 #endif // __cplusplus
 
+/**
+ * Lets hostname checks fall back to a Common Name that is an IP address
+ * (when the certificate has no subjectAltName), as s2n does with this set.
+ * A NULL config is `S2N_ERR_INVALID_ARGUMENT`, as in s2n.
+ */
 S2N_API extern int s2n_config_allow_ip_in_cn(struct s2n_config *config);
 
 #ifdef __cplusplus

@@ -15,6 +15,10 @@
 extern "C" {
 #endif // __cplusplus
 
+/**
+ * Partial: disabling NPN (the default) succeeds; enabling it fails with
+ * `S2N_ERR_UNIMPLEMENTED`, as rustls has no NPN extension.
+ */
 S2N_API extern int s2n_config_set_npn(struct s2n_config *config, bool enable);
 
 #ifdef __cplusplus
