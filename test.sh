@@ -2,7 +2,7 @@
 # Every test: the Rust tests (including the header and MATRIX.md freshness
 # checks), formatting and lints, then the library built and staged by CMake
 # and the C suite run against it through find_package(s2n), plainly and under
-# ASan/UBSan.
+# ASan/UBSan, and a smoke run of the benchmark against real s2n-tls.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,3 +12,7 @@ cargo test --locked -j2
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
+# A seconds-long smoke of every benchmark case against real s2n-tls (built
+# from the crates.io s2n-tls-sys sources by reference/); no figures asserted.
+reference/build.sh build/ref-stage
+python3 bench/run.py --smoke
