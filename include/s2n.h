@@ -936,12 +936,20 @@ S2N_API extern const char *s2n_connection_get_handshake_type_name(struct s2n_con
  */
 S2N_API extern const char *s2n_connection_get_last_message_name(struct s2n_connection *conn);
 
+/**
+ * Partial: a connection set to 0 still offers its config's tickets (rustls
+ * decides per config).
+ */
 S2N_API extern int s2n_config_set_server_max_early_data_size(struct s2n_config *config, uint32_t max_early_data_size);
 
 S2N_API extern
 int s2n_connection_set_server_max_early_data_size(struct s2n_connection *conn,
                                                   uint32_t max_early_data_size);
 
+/**
+ * The context new tickets of this connection carry, for the early data
+ * callback of the connection that resumes with them.
+ */
 S2N_API extern
 int s2n_connection_set_server_early_data_context(struct s2n_connection *conn,
                                                  const uint8_t *context,
@@ -949,10 +957,17 @@ int s2n_connection_set_server_early_data_context(struct s2n_connection *conn,
 
 S2N_API extern int s2n_connection_get_early_data_status(struct s2n_connection *conn, s2n_early_data_status_t *status);
 
+/**
+ * Partial: a server counts the early data the application has read.
+ */
 S2N_API extern
 int s2n_connection_get_remaining_early_data_size(struct s2n_connection *conn,
                                                  uint32_t *allowed_early_data_size);
 
+/**
+ * Partial: a server reports its configured limit (not the lower of it and
+ * the ticket's).
+ */
 S2N_API extern int s2n_connection_get_max_early_data_size(struct s2n_connection *conn, uint32_t *max_early_data_size);
 
 S2N_API extern
@@ -962,6 +977,10 @@ int s2n_send_early_data(struct s2n_connection *conn,
                         ssize_t *data_sent,
                         s2n_blocked_status *blocked);
 
+/**
+ * Partial: returns once the client's handshake is complete (which rustls
+ * reaches right after EndOfEarlyData), not at EndOfEarlyData itself.
+ */
 S2N_API extern
 int s2n_recv_early_data(struct s2n_connection *conn,
                         uint8_t *data,
@@ -969,6 +988,11 @@ int s2n_recv_early_data(struct s2n_connection *conn,
                         ssize_t *data_received,
                         s2n_blocked_status *blocked);
 
+/**
+ * Partial: the callback runs whenever the client requests early data and
+ * the server allows some, before rustls checks the ticket (s2n runs it only
+ * for a ticket that allows early data).
+ */
 S2N_API extern int s2n_config_set_early_data_cb(struct s2n_config *config, s2n_early_data_cb cb);
 
 S2N_API extern
@@ -1259,6 +1283,10 @@ int s2n_config_add_ticket_crypto_key(struct s2n_config *config,
                                      uint32_t key_len,
                                      uint64_t intro_time_in_seconds_from_epoch);
 
+/**
+ * Partial: false (the default) is accepted; true fails with
+ * S2N_ERR_UNIMPLEMENTED, since rustls cannot refuse only TLS1.2 tickets.
+ */
 S2N_API extern int s2n_config_require_ticket_forward_secrecy(struct s2n_config *config, bool enabled);
 
 /**
@@ -1329,6 +1357,10 @@ int s2n_config_set_verify_host_callback(struct s2n_config *config,
                                         s2n_verify_host_fn verify_host_fn,
                                         void *data);
 
+/**
+ * Partial: 0 (no check) is accepted; asking for the stapled response to be
+ * verified fails with S2N_ERR_UNIMPLEMENTED (webpki does not verify OCSP).
+ */
 S2N_API extern int s2n_config_set_check_stapled_ocsp_response(struct s2n_config *config, uint8_t check_ocsp);
 
 S2N_API extern int s2n_config_disable_x509_time_verification(struct s2n_config *config);
@@ -1347,6 +1379,10 @@ int s2n_connection_set_verify_host_callback(struct s2n_connection *conn,
                                             s2n_verify_host_fn host_fn,
                                             void *data);
 
+/**
+ * Partial: rustls servers send the names in TLS1.2 CertificateRequests
+ * too (s2n only in TLS1.3's certificate_authorities extension).
+ */
 S2N_API extern int s2n_config_set_cert_authorities_from_trust_store(struct s2n_config *config);
 
 #ifdef __cplusplus

@@ -114,6 +114,20 @@ impl RecvBuf {
     }
 }
 
+/// A transport error as s2n reports it: would-block is blocked (on `on`),
+/// an interrupted call is retried (Ok), anything else is S2N_ERR_IO.
+fn transport_error(
+    e: std::io::Error,
+    blocked: &mut BlockedStatusArg,
+    on: s2n_blocked_status,
+) -> Result<(), Error> {
+    match e.kind() {
+        ErrorKind::WouldBlock => Err(blocked_error(blocked, on)),
+        ErrorKind::Interrupted => Ok(()),
+        _ => Err(Error::new(S2N_ERR_IO)),
+    }
+}
+
 fn blocked_error(blocked: &mut BlockedStatusArg, on: s2n_blocked_status) -> Error {
     *blocked = on.into();
     Error::new(S2N_ERR_IO_BLOCKED)
@@ -179,18 +193,22 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             Some(alpn) => ClientConnection::new_with_alpn(config, name, alpn.clone()),
             None => ClientConnection::new(config, name),
         });
-        client
-            .map_err(|e| {
-                Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
-            })?
-            .into()
+        let mut client = client.map_err(|e| {
+            Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
+        })?;
+        let allowed = client.early_data().map(|e| e.bytes_left());
+        state.early.offered = allowed.is_some();
+        state.early.client_max = allowed.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+        client.into()
     } else {
         let config = state.config.server_config(&state.overrides)?;
-        ServerConnection::new(config)
-            .map_err(|e| {
-                Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
-            })?
-            .into()
+        let mut server = ServerConnection::new(config).map_err(|e| {
+            Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
+        })?;
+        if state.early.decision == crate::early_data::Decision::Reject {
+            server.reject_early_data();
+        }
+        server.into()
     };
     state.tls = Some(Box::new(tls));
     state.phase = Phase::Handshaking;
@@ -235,14 +253,7 @@ fn flush(
                 send.pos += n;
                 conn.state().wire_bytes_out += n as u64;
             }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                return Err(blocked_error(
-                    blocked,
-                    s2n_blocked_status::S2N_BLOCKED_ON_WRITE,
-                ));
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return Err(Error::new(S2N_ERR_IO)),
+            Err(e) => transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?,
         }
     }
 }
@@ -281,14 +292,7 @@ fn fill(
                     return Ok(false);
                 }
             }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                return Err(blocked_error(
-                    blocked,
-                    s2n_blocked_status::S2N_BLOCKED_ON_READ,
-                ));
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return Err(Error::new(S2N_ERR_IO)),
+            Err(e) => transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_READ)?,
         }
     }
 }
@@ -341,6 +345,7 @@ fn feed<'a>(
         },
         verify_host: state.overrides.verify_host,
     };
+    let ticket_context = state.early.context.clone().unwrap_or_default();
     let tls = tls_mut(&mut state)?;
     let mut rest: &[u8] = input;
     while !rest.is_empty() {
@@ -354,7 +359,9 @@ fn feed<'a>(
     if eof {
         let _ = tls.read_tls(&mut &[][..]);
     }
-    let processed = crate::connection::notes::with_context(context, || tls.process_new_packets());
+    let processed = crate::connection::notes::with_context(context, || {
+        crate::early_data::with_ticket_context(&ticket_context, || tls.process_new_packets())
+    });
     let deferred = conn.apply_notes(&mut state, crate::connection::notes::take());
     if !deferred.is_empty() {
         drop(state);
@@ -481,6 +488,16 @@ fn client_hello_arrived(conn: &Connection, blocked: &mut BlockedStatusArg) -> Re
         }
         _ => state.hello_cb = CallbackStatus::Done,
     }
+    drop(state);
+    if let Err(e) = crate::early_data::run_callback(conn) {
+        if e.code == S2N_ERR_ASYNC_BLOCKED {
+            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+        } else {
+            conn.state().phase = Phase::Failed;
+        }
+        return Err(e);
+    }
+    let mut state = conn.state();
     // s2n goes on without ALPN when client and server share no protocol;
     // rustls would fail, so such a connection offers none.
     let offered: Vec<Vec<u8>> = state
@@ -590,6 +607,16 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
 }
 
 fn drive_handshake(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    drive(conn, blocked, |_, _| Ok(false))
+}
+
+/// Runs the handshake until it is complete or `stop` (asked whenever rustls
+/// has taken what arrived) says to return.
+fn drive(
+    conn: &Connection,
+    blocked: &mut BlockedStatusArg,
+    mut stop: impl FnMut(&mut State, &mut BlockedStatusArg) -> Result<bool, Error>,
+) -> Result<(), Error> {
     let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
     let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
     let cork = {
@@ -624,6 +651,9 @@ fn drive_handshake(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<
                     read_record(conn, &mut recv, blocked)?;
                 }
                 continue;
+            }
+            if stop(&mut state, blocked)? {
+                return Ok(());
             }
             let handshaking = tls_mut(&mut state)?.is_handshaking();
             if !handshaking {
@@ -1130,5 +1160,87 @@ pub extern "C" fn s2n_flush(conn: *mut s2n_connection, blocked: *mut BlockedStat
     io_entry(conn, blocked, |conn, blocked| {
         let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
         flush(conn, &mut send, blocked)
+    })
+}
+
+/// `s2n_send_early_data`: starts the handshake, gives rustls what early
+/// data the session still allows (`sent`), and drives the handshake until
+/// the server has accepted or rejected it.
+pub fn send_early_data(
+    conn: &Connection,
+    data: &[u8],
+    sent: &mut usize,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    use crate::early_data::{Status, status};
+    {
+        let mut state = conn.state();
+        match state.phase {
+            Phase::Failed => return Err(Error::new(S2N_ERR_CLOSED)),
+            Phase::New => start(conn, &mut state)?,
+            _ => {}
+        }
+        if !matches!(
+            status(true, &mut state),
+            Status::Requested | Status::Accepted
+        ) {
+            return Ok(());
+        }
+        if let Some(rustls::Connection::Client(client)) = state.tls.as_deref_mut() {
+            if let Some(mut early) = client.early_data() {
+                let n = data.len().min(early.bytes_left());
+                if n > 0 {
+                    *sent = std::io::Write::write(&mut early, &data[..n])
+                        .map_err(|_| Error::new(S2N_ERR_ENCRYPT))?;
+                }
+            }
+        }
+    }
+    drive(conn, blocked, |state, _| {
+        Ok(status(true, state) != Status::Requested)
+    })
+}
+
+/// `s2n_recv_early_data`: drives the server's handshake, handing the early
+/// data rustls accepted to `buf` (`received`), until the client is done
+/// with early data (its handshake is complete) or early data is not in play.
+pub fn recv_early_data(
+    conn: &Connection,
+    buf: &mut [u8],
+    received: &mut usize,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    use crate::early_data::{Status, remaining, status};
+    {
+        let mut state = conn.state();
+        if state.phase == Phase::Failed {
+            return Err(Error::new(S2N_ERR_CLOSED));
+        }
+        if remaining(false, &mut state) == 0 && status(false, &mut state) != Status::Accepted {
+            return Ok(());
+        }
+    }
+    drive(conn, blocked, |state, blocked| {
+        let mut got = 0;
+        if let Some(rustls::Connection::Server(server)) = state.tls.as_deref_mut() {
+            if let Some(mut early) = server.early_data() {
+                while *received < buf.len() {
+                    match std::io::Read::read(&mut early, &mut buf[*received..]) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            *received += n;
+                            got += n;
+                        }
+                    }
+                }
+            }
+        }
+        state.early.received += got as u64;
+        let accepted = status(false, state) == Status::Accepted;
+        if accepted && *received == buf.len() {
+            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_EARLY_DATA.into();
+            return Err(Error::new(S2N_ERR_EARLY_DATA_BLOCKED));
+        }
+        Ok(!accepted)
     })
 }

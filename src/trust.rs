@@ -34,6 +34,8 @@ pub struct TrustSettings {
     pub roots: Arc<RootCertStore>,
     /// The system store is loaded on first use, not by `s2n_config_new`.
     pub system_pending: bool,
+    /// The system store was loaded (until the store is wiped).
+    pub system_loaded: bool,
     pub verify: bool,
     pub check_time: bool,
     pub check_intent: bool,
@@ -46,6 +48,7 @@ impl Default for TrustSettings {
         TrustSettings {
             roots: Arc::new(RootCertStore::empty()),
             system_pending: false,
+            system_loaded: false,
             verify: true,
             check_time: true,
             check_intent: true,
@@ -102,6 +105,7 @@ impl TrustSettings {
         if !std::mem::take(&mut self.system_pending) {
             return;
         }
+        self.system_loaded = true;
         let file: std::path::PathBuf = std::env::var_os("SSL_CERT_FILE")
             .map(Into::into)
             .unwrap_or_else(|| SYSTEM_CA_FILE.into());
@@ -167,6 +171,13 @@ fn map_webpki(err: &webpki::Error) -> c_int {
         webpki::Error::CertExpired { .. } => S2N_ERR_CERT_EXPIRED,
         webpki::Error::CertNotValidYet { .. } => S2N_ERR_CERT_NOT_YET_VALID,
         webpki::Error::CertRevoked => S2N_ERR_CERT_REVOKED,
+        webpki::Error::UnknownRevocationStatus => S2N_ERR_CRL_LOOKUP_FAILED,
+        webpki::Error::InvalidCrlSignatureForPublicKey
+        | webpki::Error::UnsupportedCrlSignatureAlgorithmContext(_)
+        | webpki::Error::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => {
+            S2N_ERR_CRL_SIGNATURE
+        }
+        webpki::Error::IssuerNotCrlSigner => S2N_ERR_CRL_ISSUER,
         webpki::Error::BadDer | webpki::Error::BadDerTime => S2N_ERR_DECODE_CERTIFICATE,
         _ => S2N_ERR_CERT_UNTRUSTED,
     }
@@ -181,6 +192,12 @@ pub struct ChainCheck {
     /// The signature schemes the policy allows, in its order.
     pub schemes: Vec<SignatureScheme>,
     pub allow_ip_in_cn: bool,
+    /// `s2n_config_set_cert_validation_cb`: runs after our own checks.
+    pub validation_cb: Option<(crate::unstable::crl::s2n_cert_validation_callback, CPtr)>,
+    /// `s2n_config_set_crl_lookup_cb`: CRLs for each received certificate.
+    pub crl_lookup_cb: Option<(crate::unstable::crl::s2n_crl_lookup_callback, CPtr)>,
+    /// The subjects a server names in its CertificateRequest.
+    pub cert_authorities: Vec<DistinguishedName>,
 }
 
 impl ChainCheck {
@@ -203,6 +220,9 @@ impl ChainCheck {
             algorithms,
             schemes,
             allow_ip_in_cn: false,
+            validation_cb: None,
+            crl_lookup_cb: None,
+            cert_authorities: Vec::new(),
         }
     }
 
@@ -222,7 +242,27 @@ impl ChainCheck {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
         server: bool,
+        crls: Option<&[webpki::OwnedCertRevocationList]>,
     ) -> Result<(), rustls::Error> {
+        let crls: Option<Vec<webpki::CertRevocationList<'_>>> =
+            crls.map(|crls| crls.iter().cloned().map(Into::into).collect());
+        let crl_refs: Option<Vec<&webpki::CertRevocationList<'_>>> =
+            crls.as_ref().map(|crls| crls.iter().collect());
+        let revocation = match &crl_refs {
+            None => None,
+            // s2n: a certificate without a CRL fails the chain.
+            Some(refs) if refs.is_empty() => {
+                return Err(cert_error(crate::error::S2N_ERR_CRL_LOOKUP_FAILED));
+            }
+            Some(refs) => Some(
+                webpki::RevocationOptionsBuilder::new(refs)
+                    .map_err(|_| cert_error(crate::error::S2N_ERR_CRL_LOOKUP_FAILED))?
+                    .with_depth(webpki::RevocationCheckDepth::Chain)
+                    .with_status_policy(webpki::UnknownStatusPolicy::Deny)
+                    .with_expiration_policy(webpki::ExpirationPolicy::Ignore)
+                    .build(),
+            ),
+        };
         let ee = webpki::EndEntityCert::try_from(end_entity)
             .map_err(|_| cert_error(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
         if intermediates.len() + 1 > usize::from(self.settings.max_depth) {
@@ -245,7 +285,7 @@ impl ChainCheck {
                     intermediates,
                     time,
                     usage,
-                    None,
+                    revocation,
                     None,
                 )
             } else {
@@ -255,7 +295,7 @@ impl ChainCheck {
                     intermediates,
                     time,
                     AnyUsage,
-                    None,
+                    revocation,
                     None,
                 )
             };
@@ -276,7 +316,9 @@ impl ChainCheck {
     }
 
     /// s2n's order: with verification on, the host check (the verify-host
-    /// callback, or the name the connection expects) comes first, then the chain.
+    /// callback, or the name the connection expects) comes first, then the
+    /// CRL lookups, then the chain; the application's validation callback
+    /// last, even with verification off.
     fn verify(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -284,9 +326,22 @@ impl ChainCheck {
         now: UnixTime,
         server: bool,
     ) -> Result<(), rustls::Error> {
-        if !self.settings.verify {
-            return Ok(());
+        if self.settings.verify {
+            self.verify_names_and_chain(end_entity, intermediates, now, server)?;
         }
+        match self.validation_cb {
+            Some(cb) => crate::unstable::crl::run_validation(cb),
+            None => Ok(()),
+        }
+    }
+
+    fn verify_names_and_chain(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        server: bool,
+    ) -> Result<(), rustls::Error> {
         let (names, from_cn) = crate::cert_chain::x509::host_names(end_entity);
         // An IP address in the CN is no host name unless the config allows it (allow_ip_in_cn.h).
         let ip_in_cn = from_cn && names.iter().any(|n| n.parse::<std::net::IpAddr>().is_ok());
@@ -305,7 +360,15 @@ impl ChainCheck {
         if !accepted {
             return Err(cert_error(crate::error::S2N_ERR_CERT_INVALID_HOSTNAME));
         }
-        self.verify_chain(end_entity, intermediates, now, server)
+        let crls = match self.crl_lookup_cb {
+            Some(cb) => {
+                let received: Vec<&CertificateDer<'_>> =
+                    std::iter::once(end_entity).chain(intermediates).collect();
+                Some(crate::unstable::crl::lookup_crls(cb, &received)?)
+            }
+            None => None,
+        };
+        self.verify_chain(end_entity, intermediates, now, server, crls.as_deref())
     }
 
     fn verify_tls12(
@@ -401,7 +464,7 @@ impl ClientCertVerifier for ClientVerifier {
     }
 
     fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
+        &self.check.cert_authorities
     }
 
     fn verify_client_cert(
@@ -483,6 +546,7 @@ pub extern "C" fn s2n_config_wipe_trust_store(config: *mut s2n_config) -> c_int 
     update_trust(config, |trust| {
         trust.roots = Arc::new(RootCertStore::empty());
         trust.system_pending = false;
+        trust.system_loaded = false;
         Ok(())
     })
 }
@@ -508,12 +572,22 @@ pub extern "C" fn s2n_config_set_verify_host_callback(
     })
 }
 
+/// Partial: 0 (no check) is accepted; asking for the stapled response to be
+/// verified fails with S2N_ERR_UNIMPLEMENTED (webpki does not verify OCSP).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_check_stapled_ocsp_response(
     config: *mut s2n_config,
     check_ocsp: u8,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        s2n_config::get(config)?;
+        if check_ocsp != 0 {
+            return Err(Error::unimplemented(
+                "webpki does not verify stapled OCSP responses",
+            ));
+        }
+        Ok(S2N_SUCCESS)
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -573,9 +647,26 @@ pub extern "C" fn s2n_connection_set_verify_host_callback(
     })
 }
 
+/// Partial: rustls servers send the names in TLS1.2 CertificateRequests
+/// too (s2n only in TLS1.3's certificate_authorities extension).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_cert_authorities_from_trust_store(
     config: *mut s2n_config,
 ) -> c_int {
-    ffi::not_yet()
+    crate::config::Config::set(config, |state| {
+        // s2n refuses once the system store is in (too many names to send).
+        if state.trust.system_pending || state.trust.system_loaded {
+            return Err(Error::new(crate::error::S2N_ERR_INVALID_STATE));
+        }
+        let names = state.trust.roots.subjects();
+        let size: usize = names.iter().map(|n| 2 + n.as_ref().len()).sum();
+        if size > CERT_AUTHORITIES_MAX_SIZE {
+            return Err(Error::new(crate::error::S2N_ERR_TOO_MANY_CAS));
+        }
+        state.cert_authorities = names;
+        Ok(())
+    })
 }
+
+/// s2n's limit on the certificate_authorities list it sends (bytes).
+const CERT_AUTHORITIES_MAX_SIZE: usize = 20000;

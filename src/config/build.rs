@@ -32,6 +32,8 @@ pub struct Overrides {
     pub client_auth: Option<s2n_cert_auth_type>,
     pub alpn: Option<Vec<Vec<u8>>>,
     pub verify_host: Option<(s2n_verify_host_fn, CPtr)>,
+    /// `s2n_connection_set_server_max_early_data_size`.
+    pub early_data_max: Option<u32>,
 }
 
 impl Overrides {
@@ -42,7 +44,7 @@ impl Overrides {
         self.policy.is_some()
             || self.client_auth.is_some()
             || self.verify_host.is_some()
-            || (server && self.alpn.is_some())
+            || (server && (self.alpn.is_some() || self.early_data_max.is_some()))
     }
 }
 
@@ -91,6 +93,9 @@ fn check(state: &ConfigState, policy: &Policy) -> ChainCheck {
         policy.signature_schemes(),
     );
     check.allow_ip_in_cn = state.allow_ip_in_cn;
+    check.validation_cb = state.cert_validation_cb;
+    check.crl_lookup_cb = state.crl_lookup_cb;
+    check.cert_authorities = state.cert_authorities.clone();
     check
 }
 
@@ -122,7 +127,10 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     } else {
         state.chains.clone()
     };
-    let mut config = builder.with_client_cert_resolver(Arc::new(ClientCerts { chains }));
+    let mut config = builder.with_client_cert_resolver(Arc::new(ClientCerts {
+        chains,
+        request_cb: state.cert_request_cb,
+    }));
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // The store offers only the session the application set on the connection.
     let tls12 = if state.tickets {
@@ -133,6 +141,8 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     config.resumption = rustls::client::Resumption::store(Arc::new(crate::session::client::Store))
         .tls12_resumption(tls12);
     config.key_log = key_log(state);
+    // Requested whenever the session allows it, as s2n does.
+    config.enable_early_data = true;
     Ok(config)
 }
 
@@ -178,6 +188,18 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
             lifetime_secs: u32::try_from(state.session_state_lifetime_secs).unwrap_or(u32::MAX),
         });
         config.send_tls13_tickets = usize::from(state.initial_ticket_count);
+        // rustls allows early data only with sessions it can look up (see early_data.rs).
+        let max_early = overrides
+            .early_data_max
+            .unwrap_or(state.max_early_data_size);
+        if max_early > 0 || state.max_early_data_size > 0 {
+            config.max_early_data_size = max_early;
+            config.ticketer = Arc::new(NoTickets);
+            config.session_storage = Arc::new(crate::early_data::Store {
+                sessions: state.early_data_sessions.clone(),
+                lifetime: std::time::Duration::from_secs(state.session_state_lifetime_secs),
+            });
+        }
     }
     config.key_log = key_log(state);
     Ok(config)
@@ -264,6 +286,11 @@ impl ResolvesServerCert for ServerCerts {
 /// A client's chains, offered when the server asks for a certificate.
 struct ClientCerts {
     chains: Vec<Arc<CertChainAndKey>>,
+    /// `s2n_config_set_cert_request_callback`: the application chooses.
+    request_cb: Option<(
+        crate::unstable::cert_authorities::s2n_cert_request_callback,
+        CPtr,
+    )>,
 }
 
 impl fmt::Debug for ClientCerts {
@@ -277,10 +304,28 @@ impl fmt::Debug for ClientCerts {
 impl ResolvesClientCert for ClientCerts {
     fn resolve(
         &self,
-        _root_hint_subjects: &[&[u8]],
+        root_hint_subjects: &[&[u8]],
         sigschemes: &[SignatureScheme],
     ) -> Option<Arc<CertifiedKey>> {
         notes::note(|n| n.cert_requested = true);
+        // s2n asks the application only when it has certificates to offer.
+        if let (Some(cb), false) = (self.request_cb, self.chains.is_empty()) {
+            let request =
+                crate::unstable::cert_authorities::CertificateRequest::new(root_hint_subjects);
+            return match request.run(cb, notes::context().conn) {
+                Ok(chain) => {
+                    let certified = chain.certified().ok()?;
+                    notes::note(|n| {
+                        n.selection = Some(Selection {
+                            chain,
+                            sni_match: s2n_cert_sni_match::S2N_SNI_NONE,
+                        })
+                    });
+                    Some(certified)
+                }
+                Err(code) => Some(Refusal::certified(code)),
+            };
+        }
         self.chains.iter().find_map(|chain| {
             let certified = chain.certified().ok()?;
             certified.key.choose_scheme(sigschemes)?;
@@ -296,6 +341,42 @@ impl ResolvesClientCert for ClientCerts {
 
     fn has_certs(&self) -> bool {
         !self.chains.is_empty()
+    }
+}
+
+/// A key that fails the handshake with an s2n error when rustls signs with
+/// it: how a client certificate resolver, which cannot return an error,
+/// reports the application's certificate request callback failing.
+#[derive(Debug)]
+struct Refusal(std::ffi::c_int, SignatureScheme);
+
+impl Refusal {
+    fn certified(code: std::ffi::c_int) -> Arc<CertifiedKey> {
+        Arc::new(CertifiedKey::new(
+            Vec::new(),
+            Arc::new(Refusal(code, SignatureScheme::ECDSA_NISTP256_SHA256)),
+        ))
+    }
+}
+
+impl rustls::sign::SigningKey for Refusal {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
+        let scheme = offered.first().copied().unwrap_or(self.1);
+        Some(Box::new(Refusal(self.0, scheme)))
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::ECDSA
+    }
+}
+
+impl rustls::sign::Signer for Refusal {
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        Err(crate::trust::cert_error(self.0))
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        self.1
     }
 }
 
@@ -327,4 +408,26 @@ fn key_log(state: &ConfigState) -> Arc<dyn rustls::KeyLog> {
     Arc::new(NotedKeyLog {
         all: state.key_log.is_some(),
     })
+}
+
+/// No ticket encryption: a server with early data issues session ids instead.
+#[derive(Debug)]
+struct NoTickets;
+
+impl rustls::server::ProducesTickets for NoTickets {
+    fn enabled(&self) -> bool {
+        false
+    }
+
+    fn lifetime(&self) -> u32 {
+        0
+    }
+
+    fn encrypt(&self, _: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decrypt(&self, _: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
 }

@@ -75,6 +75,24 @@ pub struct ConfigState {
     /// `s2n_config_allow_ip_in_cn`: a Common Name that is an IP address may
     /// stand for the host name when there is no subjectAltName.
     pub allow_ip_in_cn: bool,
+    /// `s2n_config_set_cert_validation_cb` (crl.h).
+    pub cert_validation_cb: Option<(crate::unstable::crl::s2n_cert_validation_callback, CPtr)>,
+    /// `s2n_config_set_crl_lookup_cb` (crl.h).
+    pub crl_lookup_cb: Option<(crate::unstable::crl::s2n_crl_lookup_callback, CPtr)>,
+    /// `s2n_config_set_cert_request_callback` (cert_authorities.h).
+    pub cert_request_cb: Option<(
+        crate::unstable::cert_authorities::s2n_cert_request_callback,
+        CPtr,
+    )>,
+    /// `s2n_config_set_cert_authorities_from_trust_store`: the subjects a
+    /// server sends in its CertificateRequest.
+    pub cert_authorities: Vec<rustls::DistinguishedName>,
+    /// `s2n_config_set_server_max_early_data_size` (0: no early data).
+    pub max_early_data_size: u32,
+    /// `s2n_config_set_early_data_cb`.
+    pub early_data_cb: s2n_early_data_cb,
+    /// The sessions early data tickets name (shared by the config's snapshots).
+    pub early_data_sessions: Arc<crate::early_data::Sessions>,
 }
 
 /// Seconds s2n's built-in blinding waits at most after a failure.
@@ -121,6 +139,13 @@ impl ConfigState {
             events: Default::default(),
             cert_tiebreak: None,
             allow_ip_in_cn: false,
+            cert_validation_cb: None,
+            crl_lookup_cb: None,
+            cert_request_cb: None,
+            cert_authorities: Vec::new(),
+            max_early_data_size: 0,
+            early_data_cb: None,
+            early_data_sessions: Arc::default(),
         }
     }
 

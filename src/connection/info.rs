@@ -138,7 +138,8 @@ pub extern "C" fn s2n_connection_get_sct_list(
     conn: *mut s2n_connection,
     length: *mut u32,
 ) -> *const u8 {
-    ffi::not_yet()
+    let _ = (conn, length);
+    ffi::unsupported("rustls neither requests nor reports signed certificate timestamps")
 }
 
 #[unsafe(no_mangle)]

@@ -85,11 +85,15 @@ pub struct State {
     pub tickets_sent: u32,
     /// The server asked this client for a certificate.
     pub cert_requested: bool,
+    /// Objects the application may still answer through (see notes).
+    pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
     /// Handshake timings for the events.h subscriber.
     pub events: crate::unstable::events::HandshakeTiming,
     /// A key update the application asked for, sent before the next data.
     pub key_update_pending: bool,
     pub key_updates_sent: u8,
+    /// TLS1.3 early data settings and progress.
+    pub early: crate::early_data::EarlyData,
 }
 
 impl State {
@@ -131,9 +135,11 @@ impl State {
             session_blob: None,
             tickets_sent: 0,
             cert_requested: false,
+            keep_alive: Vec::new(),
             events: Default::default(),
             key_update_pending: false,
             key_updates_sent: 0,
+            early: Default::default(),
         }
     }
 
@@ -213,6 +219,7 @@ impl Connection {
         }
         state.tickets_sent += notes.tickets_sent;
         state.cert_requested |= notes.cert_requested;
+        state.keep_alive.extend(notes.keep_alive);
         let mut deferred = Deferred::default();
         let logging = state.config.read().key_log.is_some();
         for secret in notes.secrets {
@@ -552,7 +559,8 @@ pub extern "C" fn s2n_connection_serialization_length(
     conn: *mut s2n_connection,
     length: *mut u32,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = (conn, length);
+    ffi::unsupported("rustls cannot export or import a live connection's state")
 }
 
 #[unsafe(no_mangle)]
@@ -561,7 +569,8 @@ pub extern "C" fn s2n_connection_serialize(
     buffer: *mut u8,
     buffer_length: u32,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = (conn, buffer, buffer_length);
+    ffi::unsupported("rustls cannot export or import a live connection's state")
 }
 
 #[unsafe(no_mangle)]
@@ -570,7 +579,8 @@ pub extern "C" fn s2n_connection_deserialize(
     buffer: *mut u8,
     buffer_length: u32,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = (conn, buffer, buffer_length);
+    ffi::unsupported("rustls cannot export or import a live connection's state")
 }
 
 /// As in s2n, a NULL connection reads as `S2N_SERVER` (0) without an error.

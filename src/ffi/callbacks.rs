@@ -240,3 +240,56 @@ pub fn timing_checkpoint(
     // SAFETY: the registered callback; `checkpoint` is valid for the call.
     unsafe { f(conn, subscriber.0, checkpoint) };
 }
+
+/// The cert validation callback (crl.h) with an info object valid for the
+/// call: its return code (0 for success).
+pub fn cert_validation(
+    cb: crate::unstable::crl::s2n_cert_validation_callback,
+    conn: *mut s2n_connection,
+    info: *mut crate::unstable::crl::s2n_cert_validation_info,
+    ctx: CPtr,
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return 0 };
+    // SAFETY: the registered callback; `info` points at a live info object
+    // for at least the call (see crl.rs for its lifetime), and no lock of
+    // ours is held.
+    unsafe { f(conn, info, ctx.0) }
+}
+
+/// The CRL lookup callback (crl.h) with a lookup valid for the call.
+pub fn crl_lookup(
+    cb: crate::unstable::crl::s2n_crl_lookup_callback,
+    lookup: *mut crate::unstable::crl::s2n_crl_lookup,
+    ctx: CPtr,
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return 0 };
+    // SAFETY: the registered callback; `lookup` points at a live lookup
+    // object for at least the call.
+    unsafe { f(lookup, ctx.0) }
+}
+
+/// The certificate request callback (cert_authorities.h) with a request
+/// valid for the call.
+pub fn cert_request(
+    cb: crate::unstable::cert_authorities::s2n_cert_request_callback,
+    conn: *mut s2n_connection,
+    ctx: CPtr,
+    request: *mut crate::unstable::cert_authorities::s2n_certificate_request,
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return 0 };
+    // SAFETY: the registered callback with the connection's handle; `request`
+    // points at a live request for the call.
+    unsafe { f(conn, ctx.0, request) }
+}
+
+/// The early data callback with the offer's handle: its return code.
+pub fn early_data(
+    cb: s2n_early_data_cb,
+    conn: *mut s2n_connection,
+    offered: *mut s2n_offered_early_data,
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return 0 };
+    // SAFETY: the registered callback with the connection's own handle and
+    // the offer's handle; no lock of ours is held.
+    unsafe { f(conn, offered) }
+}

@@ -89,6 +89,15 @@ pub fn take(id: &[u8; 16]) -> Option<Session> {
     }
 }
 
+/// How much early data a remembered TLS1.3 session allows (0 for others).
+pub fn max_early_data(id: &[u8; 16]) -> u32 {
+    let guard = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    match guard.as_ref().and_then(|r| r.sessions.get(id)) {
+        Some(Session::Tls13(s)) => s.max_early_data_size(),
+        _ => 0,
+    }
+}
+
 thread_local! {
     /// The session the connection being started offers (set around ClientConnection::new).
     static OFFER: RefCell<Option<Session>> = const { RefCell::new(None) };

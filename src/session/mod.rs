@@ -13,7 +13,7 @@ use std::ffi::{c_int, c_void};
 use crate::config::Config;
 use crate::connection::Connection;
 use crate::error::{Error, S2N_ERR_INVALID_ARGUMENT};
-use crate::ffi::{self, CPtr, RefHandle};
+use crate::ffi::{self, ArcHandle, CPtr, RefHandle};
 use crate::types::*;
 
 /// What the session ticket callback and its getters see.
@@ -159,12 +159,22 @@ pub extern "C" fn s2n_config_add_ticket_crypto_key(
     })
 }
 
+/// Partial: false (the default) is accepted; true fails with
+/// S2N_ERR_UNIMPLEMENTED, since rustls cannot refuse only TLS1.2 tickets.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_require_ticket_forward_secrecy(
     config: *mut s2n_config,
     enabled: bool,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        s2n_config::get(config)?;
+        if enabled {
+            return Err(Error::unimplemented(
+                "rustls's ticketer serves TLS1.2 and TLS1.3 alike and cannot refuse only TLS1.2 tickets",
+            ));
+        }
+        Ok(S2N_SUCCESS)
+    })
 }
 
 /// TLS1.3 tickets a server sends after each handshake.
@@ -181,7 +191,10 @@ pub extern "C" fn s2n_connection_add_new_tickets_to_send(
     conn: *mut s2n_connection,
     num: u8,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = (conn, num);
+    ffi::unsupported(
+        "rustls issues TLS1.3 tickets only with the handshake (see s2n_config_set_initial_ticket_count)",
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -205,7 +218,10 @@ pub extern "C" fn s2n_connection_set_server_keying_material_lifetime(
     conn: *mut s2n_connection,
     lifetime_in_secs: u32,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = (conn, lifetime_in_secs);
+    ffi::unsupported(
+        "rustls does not bound how long a resumed session's keying material may be reused",
+    )
 }
 
 /// Clients are handed each new session (as a blob for `s2n_connection_set_session`).
@@ -310,7 +326,8 @@ pub extern "C" fn s2n_connection_get_session(
 pub extern "C" fn s2n_connection_get_session_ticket_lifetime_hint(
     conn: *mut s2n_connection,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = conn;
+    ffi::unsupported("rustls does not expose the ticket lifetime the server sent")
 }
 
 #[unsafe(no_mangle)]
@@ -323,7 +340,8 @@ pub extern "C" fn s2n_connection_get_session_length(conn: *mut s2n_connection) -
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_session_id_length(conn: *mut s2n_connection) -> c_int {
-    ffi::not_yet()
+    let _ = conn;
+    ffi::unsupported("rustls does not expose the connection's session ID")
 }
 
 #[unsafe(no_mangle)]
@@ -332,7 +350,8 @@ pub extern "C" fn s2n_connection_get_session_id(
     session_id: *mut u8,
     max_length: usize,
 ) -> c_int {
-    ffi::not_yet()
+    let _ = (conn, session_id, max_length);
+    ffi::unsupported("rustls does not expose the connection's session ID")
 }
 
 #[unsafe(no_mangle)]

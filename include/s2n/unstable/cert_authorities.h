@@ -20,9 +20,15 @@ typedef int (*s2n_cert_request_callback)(struct s2n_connection *conn, void *ctx,
 extern "C" {
 #endif // __cplusplus
 
+/**
+ * The request's list; NULL for a NULL request.
+ */
 S2N_API extern
 struct s2n_certificate_authority_list *s2n_certificate_request_get_ca_list(struct s2n_certificate_request *request);
 
+/**
+ * The chain is kept alive by s2nrs for the handshake.
+ */
 S2N_API extern
 int s2n_certificate_request_set_certificate(struct s2n_certificate_request *request,
                                             struct s2n_cert_chain_and_key *chain);
@@ -36,6 +42,11 @@ int s2n_certificate_authority_list_next(struct s2n_certificate_authority_list *l
 
 S2N_API extern int s2n_certificate_authority_list_reread(struct s2n_certificate_authority_list *list);
 
+/**
+ * Partial: the callback runs on clients with at least one certificate, as
+ * in s2n; rustls passes it the certificate_authorities of TLS1.3 and the
+ * CA names of TLS1.2 requests alike.
+ */
 S2N_API extern
 int s2n_config_set_cert_request_callback(struct s2n_config *config,
                                          s2n_cert_request_callback cert_req_callback,

@@ -25,6 +25,11 @@ typedef int (*s2n_cert_validation_callback)(struct s2n_connection *conn,
 extern "C" {
 #endif // __cplusplus
 
+/**
+ * Partial: the callback runs synchronously inside the handshake; a callback
+ * that returns without `s2n_crl_lookup_set`/`s2n_crl_lookup_ignore` fails the
+ * handshake with `S2N_ERR_UNIMPLEMENTED` (rustls's verifier cannot block).
+ */
 S2N_API extern
 int s2n_config_set_crl_lookup_cb(struct s2n_config *config,
                                  s2n_crl_lookup_callback callback,
@@ -32,22 +37,40 @@ int s2n_config_set_crl_lookup_cb(struct s2n_config *config,
 
 S2N_API extern struct s2n_crl *s2n_crl_new(void);
 
+/**
+ * Partial: webpki takes only v2 CRLs with a nextUpdate field and
+ * extensions; others fail with `S2N_ERR_INVALID_PEM`.
+ */
 S2N_API extern int s2n_crl_load_pem(struct s2n_crl *crl, uint8_t *pem, size_t len);
 
 S2N_API extern int s2n_crl_free(struct s2n_crl **crl);
 
+/**
+ * OpenSSL's `X509_NAME_hash` of the CRL's issuer.
+ */
 S2N_API extern int s2n_crl_get_issuer_hash(struct s2n_crl *crl, uint64_t *hash);
 
 S2N_API extern int s2n_crl_validate_active(struct s2n_crl *crl);
 
 S2N_API extern int s2n_crl_validate_not_expired(struct s2n_crl *crl);
 
+/**
+ * OpenSSL's `X509_issuer_name_hash` of the certificate being looked up.
+ */
 S2N_API extern int s2n_crl_lookup_get_cert_issuer_hash(struct s2n_crl_lookup *lookup, uint64_t *hash);
 
+/**
+ * The CRL is copied: the application may free it after the callback.
+ */
 S2N_API extern int s2n_crl_lookup_set(struct s2n_crl_lookup *lookup, struct s2n_crl *crl);
 
 S2N_API extern int s2n_crl_lookup_ignore(struct s2n_crl_lookup *lookup);
 
+/**
+ * Partial: the callback must accept or reject before it returns; the
+ * asynchronous form (deciding later) fails the handshake with
+ * `S2N_ERR_UNIMPLEMENTED`, as rustls's verifier cannot pause.
+ */
 S2N_API extern
 int s2n_config_set_cert_validation_cb(struct s2n_config *config,
                                       s2n_cert_validation_callback callback,
