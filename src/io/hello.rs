@@ -1,0 +1,144 @@
+//! A server's ClientHello, once it has arrived (src/connection/hello.rs
+//! collects it): the application's callbacks run, then rustls starts; and
+//! s2n's client authentication rules, judged after each step.
+
+use std::ffi::c_int;
+
+use super::*;
+
+/// A client's answer to a CertificateRequest that its auth type forbids, as
+/// s2n checks it: NONE must not be asked, REQUIRED must have a certificate.
+pub(super) fn client_auth_violation(conn: &Connection, state: &State) -> Option<c_int> {
+    if !conn.is_client() || !state.cert_requested {
+        return None;
+    }
+    let auth = state
+        .overrides
+        .client_auth
+        .or(state.config.read().client_auth)
+        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL);
+    match auth {
+        s2n_cert_auth_type::S2N_CERT_AUTH_NONE => Some(S2N_ERR_UNEXPECTED_CERT_REQUEST),
+        s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED if state.selection.is_none() => {
+            Some(S2N_ERR_MISSING_CLIENT_CERT)
+        }
+        _ => None,
+    }
+}
+
+/// A client whose auth type is REQUIRED fails a handshake in which the
+/// server never asked for its certificate, as s2n's state machine does.
+pub(super) fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_int> {
+    let required = state
+        .overrides
+        .client_auth
+        .or(state.config.read().client_auth)
+        == Some(s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED);
+    (conn.is_client() && required && !state.cert_requested).then_some(S2N_ERR_BAD_MESSAGE)
+}
+
+/// A server that fails before rustls has started (its ClientHello callback
+/// failed, say) still tells the client: a fatal handshake_failure alert.
+pub(super) fn alert_before_start(conn: &Connection, send: &mut SendBuf) {
+    let state = conn.state();
+    if conn.is_client() || state.tls.is_some() || state.client_hello.is_none() {
+        return;
+    }
+    drop(state);
+    const HANDSHAKE_FAILURE: [u8; 7] = [21, 3, 3, 0, 2, 2, 40];
+    send.buf.extend_from_slice(&HANDSHAKE_FAILURE);
+}
+
+/// The whole ClientHello is here: parse it, run the application's callback
+/// (which may block the handshake or swap the config), then start rustls
+/// with the connection's config and give it the ClientHello's records.
+pub(super) fn client_hello_arrived(
+    conn: &Connection,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    let mut state = conn.state();
+    if state.client_hello.is_none() {
+        let capture = state
+            .hello_capture
+            .as_ref()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let message = capture
+            .message()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        let hello =
+            crate::client_hello::ClientHelloHandle::received(message, capture.record_version)?;
+        state.client_versions = Some(connection::info::client_versions(&hello.hello));
+        // The name as the client sent it (s2n_get_server_name keeps its case).
+        state.server_name_c = hello
+            .hello
+            .server_name()
+            .and_then(|n| std::ffi::CString::new(n).ok());
+        state.client_hello = Some(Box::new(hello));
+    }
+    let (callback, mode) = {
+        let config = state.config.read();
+        (config.client_hello_cb, config.client_hello_cb_mode)
+    };
+    match (state.hello_cb, callback) {
+        (CallbackStatus::NotInvoked, Some((cb, ctx))) => {
+            state.hello_cb = CallbackStatus::Blocked;
+            drop(state);
+            let rc = callbacks::client_hello(cb, conn.handle(), ctx);
+            state = conn.state();
+            if rc < 0 {
+                state.phase = Phase::Failed;
+                return Err(Error::new(S2N_ERR_CANCELLED));
+            }
+            if mode == s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING {
+                state.server_name_used |= rc > 0;
+                state.hello_cb = CallbackStatus::Done;
+            } else if state.hello_cb != CallbackStatus::Done {
+                *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+                return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
+            }
+        }
+        (CallbackStatus::Blocked, _) => {
+            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+            return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
+        }
+        _ => state.hello_cb = CallbackStatus::Done,
+    }
+    drop(state);
+    if let Err(e) = crate::early_data::run_callback(conn) {
+        if e.code == S2N_ERR_ASYNC_BLOCKED {
+            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+        } else {
+            conn.state().phase = Phase::Failed;
+        }
+        return Err(e);
+    }
+    let mut state = conn.state();
+    // s2n goes on without ALPN when client and server share no protocol;
+    // rustls would fail, so such a connection offers none.
+    let offered: Vec<Vec<u8>> = state
+        .client_hello
+        .as_ref()
+        .and_then(|h| h.hello.extension(16))
+        .map(|data| {
+            crate::connection::hello::alpn_protocols(data)
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect()
+        })
+        .unwrap_or_default();
+    let ours = state
+        .overrides
+        .alpn
+        .clone()
+        .unwrap_or_else(|| state.config.read().alpn.clone());
+    if !offered.is_empty() && !ours.is_empty() && !ours.iter().any(|p| offered.contains(p)) {
+        state.overrides.alpn = Some(Vec::new());
+    }
+    start(conn, &mut state)?;
+    let mut records = state
+        .hello_capture
+        .take()
+        .map(|c| c.records)
+        .unwrap_or_default();
+    feed(conn, state, &mut records, false)
+}
