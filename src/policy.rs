@@ -17,7 +17,7 @@ mod table;
 
 use std::sync::{Arc, LazyLock, OnceLock};
 
-use rustls::crypto::{CryptoProvider, SupportedKxGroup, aws_lc_rs};
+use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
 use rustls::version::{TLS12, TLS13};
 use rustls::{
     CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
@@ -32,7 +32,8 @@ const TABLE: &str = include_str!("../data/policies.tsv");
 const NO_RUSTLS_SUITE: &str = "none of the security policy's cipher suites is available in rustls \
      (only ECDHE-AEAD TLS1.2 suites and TLS1.3 suites are)";
 /// Why a policy whose rustls suites cannot be used with its versions or groups is refused.
-const NO_RUSTLS_VERSION: &str = "the security policy's rustls cipher suites have no usable protocol \
+const NO_RUSTLS_VERSION: &str =
+    "the security policy's rustls cipher suites have no usable protocol \
      version or key exchange group";
 
 const TLS12_ONLY: &[&SupportedProtocolVersion] = &[&TLS12];
@@ -317,7 +318,7 @@ pub extern "C" fn s2n_connection_set_cipher_preferences(
 }
 
 /// 1 if what the connection negotiated (version, suite, group) is allowed by
-/// the named policy, 0 if not.
+/// the named policy, 0 if not (or not negotiated yet).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_is_valid_for_cipher_preferences(
     conn: *mut s2n_connection,
@@ -327,8 +328,14 @@ pub extern "C" fn s2n_connection_is_valid_for_cipher_preferences(
         let conn = Connection::from_handle(conn)?;
         let policy = by_name(ffi::c_str(version)?)?;
         let state = conn.state();
-        let tls = state.tls.as_ref().filter(|t| !t.is_handshaking());
-        let tls = tls.ok_or_else(|| Error::new(crate::error::S2N_ERR_HANDSHAKE_NOT_COMPLETE))?;
+        // As s2n: 0 until a cipher suite has been negotiated.
+        let Some(tls) = state
+            .tls
+            .as_ref()
+            .filter(|t| t.negotiated_cipher_suite().is_some())
+        else {
+            return Ok(0);
+        };
         let version_ok = tls
             .protocol_version()
             .is_some_and(|v| policy.versions().iter().any(|p| p.version == v));

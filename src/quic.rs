@@ -1,9 +1,19 @@
-#![allow(unused_variables, unused_imports)]
-use crate::error::Error;
-use crate::ffi;
-use crate::ffi::c_enum_arg;
+//! QUIC support (s2n's tls/s2n_quic_support.h): the handshake runs on
+//! rustls's QUIC engine, and the connection's I/O carries bare TLS
+//! handshake messages (no record layer), one message per send as s2n
+//! writes them; traffic secrets go to the secret callback as the keys change.
+
+use std::collections::VecDeque;
+use std::ffi::{c_int, c_void};
+
+use rustls::quic::{self as rq, KeyChange};
+use zeroize::Zeroizing;
+
+use crate::connection::{Connection, Phase, State, notes};
+use crate::error::*;
+use crate::ffi::{self, CPtr, c_enum_arg, callbacks};
+use crate::io::{ReadIo, WriteIo};
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,20 +37,45 @@ pub type s2n_secret_cb = Option<
     ) -> c_int,
 >;
 
+/// Partial: makes every connection of this config a QUIC connection (TLS1.3
+/// only; checked when the handshake starts). On QUIC connections s2nrs has no
+/// 0-RTT, no ClientHello callback (the handshake fails with
+/// `S2N_ERR_UNIMPLEMENTED`), and the getters of negotiated parameters that
+/// read rustls's TLS connection (version, cipher, peer certificates)
+/// have nothing to report.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_enable_quic(config: *mut s2n_config) -> c_int {
-    ffi::not_yet()
+    crate::config::Config::set(config, |state| {
+        state.quic = true;
+        Ok(())
+    })
 }
 
+/// Partial: makes this connection a QUIC connection (not with recv
+/// buffering, as in s2n); the limits of `s2n_config_enable_quic` apply.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_enable_quic(conn: *mut s2n_connection) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let mut state = conn.state();
+        if state.recv_buffering {
+            return Err(Error::with_reason(
+                S2N_ERR_INVALID_STATE,
+                "QUIC is not compatible with recv buffering",
+            ));
+        }
+        state.quic_enabled = true;
+        Ok(S2N_SUCCESS)
+    })
 }
 
-/// Always false: QUIC cannot be enabled in s2nrs (see `s2n_config_enable_quic`).
+/// True when QUIC is enabled on the connection or its config; false for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_is_quic_enabled(conn: *mut s2n_connection) -> bool {
-    false
+    if conn.is_null() {
+        return false;
+    }
+    ffi::entry(|| Ok(is_enabled(Connection::from_handle(conn)?)))
 }
 
 /// Whether the connection's config has session tickets on; false for NULL
@@ -58,31 +93,64 @@ pub extern "C" fn s2n_connection_are_session_tickets_enabled(conn: *mut s2n_conn
     })
 }
 
+/// The bytes our quic_transport_parameters extension carries (copied).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_set_quic_transport_parameters(
     conn: *mut s2n_connection,
     data_buffer: *const u8,
     data_len: u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let data = if data_len == 0 {
+            Vec::new()
+        } else {
+            ffi::slice(data_buffer, usize::from(data_len))?.to_vec()
+        };
+        conn.state().quic_params = data;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// The peer's quic_transport_parameters bytes, owned by the connection (NULL
+/// and 0 before they arrive).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_quic_transport_parameters(
     conn: *mut s2n_connection,
     data_buffer: *mut *const u8,
     data_len: *mut u16,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let buffer = ffi::out(data_buffer)?;
+        let len = ffi::out(data_len)?;
+        let state = conn.state();
+        let params = &state.quic_peer_params;
+        *buffer = if params.is_empty() {
+            std::ptr::null()
+        } else {
+            params.as_ptr()
+        };
+        *len = u16::try_from(params.len()).unwrap_or(u16::MAX);
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// The callback that gets each traffic secret (QUIC connections only, as in s2n).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_set_secret_callback(
     conn: *mut s2n_connection,
     cb_func: s2n_secret_cb,
     ctx: *mut c_void,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        if cb_func.is_none() {
+            return Err(Error::new(S2N_ERR_NULL));
+        }
+        conn.state().secret_cb = Some((cb_func, CPtr(ctx)));
+        Ok(S2N_SUCCESS)
+    })
 }
 
 /// The TLS alert s2n sends for an error: internal_error for I/O and internal
@@ -150,10 +218,410 @@ fn alert_for(error: c_int) -> Result<u8, Error> {
     Ok(mapped)
 }
 
+/// Reads one post-handshake message (a NewSessionTicket: s2n allows no
+/// other) from the connection's I/O and processes it.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_recv_quic_post_handshake_message(
     conn: *mut s2n_connection,
     blocked: *mut BlockedStatusArg,
 ) -> c_int {
-    ffi::not_yet()
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let blocked = ffi::out(blocked)?;
+        *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
+        let mut engine = conn.state().quic.take().ok_or_else(|| {
+            Error::with_reason(
+                S2N_ERR_INVALID_STATE,
+                "no QUIC handshake on this connection",
+            )
+        })?;
+        let result = (|| {
+            let message = read_message(conn, &mut engine, blocked)?;
+            if message.first() != Some(&NEW_SESSION_TICKET) {
+                return Err(Error::new(S2N_ERR_UNSUPPORTED_WITH_QUIC));
+            }
+            process(conn, &mut engine, &message)
+        })();
+        conn.state().quic = Some(engine);
+        result?;
+        *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+        Ok(S2N_SUCCESS)
+    })
+}
+
+const NEW_SESSION_TICKET: u8 = 4;
+/// A handshake message header: type and 24-bit length.
+const HEADER_LEN: usize = 4;
+/// s2n's limit on a handshake message (S2N_MAXIMUM_HANDSHAKE_MESSAGE_LENGTH).
+const MAX_MESSAGE_LEN: usize = 64 * 1024;
+
+/// Whether the connection (or its config) has QUIC on.
+pub fn is_enabled(conn: &Connection) -> bool {
+    let state = conn.state();
+    state.quic_enabled || state.config.read().quic
+}
+
+/// What a QUIC handshake has in flight.
+pub struct Engine {
+    tls: rq::Connection,
+    /// The message being read: its header, then its body.
+    inbox: Vec<u8>,
+    /// What goes out, in order, and how much of the front message went.
+    outbox: VecDeque<Out>,
+    sent: usize,
+    /// Secrets rustls derived whose keys are not in use yet.
+    derived: Vec<(s2n_secret_type_t, Zeroizing<Vec<u8>>)>,
+}
+
+enum Out {
+    Message(Vec<u8>),
+    Secret(s2n_secret_type_t, Zeroizing<Vec<u8>>),
+}
+
+fn secret_type(label: &str) -> Option<s2n_secret_type_t> {
+    use s2n_secret_type_t::*;
+    Some(match label {
+        "CLIENT_EARLY_TRAFFIC_SECRET" => S2N_CLIENT_EARLY_TRAFFIC_SECRET,
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET" => S2N_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET" => S2N_SERVER_HANDSHAKE_TRAFFIC_SECRET,
+        "CLIENT_TRAFFIC_SECRET_0" => S2N_CLIENT_APPLICATION_TRAFFIC_SECRET,
+        "SERVER_TRAFFIC_SECRET_0" => S2N_SERVER_APPLICATION_TRAFFIC_SECRET,
+        "EXPORTER_SECRET" => S2N_EXPORTER_SECRET,
+        _ => return None,
+    })
+}
+
+/// Creates the QUIC engine when the handshake starts.
+fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
+    let mut overrides = state.overrides.clone();
+    overrides.quic = true;
+    let params = state.quic_params.clone();
+    let refused = |e: rustls::Error| {
+        let why = "rustls refused the QUIC configuration (QUIC requires TLS1.3)";
+        match e {
+            rustls::Error::General(_) => {
+                Error::with_reason(S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED, why)
+            }
+            e => Error::with_reason(crate::io::map_tls_error(&e), why),
+        }
+    };
+    let tls: rq::Connection = if conn.is_client() {
+        let config = state.config.client_config(&overrides)?;
+        let name = state
+            .server_name
+            .as_deref()
+            .and_then(|n| rustls::pki_types::ServerName::try_from(n.to_string()).ok())
+            .unwrap_or_else(crate::trust::no_server_name);
+        let version = rq::Version::V1;
+        match &overrides.alpn {
+            Some(alpn) => {
+                rq::ClientConnection::new_with_alpn(config, version, name, params, alpn.clone())
+            }
+            None => rq::ClientConnection::new(config, version, name, params),
+        }
+        .map_err(refused)?
+        .into()
+    } else {
+        let (hello_cb, early) = {
+            let config = state.config.read();
+            let early = overrides
+                .early_data_max
+                .unwrap_or(config.max_early_data_size);
+            (config.client_hello_cb.is_some(), early)
+        };
+        if hello_cb {
+            return Err(Error::unimplemented(
+                "a QUIC server cannot run the ClientHello callback (the ClientHello is not collected from records)",
+            ));
+        }
+        if early > 0 {
+            return Err(Error::unimplemented("QUIC early data (0-RTT)"));
+        }
+        let config = state.config.server_config(&overrides)?;
+        rq::ServerConnection::new(config, rq::Version::V1, params)
+            .map_err(refused)?
+            .into()
+    };
+    state.quic = Some(Box::new(Engine {
+        tls,
+        inbox: Vec::new(),
+        outbox: VecDeque::new(),
+        sent: 0,
+        derived: Vec::new(),
+    }));
+    state.phase = Phase::Handshaking;
+    Ok(())
+}
+
+/// `s2n_negotiate` on a QUIC connection.
+pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    let mut engine = {
+        let mut state = conn.state();
+        match state.phase {
+            Phase::Failed => return Err(Error::new(S2N_ERR_CLOSED)),
+            Phase::New => start(conn, &mut state)?,
+            Phase::Handshaking | Phase::Established => {}
+        }
+        state.quic.take().ok_or_else(|| {
+            Error::with_reason(S2N_ERR_INVALID_STATE, "the QUIC handshake is in use")
+        })?
+    };
+    let result = drive(conn, &mut engine, blocked);
+    {
+        let mut state = conn.state();
+        if result.is_ok() && state.alpn_c.is_none() {
+            state.alpn_c = engine
+                .tls
+                .alpn_protocol()
+                .and_then(|p| std::ffi::CString::new(p).ok());
+        }
+        state.quic = Some(engine);
+        match &result {
+            Ok(()) => state.phase = Phase::Established,
+            Err(e) if e.kind() == s2n_error_type::S2N_ERR_T_BLOCKED as c_int => {}
+            Err(_) => state.phase = Phase::Failed,
+        }
+    }
+    if let Err(e) = &result {
+        let kind = e.kind();
+        if kind == s2n_error_type::S2N_ERR_T_PROTO as c_int
+            || kind == s2n_error_type::S2N_ERR_T_ALERT as c_int
+        {
+            crate::connection::blind(conn);
+        }
+    }
+    result
+}
+
+/// Writes what is queued, makes more, reads the next message: until rustls
+/// says the handshake is over and everything it made went out.
+fn drive(
+    conn: &Connection,
+    engine: &mut Engine,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    loop {
+        send_queued(conn, engine, blocked)?;
+        if produce(engine) {
+            continue;
+        }
+        if !engine.tls.is_handshaking() {
+            return Ok(());
+        }
+        let message = read_message(conn, engine, blocked)?;
+        process(conn, engine, &message)?;
+    }
+}
+
+/// Queues what rustls has to send: each handshake message, and at each key
+/// change the secrets of the new keys. True if there was anything.
+fn produce(engine: &mut Engine) -> bool {
+    use s2n_secret_type_t::*;
+    let mut any = false;
+    loop {
+        let mut buf = Vec::new();
+        let change = engine.tls.write_hs(&mut buf);
+        if buf.is_empty() && change.is_none() {
+            return any;
+        }
+        any = true;
+        let mut messages = Vec::new();
+        let mut rest = &buf[..];
+        while !rest.is_empty() {
+            let len = match rest {
+                [_, a, b, c, ..] => HEADER_LEN + usize::from_be_bytes([0, 0, 0, 0, 0, *a, *b, *c]),
+                _ => rest.len(),
+            };
+            let (message, tail) = rest.split_at(len.min(rest.len()));
+            messages.push(Out::Message(message.to_vec()));
+            rest = tail;
+        }
+        let wanted: &[s2n_secret_type_t] = match change {
+            None => &[],
+            // s2n's order, on both sides.
+            Some(KeyChange::Handshake { .. }) => &[
+                S2N_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+                S2N_SERVER_HANDSHAKE_TRAFFIC_SECRET,
+            ],
+            Some(KeyChange::OneRtt { .. }) => &[
+                S2N_CLIENT_APPLICATION_TRAFFIC_SECRET,
+                S2N_SERVER_APPLICATION_TRAFFIC_SECRET,
+                S2N_EXPORTER_SECRET,
+            ],
+        };
+        let mut secrets = Vec::new();
+        for kind in wanted {
+            if let Some(at) = engine.derived.iter().position(|(k, _)| k == kind) {
+                let (kind, secret) = engine.derived.remove(at);
+                secrets.push(Out::Secret(kind, secret));
+            }
+        }
+        // As in s2n: a server's new keys follow what it wrote with the old
+        // ones (ServerHello, its Finished); a client has its application
+        // secrets before it sends its Finished.
+        if matches!(engine.tls, rq::Connection::Client(_)) {
+            engine.outbox.extend(secrets);
+            engine.outbox.extend(messages);
+        } else {
+            engine.outbox.extend(messages);
+            engine.outbox.extend(secrets);
+        }
+    }
+}
+
+fn would_block(
+    e: std::io::Error,
+    blocked: &mut BlockedStatusArg,
+    on: s2n_blocked_status,
+) -> Result<(), Error> {
+    match e.kind() {
+        std::io::ErrorKind::WouldBlock => {
+            *blocked = on.into();
+            Err(Error::new(S2N_ERR_IO_BLOCKED))
+        }
+        std::io::ErrorKind::Interrupted => Ok(()),
+        _ => Err(Error::new(S2N_ERR_IO)),
+    }
+}
+
+/// Sends the queued messages (one send per message, as s2n) and calls the
+/// secret callback for the secrets queued between them.
+fn send_queued(
+    conn: &Connection,
+    engine: &mut Engine,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    while let Some(front) = engine.outbox.front_mut() {
+        match front {
+            Out::Message(bytes) => {
+                let transport = conn.state().transport;
+                while engine.sent < bytes.len() {
+                    let rest = &bytes[engine.sent..];
+                    let result = match transport.write {
+                        WriteIo::Fd(fd) => callbacks::write_fd(fd, rest),
+                        WriteIo::Callback(cb) => callbacks::send(cb, transport.send_ctx, rest),
+                        WriteIo::None => Err(std::io::ErrorKind::NotConnected.into()),
+                    };
+                    match result {
+                        Ok(0) => return Err(Error::new(S2N_ERR_IO)),
+                        Ok(n) => {
+                            engine.sent += n;
+                            conn.state().wire_bytes_out += n as u64;
+                        }
+                        Err(e) => {
+                            would_block(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?
+                        }
+                    }
+                }
+                engine.sent = 0;
+            }
+            Out::Secret(kind, secret) => {
+                let callback = conn.state().secret_cb;
+                if let Some((cb, ctx)) = callback {
+                    let rc = callbacks::quic_secret(cb, ctx, conn.handle(), *kind, secret);
+                    if rc < 0 {
+                        engine.outbox.pop_front();
+                        return Err(Error::with_reason(
+                            S2N_ERR_CANCELLED,
+                            "the secret callback failed",
+                        ));
+                    }
+                }
+            }
+        }
+        engine.outbox.pop_front();
+    }
+    Ok(())
+}
+
+/// Reads one whole handshake message (header, then body, reading no more
+/// than it needs, as s2n does).
+fn read_message(
+    conn: &Connection,
+    engine: &mut Engine,
+    blocked: &mut BlockedStatusArg,
+) -> Result<Vec<u8>, Error> {
+    let transport = conn.state().transport;
+    loop {
+        let inbox = &mut engine.inbox;
+        let total = match inbox[..] {
+            [_, a, b, c, ..] => HEADER_LEN + usize::from_be_bytes([0, 0, 0, 0, 0, a, b, c]),
+            _ => HEADER_LEN,
+        };
+        if total - HEADER_LEN >= MAX_MESSAGE_LEN {
+            return Err(Error::new(S2N_ERR_BAD_MESSAGE));
+        }
+        let have = inbox.len();
+        if have == total {
+            return Ok(std::mem::take(inbox));
+        }
+        inbox.resize(total, 0);
+        let buf = &mut inbox[have..];
+        let result = match transport.read {
+            ReadIo::Fd(fd) => callbacks::read_fd(fd, buf),
+            ReadIo::Callback(cb) => callbacks::recv(cb, transport.recv_ctx, buf),
+            ReadIo::None => Err(std::io::ErrorKind::NotConnected.into()),
+        };
+        let got = *result.as_ref().unwrap_or(&0);
+        inbox.truncate(have + got);
+        match result {
+            Ok(0) => return Err(Error::new(S2N_ERR_CLOSED)),
+            Ok(n) => conn.state().wire_bytes_in += n as u64,
+            Err(e) => would_block(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_READ)?,
+        }
+    }
+}
+
+/// Gives one handshake message to rustls and takes what it learned.
+fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) -> Result<(), Error> {
+    let context = {
+        let state = conn.state();
+        notes::Context {
+            conn: conn.handle(),
+            server_name: if conn.is_client() {
+                state.server_name.clone()
+            } else {
+                None
+            },
+            verify_host: state.overrides.verify_host,
+        }
+    };
+    let result = notes::with_context(context, || engine.tls.read_hs(message));
+    let noted = notes::take();
+    for secret in &noted.secrets {
+        if let Some(kind) = secret_type(&secret.label) {
+            engine
+                .derived
+                .push((kind, Zeroizing::new(secret.secret.clone())));
+        }
+    }
+    let deferred = {
+        let mut state = conn.state();
+        if let Some(params) = engine.tls.quic_transport_parameters() {
+            state.quic_peer_params = params.to_vec();
+        }
+        if !conn.is_client() && state.server_name_c.is_none() {
+            if let rq::Connection::Server(server) = &engine.tls {
+                state.server_name_c = server
+                    .server_name()
+                    .and_then(|n| std::ffi::CString::new(n).ok());
+            }
+        }
+        conn.apply_notes(&mut state, noted)
+    };
+    if !deferred.is_empty() {
+        conn.run_deferred(deferred);
+    }
+    result.map_err(|e| {
+        if let rustls::Error::AlertReceived(alert) = &e {
+            conn.state().alert = Some(u8::from(*alert));
+        }
+        let code = match e {
+            rustls::Error::PeerMisbehaved(
+                rustls::PeerMisbehaved::MissingQuicTransportParameters,
+            ) => S2N_ERR_MISSING_EXTENSION,
+            e => crate::io::map_tls_error(&e),
+        };
+        Error::new(code)
+    })
 }

@@ -34,6 +34,8 @@ pub struct Overrides {
     pub verify_host: Option<(s2n_verify_host_fn, CPtr)>,
     /// `s2n_connection_set_server_max_early_data_size`.
     pub early_data_max: Option<u32>,
+    /// A QUIC connection: its key log notes every secret (for the secret callback).
+    pub quic: bool,
 }
 
 impl Overrides {
@@ -42,6 +44,7 @@ impl Overrides {
     /// handshake context).
     fn affects(&self, server: bool) -> bool {
         self.policy.is_some()
+            || self.quic
             || self.client_auth.is_some()
             || self.verify_host.is_some()
             || (server && (self.alpn.is_some() || self.early_data_max.is_some()))
@@ -140,7 +143,7 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     };
     config.resumption = rustls::client::Resumption::store(Arc::new(crate::session::client::Store))
         .tls12_resumption(tls12);
-    config.key_log = key_log(state);
+    config.key_log = key_log(state, overrides);
     // Requested whenever the session allows it, as s2n does.
     config.enable_early_data = true;
     Ok(config)
@@ -201,7 +204,7 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
             });
         }
     }
-    config.key_log = key_log(state);
+    config.key_log = key_log(state, overrides);
     Ok(config)
 }
 
@@ -404,9 +407,9 @@ impl rustls::KeyLog for NotedKeyLog {
     }
 }
 
-fn key_log(state: &ConfigState) -> Arc<dyn rustls::KeyLog> {
+fn key_log(state: &ConfigState, overrides: &Overrides) -> Arc<dyn rustls::KeyLog> {
     Arc::new(NotedKeyLog {
-        all: state.key_log.is_some(),
+        all: state.key_log.is_some() || overrides.quic,
     })
 }
 

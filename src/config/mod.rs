@@ -93,6 +93,8 @@ pub struct ConfigState {
     pub early_data_cb: s2n_early_data_cb,
     /// The sessions early data tickets name (shared by the config's snapshots).
     pub early_data_sessions: Arc<crate::early_data::Sessions>,
+    /// `s2n_config_enable_quic`: every connection of this config is QUIC.
+    pub quic: bool,
 }
 
 /// Seconds s2n's built-in blinding waits at most after a failure.
@@ -146,6 +148,7 @@ impl ConfigState {
             max_early_data_size: 0,
             early_data_cb: None,
             early_data_sessions: Arc::default(),
+            quic: false,
         }
     }
 

@@ -2,7 +2,7 @@
 //! `s2n_get_server_name`, `s2n_get_application_protocol`), with s2n's values
 //! before, during and after the handshake.
 
-use std::ffi::{CStr, CString, c_char, c_int};
+use std::ffi::{c_char, c_int, CStr, CString};
 
 use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
 
@@ -185,17 +185,15 @@ pub extern "C" fn s2n_connection_is_ocsp_stapled(conn: *mut s2n_connection) -> c
         Ok(if conn.is_client() {
             state.ocsp_response.is_some().into()
         } else {
-            state
-                .selection
-                .as_ref()
-                .is_some_and(|s| {
-                    s.chain
-                        .ocsp
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .is_some()
-                })
-                .into()
+            // Stapled only when the client asked and the chosen chain has a response.
+            let has_response = state.selection.as_ref().is_some_and(|s| {
+                s.chain
+                    .ocsp
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .is_some()
+            });
+            (state.ocsp_requested && has_response).into()
         })
     })
 }
@@ -280,11 +278,10 @@ pub extern "C" fn s2n_connection_get_selected_cert(
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let state = conn.state();
-        let selection = state
-            .selection
-            .as_ref()
-            .ok_or_else(|| Error::new(crate::error::S2N_ERR_NO_CERT_FOUND))?;
-        Ok(std::sync::Arc::as_ptr(&selection.chain).cast_mut().cast())
+        // No certificate chosen (yet): NULL without an error, as s2n.
+        Ok(state.selection.as_ref().map_or(std::ptr::null_mut(), |s| {
+            std::sync::Arc::as_ptr(&s.chain).cast_mut().cast()
+        }))
     })
 }
 

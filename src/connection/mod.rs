@@ -78,6 +78,8 @@ pub struct State {
     /// What a server's ClientHello offered, kept after the hello is freed:
     /// the client's highest version and its legacy version (s2n numbers).
     pub client_versions: Option<(c_int, c_int)>,
+    /// A server's client asked for a stapled OCSP response (status_request).
+    pub ocsp_requested: bool,
     /// Resumption: the session a client offers, the newest one it received
     /// (as its blob), and the tickets a server sent.
     pub offer_session: Option<[u8; 16]>,
@@ -94,6 +96,13 @@ pub struct State {
     pub key_updates_sent: u8,
     /// TLS1.3 early data settings and progress.
     pub early: crate::early_data::EarlyData,
+    /// QUIC (`s2n_connection_enable_quic`), our transport parameters, the
+    /// peer's, the secret callback, and the QUIC handshake engine.
+    pub quic_enabled: bool,
+    pub quic_params: Vec<u8>,
+    pub quic_peer_params: Vec<u8>,
+    pub secret_cb: Option<(crate::quic::s2n_secret_cb, CPtr)>,
+    pub quic: Option<Box<crate::quic::Engine>>,
 }
 
 impl State {
@@ -131,6 +140,7 @@ impl State {
             client_hello: None,
             hello_cb: hello::CallbackStatus::NotInvoked,
             client_versions: None,
+            ocsp_requested: false,
             offer_session: None,
             session_blob: None,
             tickets_sent: 0,
@@ -140,17 +150,11 @@ impl State {
             key_update_pending: false,
             key_updates_sent: 0,
             early: Default::default(),
-        }
-    }
-
-    /// Settings may change only before the handshake starts.
-    pub fn ensure_not_started(&self) -> Result<(), Error> {
-        match self.phase {
-            Phase::New => Ok(()),
-            _ => Err(Error::with_reason(
-                S2N_ERR_INVALID_STATE,
-                "the handshake has already started",
-            )),
+            quic_enabled: false,
+            quic_params: Vec::new(),
+            quic_peer_params: Vec::new(),
+            secret_cb: None,
+            quic: None,
         }
     }
 }
@@ -182,10 +186,10 @@ impl Connection {
     }
 
     /// Runs a change of settings, which must come before the handshake.
+    /// Runs a change of settings. As in s2n, settings may change at any
+    /// time; once the handshake has started they no longer affect it.
     pub fn configure(&self, f: impl FnOnce(&mut State) -> Result<(), Error>) -> Result<(), Error> {
-        let mut state = self.state();
-        state.ensure_not_started()?;
-        f(&mut state)
+        f(&mut self.state())
     }
 
     pub fn is_client(&self) -> bool {
@@ -327,7 +331,13 @@ pub extern "C" fn s2n_connection_get_ctx(conn: *mut s2n_connection) -> *mut c_vo
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_server_name_extension_used(conn: *mut s2n_connection) -> c_int {
     ffi::entry(|| {
-        Connection::from_handle(conn)?.state().server_name_used = true;
+        let conn = Connection::from_handle(conn)?;
+        let mut state = conn.state();
+        // As s2n: servers only, until the ClientHello has been processed.
+        if conn.is_client() || state.tls.is_some() {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        state.server_name_used = true;
         Ok(S2N_SUCCESS)
     })
 }
@@ -392,7 +402,9 @@ pub extern "C" fn s2n_connection_set_blinding(
 /// connection (self-service blinding); 0 when there is nothing to wait for.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_delay(conn: *mut s2n_connection) -> u64 {
+    // UINT64_MAX with S2N_ERR_NULL for a NULL connection, as s2n.
     let Ok(conn) = Connection::from_handle(conn) else {
+        let _: c_int = ffi::entry(|| Err(Error::new(crate::error::S2N_ERR_NULL)));
         return u64::MAX;
     };
     let until = conn.state().delay_until;
@@ -454,14 +466,22 @@ pub extern "C" fn s2n_set_server_name(
     conn: *mut s2n_connection,
     server_name: *const c_char,
 ) -> c_int {
-    configure(conn, |state| {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        // As s2n: a server has no server name of its own to set.
+        if !conn.is_client() {
+            return Err(Error::new(crate::error::S2N_ERR_CLIENT_MODE));
+        }
         let name = ffi::c_str(server_name)?;
         if name.len() > 255 {
             return Err(Error::new(S2N_ERR_SERVER_NAME_TOO_LONG));
         }
-        state.server_name = Some(name.to_string());
-        state.server_name_c = std::ffi::CString::new(name).ok();
-        Ok(())
+        conn.configure(|state| {
+            state.server_name = Some(name.to_string());
+            state.server_name_c = std::ffi::CString::new(name).ok();
+            Ok(())
+        })?;
+        Ok(S2N_SUCCESS)
     })
 }
 

@@ -293,3 +293,18 @@ pub fn early_data(
     // the offer's handle; no lock of ours is held.
     unsafe { f(conn, offered) }
 }
+
+/// The QUIC secret callback; its return value (negative fails the handshake).
+pub fn quic_secret(
+    cb: crate::quic::s2n_secret_cb,
+    ctx: CPtr,
+    conn: *mut s2n_connection,
+    secret_type: crate::quic::s2n_secret_type_t,
+    secret: &mut [u8],
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return 0 };
+    let len = u8::try_from(secret.len()).unwrap_or(u8::MAX);
+    // SAFETY: the registered callback; `secret` is readable and writable for
+    // `len` bytes during the call (s2n wipes it afterwards; we zeroize it).
+    unsafe { f(ctx.0, conn, secret_type.into(), secret.as_mut_ptr(), len) }
+}

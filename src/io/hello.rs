@@ -68,6 +68,7 @@ pub(super) fn client_hello_arrived(
         let hello =
             crate::client_hello::ClientHelloHandle::received(message, capture.record_version)?;
         state.client_versions = Some(connection::info::client_versions(&hello.hello));
+        state.ocsp_requested = hello.hello.extension(5).is_some();
         // The name as the client sent it (s2n_get_server_name keeps its case).
         state.server_name_c = hello
             .hello

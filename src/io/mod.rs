@@ -385,6 +385,8 @@ fn feed<'a>(
             state.plaintext_pending = io.plaintext_bytes_to_read();
             if io.peer_has_closed() {
                 state.close_notify_received = true;
+                // s2n reports the close_notify alert (0) as the last alert.
+                state.alert.get_or_insert(0);
             }
         }
         Err(e) => {
@@ -433,6 +435,9 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
 /// `s2n_negotiate`, with the events.h subscriber told when it starts and
 /// when the handshake is over (done, or failed for good).
 pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
+    if crate::quic::is_enabled(conn) {
+        return crate::quic::negotiate(conn, blocked);
+    }
     use crate::unstable::events;
     let (hooks, call_start, first, was_established) = {
         let mut state = conn.state();

@@ -332,10 +332,12 @@ pub extern "C" fn s2n_connection_get_session_ticket_lifetime_hint(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_session_length(conn: *mut s2n_connection) -> c_int {
-    ffi::entry(|| {
+    // As s2n: a NULL connection has no session (0), with S2N_ERR_NULL set.
+    let length = ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         Ok(conn.state().session_blob.map_or(0, |b| b.len() as c_int))
-    })
+    });
+    length.max(0)
 }
 
 #[unsafe(no_mangle)]
@@ -356,6 +358,10 @@ pub extern "C" fn s2n_connection_get_session_id(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_is_session_resumed(conn: *mut s2n_connection) -> c_int {
+    // As s2n: a NULL connection was not resumed (0, no error).
+    if conn.is_null() {
+        return 0;
+    }
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let state = conn.state();
