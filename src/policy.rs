@@ -17,7 +17,7 @@ mod table;
 
 use std::sync::{Arc, LazyLock, OnceLock};
 
-use rustls::crypto::{aws_lc_rs, CryptoProvider, SupportedKxGroup};
+use rustls::crypto::{CryptoProvider, SupportedKxGroup, aws_lc_rs};
 use rustls::version::{TLS12, TLS13};
 use rustls::{
     CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
@@ -32,8 +32,7 @@ const TABLE: &str = include_str!("../data/policies.tsv");
 const NO_RUSTLS_SUITE: &str = "none of the security policy's cipher suites is available in rustls \
      (only ECDHE-AEAD TLS1.2 suites and TLS1.3 suites are)";
 /// Why a policy whose rustls suites cannot be used with its versions or groups is refused.
-const NO_RUSTLS_VERSION: &str =
-    "the security policy's rustls cipher suites have no usable protocol \
+const NO_RUSTLS_VERSION: &str = "the security policy's rustls cipher suites have no usable protocol \
      version or key exchange group";
 
 const TLS12_ONLY: &[&SupportedProtocolVersion] = &[&TLS12];

@@ -2,7 +2,7 @@
 //! `s2n_get_server_name`, `s2n_get_application_protocol`), with s2n's values
 //! before, during and after the handshake.
 
-use std::ffi::{c_char, c_int, CStr, CString};
+use std::ffi::{CStr, CString, c_char, c_int};
 
 use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
 
