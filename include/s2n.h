@@ -1154,7 +1154,7 @@ S2N_API extern int s2n_connection_set_cipher_preferences(struct s2n_connection *
 
 /**
  * 1 if what the connection negotiated (version, suite, group) is allowed by
- * the named policy, 0 if not.
+ * the named policy, 0 if not (or not negotiated yet).
  */
 S2N_API extern int s2n_connection_is_valid_for_cipher_preferences(struct s2n_connection *conn, const char *version);
 

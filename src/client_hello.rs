@@ -17,7 +17,7 @@ use crate::types::*;
 
 pub mod parse;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use parse::ClientHello;
 

@@ -34,13 +34,8 @@ fn failure(rc: impl TryInto<i64>) -> String {
     name(errno())
 }
 
-fn unhex(text: &str) -> Vec<u8> {
-    let text = text.trim();
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
+mod common;
+use common::unhex;
 
 const ALPN: &str = include_str!("data/client_hello/openssl_alpn.hex");
 const TLS12: &str = include_str!("data/client_hello/gnutls_tls12_sni.hex");

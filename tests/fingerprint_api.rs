@@ -39,13 +39,8 @@ fn failure(rc: c_int) -> String {
     name(errno())
 }
 
-fn unhex(text: &str) -> Vec<u8> {
-    let text = text.trim();
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
+mod common;
+use common::unhex;
 
 const KNOWN_VALUES: &str = include_str!("data/fingerprint/s2n_known_values.txt");
 

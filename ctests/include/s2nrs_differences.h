@@ -27,6 +27,12 @@ static const struct s2nrs_difference s2nrs_differences[] = {
     { "no-rustls-suite",
             "6 policies list only suites rustls lacks (static RSA, DHE, CBC, 3DES, RC4, NULL); "
             "s2nrs refuses them with S2N_ERR_INVALID_SECURITY_POLICY" },
+    { "unknown-record-type",
+            "rustls refuses a record of unknown content type during the handshake "
+            "(S2N_ERR_BAD_MESSAGE); s2n-tls skips it" },
+    { "invalid-enum-values",
+            "s2nrs refuses out-of-range enum arguments with S2N_ERR_INVALID_ARGUMENT; "
+            "s2n-tls stores them unchecked" },
 };
 
 /* Whether the s2n library this program runs against is s2nrs: its file,

@@ -47,7 +47,7 @@ const TRACES: [(&str, &str); 6] = [
     trace!("openssl_split"),
 ];
 
-fn unhex(text: &str) -> Vec<u8> {
+pub(crate) fn unhex(text: &str) -> Vec<u8> {
     let text = text.trim();
     (0..text.len())
         .step_by(2)

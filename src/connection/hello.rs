@@ -4,14 +4,17 @@
 //! getters that report what the client offered have it. The records are
 //! then handed to rustls unchanged.
 
-use crate::error::{Error, S2N_ERR_BAD_MESSAGE};
+use crate::error::{Error, S2N_ERR_ALERT, S2N_ERR_BAD_MESSAGE, S2N_ERR_CLOSED};
 
 /// TLS record content type of handshake messages, and the ClientHello's handshake type.
 const HANDSHAKE: u8 = 22;
+const ALERT: u8 = 21;
 const CLIENT_HELLO: u8 = 1;
 const HEADER_LEN: usize = 5;
 /// A ClientHello larger than this is refused (s2n and rustls bound it likewise).
 const MAX_HELLO: usize = 64 * 1024;
+/// The largest record body TLS allows (2^14 plus expansion).
+const MAX_RECORD_LEN: usize = 16384 + 2048;
 
 /// Records of the ClientHello as they arrive.
 #[derive(Default)]
@@ -22,6 +25,8 @@ pub struct HelloCapture {
     message: Vec<u8>,
     /// The first record's protocol version.
     pub record_version: [u8; 2],
+    /// An alert the peer sent instead of a ClientHello.
+    pub peer_alert: Option<u8>,
 }
 
 impl HelloCapture {
@@ -31,12 +36,25 @@ impl HelloCapture {
         while input.len() - used >= HEADER_LEN {
             let header = &input[used..used + HEADER_LEN];
             let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+            if header[0] == ALERT && len == 2 && input.len() - used >= HEADER_LEN + 2 {
+                // The peer gave up before its ClientHello: report its alert, as s2n does.
+                let (level, description) = (input[used + 5], input[used + 6]);
+                if level == 1 && description == 0 {
+                    return Err(Error::new(S2N_ERR_CLOSED));
+                }
+                self.peer_alert = Some(description);
+                return Err(Error::new(S2N_ERR_ALERT));
+            }
             if header[0] != HANDSHAKE || len == 0 {
                 // Not a TLS handshake record (an SSLv2 hello included): rustls rejects it as s2n does.
                 return Err(Error::with_reason(
                     S2N_ERR_BAD_MESSAGE,
                     "expected a ClientHello record",
                 ));
+            }
+            if len > MAX_RECORD_LEN {
+                // Refused at the header: waiting for the body would stall.
+                return Err(Error::with_reason(S2N_ERR_BAD_MESSAGE, "record too large"));
             }
             if input.len() - used < HEADER_LEN + len {
                 break;

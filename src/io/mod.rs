@@ -321,7 +321,12 @@ fn read_record(
             return Err(Error::new(S2N_ERR_CLOSED));
         }
         let capture = state.hello_capture.get_or_insert_with(Default::default);
-        capture.take_records(&mut recv.buf)?;
+        if let Err(e) = capture.take_records(&mut recv.buf) {
+            let peer_alert = capture.peer_alert;
+            state.alert = state.alert.or(peer_alert);
+            state.phase = Phase::Failed;
+            return Err(e);
+        }
         return capture.check_type();
     }
     let mut input = std::mem::take(&mut recv.buf);

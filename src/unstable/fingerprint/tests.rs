@@ -64,13 +64,7 @@ fn error(result: Result<impl std::fmt::Debug, crate::error::Error>) -> c_int {
     result.unwrap_err().code
 }
 
-fn unhex(text: &str) -> Vec<u8> {
-    let text = text.trim();
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::client_hello::tests::unhex;
 
 /// Records of "key: value" lines separated by blank lines, '#' comments.
 fn records(text: &str) -> Vec<Vec<(&str, &str)>> {
