@@ -279,8 +279,11 @@ impl ResolvesServerCert for ServerCerts {
                     self.usable(chain, &schemes)
                         .map(|key| (chain.clone(), key, fallback))
                 })
-        })?;
-        let (chain, key, sni_match) = choice;
+        });
+        let Some((chain, key, sni_match)) = choice else {
+            notes::note(|n| n.no_usable_chain = true);
+            return None;
+        };
         notes::note(|n| n.selection = Some(Selection { chain, sni_match }));
         Some(key)
     }

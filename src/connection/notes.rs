@@ -40,6 +40,8 @@ pub struct Notes {
     pub tickets_sent: u32,
     /// A client was asked for a certificate.
     pub cert_requested: bool,
+    /// The server had no certificate chain usable with the client's offer.
+    pub no_usable_chain: bool,
     /// Objects handed to the application that must outlive this step (an
     /// asynchronous callback may still answer through them).
     pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,

@@ -375,7 +375,9 @@ fn feed<'a>(
     let processed = crate::connection::notes::with_context(context, || {
         crate::early_data::with_ticket_context(&ticket_context, || tls.process_new_packets())
     });
-    let deferred = conn.apply_notes(&mut state, crate::connection::notes::take());
+    let notes = crate::connection::notes::take();
+    let no_usable_chain = notes.no_usable_chain;
+    let deferred = conn.apply_notes(&mut state, notes);
     if !deferred.is_empty() {
         drop(state);
         conn.run_deferred(deferred);
@@ -399,7 +401,13 @@ fn feed<'a>(
                 state.alert = Some(u8::from(*alert));
             }
             state.phase = Phase::Failed;
-            return Err(Error::new(map_tls_error(&e)));
+            // No chain fits what the client offered: s2n finds no cipher suite.
+            let code = if no_usable_chain {
+                S2N_ERR_CIPHER_NOT_SUPPORTED
+            } else {
+                map_tls_error(&e)
+            };
+            return Err(Error::new(code));
         }
     }
     if eof && state.phase == Phase::Handshaking {
