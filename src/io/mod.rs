@@ -11,10 +11,13 @@ use std::ffi::c_int;
 
 mod api;
 mod early_data;
+mod errors;
 mod hello;
 mod setters;
 
 pub use early_data::{recv_early_data, send_early_data};
+pub use errors::map_tls_error;
+use errors::no_cipher_suite;
 use hello::*;
 use std::io::ErrorKind;
 use std::sync::MutexGuard;
@@ -26,7 +29,7 @@ use crate::connection::hello::CallbackStatus;
 use crate::connection::{self, Connection, Phase, State};
 use crate::error::*;
 use crate::ffi::{self, CPtr, callbacks};
-use crate::trust::{S2nCertError, no_server_name};
+use crate::trust::no_server_name;
 use crate::types::*;
 
 /// TLS record header length and the largest record a peer may send.
@@ -139,47 +142,6 @@ fn transport_error(
 fn blocked_error(blocked: &mut BlockedStatusArg, on: s2n_blocked_status) -> Error {
     *blocked = on.into();
     Error::new(S2N_ERR_IO_BLOCKED)
-}
-
-/// s2n's error for a rustls failure.
-pub fn map_tls_error(err: &rustls::Error) -> c_int {
-    use rustls::{CertificateError as C, Error as E, PeerIncompatible as P};
-    match err {
-        E::InvalidCertificate(C::Other(other)) => other
-            .0
-            .downcast_ref::<S2nCertError>()
-            .map_or(S2N_ERR_CERT_UNTRUSTED, |e| e.0),
-        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => S2N_ERR_CERT_EXPIRED,
-        E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
-            S2N_ERR_CERT_NOT_YET_VALID
-        }
-        E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
-            S2N_ERR_CERT_INVALID_HOSTNAME
-        }
-        E::InvalidCertificate(C::Revoked) => S2N_ERR_CERT_REVOKED,
-        E::InvalidCertificate(_) => S2N_ERR_CERT_UNTRUSTED,
-        E::NoCertificatesPresented => S2N_ERR_MISSING_CLIENT_CERT,
-        E::AlertReceived(_) => S2N_ERR_ALERT,
-        E::NoApplicationProtocol => S2N_ERR_NO_APPLICATION_PROTOCOL,
-        E::DecryptError => S2N_ERR_DECRYPT,
-        E::EncryptError => S2N_ERR_ENCRYPT,
-        E::PeerSentOversizedRecord => S2N_ERR_BAD_MESSAGE,
-        E::PeerIncompatible(p) => match p {
-            P::NoCipherSuitesInCommon => S2N_ERR_CIPHER_NOT_SUPPORTED,
-            P::NoKxGroupsInCommon | P::NoEcPointFormatsInCommon => S2N_ERR_ECDHE_UNSUPPORTED_CURVE,
-            P::NoSignatureSchemesInCommon | P::SignatureAlgorithmsExtensionRequired => {
-                S2N_ERR_NO_VALID_SIGNATURE_SCHEME
-            }
-            P::Tls12NotOffered
-            | P::Tls12NotOfferedOrEnabled
-            | P::Tls13RequiredForQuic
-            | P::ServerDoesNotSupportTls12Or13
-            | P::SupportedVersionsExtensionRequired
-            | P::ServerTlsVersionIsDisabledByOurConfig => S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
-            _ => S2N_ERR_BAD_MESSAGE,
-        },
-        _ => S2N_ERR_BAD_MESSAGE,
-    }
 }
 
 /// Creates the protocol state when the handshake starts.
@@ -401,8 +363,7 @@ fn feed<'a>(
                 state.alert = Some(u8::from(*alert));
             }
             state.phase = Phase::Failed;
-            // No chain fits what the client offered: s2n finds no cipher suite.
-            let code = if no_usable_chain {
+            let code = if no_cipher_suite(conn, &state, &e, no_usable_chain) {
                 S2N_ERR_CIPHER_NOT_SUPPORTED
             } else {
                 map_tls_error(&e)
