@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test: the Rust tests (including the header and MATRIX.md freshness
 # checks), formatting and lints, then the library built and staged by CMake
-# and the C suite run against it through find_package(s2n), plainly and under
-# ASan/UBSan, and a smoke run of the benchmark against real s2n-tls.
+# and the C suite run against it through find_package(s2n), plainly, under
+# ASan/UBSan and under valgrind (when installed), the differential runs
+# against real s2n-tls, and a smoke run of the benchmark against it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
