@@ -66,6 +66,20 @@ const S2N_ERR_T_BLOCKED: c_int = 3;
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
+/// A test's iteration count times S2NRS_GARBAGE_SCALE (default 1), for
+/// longer runs than CI's: `S2NRS_GARBAGE_SCALE=50 cargo test --release --test garbage`.
+fn scaled(iterations: usize) -> usize {
+    iterations * scale()
+}
+
+fn scale() -> usize {
+    std::env::var("S2NRS_GARBAGE_SCALE")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// s2n_init once, then a panic hook that counts (the library installs a
 /// silent one on its first call; this replaces it).
 fn setup() {
@@ -278,7 +292,7 @@ fn with_watchdog(what: &'static str, secs: u64, body: impl FnOnce(&AtomicUsize) 
             std::panic::resume_unwind(e);
         }
     });
-    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+    match rx.recv_timeout(std::time::Duration::from_secs(secs * scale() as u64)) {
         Ok(()) => {
             if let Err(e) = handle.join() {
                 std::panic::resume_unwind(e);
@@ -359,7 +373,7 @@ fn client_hello_parse_garbage() {
     }
     let seed = 0x5EED_C11E_4E11_0001;
     let mut rng = Rng::new(seed);
-    let iterations = 30_000;
+    let iterations = scaled(30_000);
     let mut parsed = 0;
     for iter in 0..iterations {
         let input = match rng.below(10) {
@@ -453,7 +467,7 @@ fn pem_garbage() {
     setup();
     let seed = 0x5EED_0000_0000_BE11;
     let mut rng = Rng::new(seed);
-    let iterations = 3_000;
+    let iterations = scaled(3_000);
     let (mut loaded, mut public_loaded, mut trusted) = (0, 0, 0);
     // SAFETY: config handles from the library, freed at the end.
     let config = unsafe { s2n_config_new_minimal() };
@@ -548,7 +562,7 @@ fn policy_name_garbage() {
     ];
     let seed = 0x5EED_0000_0000_9011;
     let mut rng = Rng::new(seed);
-    let iterations = 20_000;
+    let iterations = scaled(20_000);
     let mut accepted = 0;
     // SAFETY: a config from the library, freed at the end.
     let config = unsafe { s2n_config_new_minimal() };
@@ -734,7 +748,7 @@ fn server_fed_garbage_body(progress: &AtomicUsize) {
     let seeds = hellos();
     let seed = 0x5EED_0000_5E4E_0001;
     let mut rng = Rng::new(seed);
-    let iterations = 3_000;
+    let iterations = scaled(3_000);
     let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
     for iter in 0..iterations {
         let input = match rng.below(8) {
@@ -808,7 +822,7 @@ fn client_fed_garbage_body(progress: &AtomicUsize) {
     };
     let seed = 0x5EED_0000_C11E_0001;
     let mut rng = Rng::new(seed);
-    let iterations = 3_000;
+    let iterations = scaled(3_000);
     // A plausible ServerHello skeleton to mutate: TLS1.2 version, random,
     // empty session id, TLS_AES_128_GCM_SHA256, no compression, supported_versions.
     let mut sh = vec![0x02, 0, 0, 0, 0x03, 0x03];
