@@ -12,7 +12,8 @@
  * SNI: one server config holding server-ecdsa (first: the default),
  * wildcard-ecdsa (*.wild.test) and other-ecdsa (other.test). The name the
  * client sends selects the chain (s2n_connection_get_selected_cert) and the
- * match kind (s2n_connection_get_certificate_match).
+ * match kind (s2n_connection_get_certificate_match). Two chains of one key
+ * type for the same names: the cert tiebreak callback picks one.
  */
 #include "s2nrs_tls.h"
 
@@ -227,6 +228,57 @@ static void sni_tests(const char *policy)
     }
 }
 
+/* Two chains of one key type for the same names: the tiebreak callback,
+ * set before the chains are added, decides which one serves them. */
+static int tiebreak_calls;
+static bool tiebreak_saw_localhost;
+
+static struct s2n_cert_chain_and_key *prefer_second(struct s2n_cert_chain_and_key *a,
+        struct s2n_cert_chain_and_key *b, uint8_t *name, uint32_t name_len)
+{
+    (void) a;
+    tiebreak_calls++;
+    if (name_len == strlen("localhost") && memcmp(name, "localhost", name_len) == 0) {
+        tiebreak_saw_localhost = true;
+    }
+    return b;
+}
+
+static void tiebreak_test(const char *policy)
+{
+    printf("== cert tiebreak (%s)\n", policy);
+    struct s2n_cert_chain_and_key *chains[2] = {
+        s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem"),
+        s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem"),
+    };
+    struct s2n_config *server_config = s2n_config_new_minimal();
+    struct s2n_config *client_config = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    EXPECT_SUCCESS(s2n_config_set_max_blinding_delay(server_config, 0));
+    EXPECT_SUCCESS(s2n_config_set_cert_tiebreak_callback(server_config, prefer_second));
+    /* s2n-tls asks while the chains are added, s2nrs during the handshake. */
+    tiebreak_calls = 0;
+    tiebreak_saw_localhost = false;
+    for (int i = 0; i < 2; i++) {
+        EXPECT_SUCCESS(s2n_config_add_cert_chain_and_key_to_store(server_config, chains[i]));
+    }
+    s2nrs_set_policy(server_config, policy);
+
+    struct s2nrs_pair p;
+    if (s2nrs_pair_init(&p, client_config, server_config, "localhost") == 0 && EXPECT_HANDSHAKE_OK(p.client, p.server)) {
+        printf("    tiebreak calls: %s, selected chain #%d\n", tiebreak_calls > 0 ? "yes" : "no",
+                s2n_connection_get_selected_cert(p.server) == chains[1] ? 1 : 0);
+        EXPECT(tiebreak_calls > 0);
+        EXPECT(tiebreak_saw_localhost);
+        EXPECT(s2n_connection_get_selected_cert(p.server) == chains[1]);
+    }
+    s2nrs_pair_free(&p);
+    EXPECT_SUCCESS(s2n_config_free(client_config));
+    EXPECT_SUCCESS(s2n_config_free(server_config));
+    for (int i = 0; i < 2; i++) {
+        EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chains[i]));
+    }
+}
+
 /* Whether the library has the features a part needs (S2N_ERR_UNIMPLEMENTED: skip). */
 static bool have_alpn(void)
 {
@@ -265,6 +317,8 @@ int main(void)
     if (have_sni_inspection()) {
         sni_tests(POLICY_TLS13);
         sni_tests(POLICY_TLS12);
+        tiebreak_test(POLICY_TLS13);
+        tiebreak_test(POLICY_TLS12);
     }
 
     s2nrs_tls_teardown();

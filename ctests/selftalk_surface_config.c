@@ -179,7 +179,7 @@ static void test_settings(void)
     EXPECT_SUCCESS(s2n_config_set_ct_support_level(config, S2N_CT_SUPPORT_NONE));
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_set_ct_support_level(config, S2N_CT_SUPPORT_REQUEST));
 
-    /* Kept, but not consulted yet by s2nrs's certificate selection. */
+    /* Set and removed (selftalk_alpn_sni runs it over a handshake). */
     EXPECT_SUCCESS(s2n_config_set_cert_tiebreak_callback(config, tiebreak_cb));
     EXPECT_SUCCESS(s2n_config_set_cert_tiebreak_callback(config, NULL));
 

@@ -601,8 +601,9 @@ int s2n_config_set_monotonic_clock(struct s2n_config *config,
                                    void *ctx);
 
 /**
- * Partial: the callback is kept (NULL removes it), but s2nrs's certificate
- * selection does not consult it yet.
+ * Partial: the callback chooses between chains of one key type matching the
+ * client's server name during each handshake; s2n-tls asks once per name of
+ * each chain while the chains are added.
  */
 S2N_API extern
 int s2n_config_set_cert_tiebreak_callback(struct s2n_config *config,

@@ -13,7 +13,7 @@ use super::{Config, ConfigState};
 use crate::cert_chain::CertChainAndKey;
 use crate::connection::notes::{self, Selection};
 use crate::error::{Error, S2N_ERR_INVALID_SECURITY_POLICY};
-use crate::ffi::CPtr;
+use crate::ffi::{CPtr, callbacks};
 use crate::policy::Policy;
 use crate::trust::{ChainCheck, ClientVerifier, ServerVerifier};
 use crate::types::*;
@@ -171,6 +171,7 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
         cert_schemes: policy
             .cert_signature_schemes()
             .map(<[SignatureScheme]>::to_vec),
+        tiebreak: state.cert_tiebreak,
     }));
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // s2n servers choose by their own preference order.
@@ -214,6 +215,8 @@ struct ServerCerts {
     chains: Vec<Arc<CertChainAndKey>>,
     defaults: Vec<Arc<CertChainAndKey>>,
     cert_schemes: Option<Vec<SignatureScheme>>,
+    /// Chooses between chains of one key type matching one name.
+    tiebreak: s2n_cert_tiebreak_callback,
 }
 
 impl fmt::Debug for ServerCerts {
@@ -225,6 +228,41 @@ impl fmt::Debug for ServerCerts {
 }
 
 impl ServerCerts {
+    /// The first candidate, or, when others of its key type match the same
+    /// name, the one the application's tiebreak callback keeps (s2n asks it
+    /// for each pair of chains sharing a domain name and key type).
+    fn tiebreak(
+        &self,
+        candidates: Vec<(Arc<CertChainAndKey>, Arc<CertifiedKey>)>,
+        server_name: &str,
+        wanted: s2n_cert_sni_match,
+    ) -> Option<(Arc<CertChainAndKey>, Arc<CertifiedKey>)> {
+        let mut rest = candidates.into_iter();
+        let mut winner = rest.next()?;
+        if self.tiebreak.is_none() {
+            return Some(winner);
+        }
+        // The domain name as the certificates spell it: the name itself, or
+        // its wildcard.
+        let lower = server_name.to_ascii_lowercase();
+        let name = match (wanted, lower.split_once('.')) {
+            (s2n_cert_sni_match::S2N_SNI_WILDCARD_MATCH, Some((_, parent))) => {
+                format!("*.{parent}")
+            }
+            _ => lower,
+        };
+        let handle = |c: &Arc<CertChainAndKey>| Arc::as_ptr(c).cast_mut().cast();
+        let algorithm = winner.1.key.algorithm();
+        for other in rest.filter(|o| o.1.key.algorithm() == algorithm) {
+            let chosen =
+                callbacks::cert_tiebreak(self.tiebreak, handle(&winner.0), handle(&other.0), &name);
+            if chosen == handle(&other.0) {
+                winner = other;
+            }
+        }
+        Some(winner)
+    }
+
     fn usable(
         &self,
         chain: &CertChainAndKey,
@@ -253,14 +291,15 @@ impl ResolvesServerCert for ServerCerts {
                 s2n_cert_sni_match::S2N_SNI_EXACT_MATCH,
                 s2n_cert_sni_match::S2N_SNI_WILDCARD_MATCH,
             ] {
-                choice = self.chains.iter().find_map(|chain| {
-                    (chain.sni_match(name) == wanted)
-                        .then(|| {
-                            self.usable(chain, &schemes)
-                                .map(|key| (chain.clone(), key, wanted))
-                        })
-                        .flatten()
-                });
+                let candidates: Vec<_> = self
+                    .chains
+                    .iter()
+                    .filter(|chain| chain.sni_match(name) == wanted)
+                    .filter_map(|chain| Some((chain.clone(), self.usable(chain, &schemes)?)))
+                    .collect();
+                choice = self
+                    .tiebreak(candidates, name, wanted)
+                    .map(|(chain, key)| (chain, key, wanted));
                 if choice.is_some() {
                     break;
                 }

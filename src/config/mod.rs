@@ -325,8 +325,9 @@ pub extern "C" fn s2n_config_set_monotonic_clock(
     })
 }
 
-/// Partial: the callback is kept (NULL removes it), but s2nrs's certificate
-/// selection does not consult it yet.
+/// Partial: the callback chooses between chains of one key type matching the
+/// client's server name during each handshake; s2n-tls asks once per name of
+/// each chain while the chains are added.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_cert_tiebreak_callback(
     config: *mut s2n_config,

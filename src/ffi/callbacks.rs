@@ -241,6 +241,24 @@ pub fn timing_checkpoint(
     unsafe { f(conn, subscriber.0, checkpoint) };
 }
 
+/// The cert tiebreak callback: which of two chains for one domain name to
+/// use (NULL without a callback).
+pub fn cert_tiebreak(
+    cb: s2n_cert_tiebreak_callback,
+    cert1: *mut s2n_cert_chain_and_key,
+    cert2: *mut s2n_cert_chain_and_key,
+    name: &str,
+) -> *mut s2n_cert_chain_and_key {
+    let Some(f) = cb else {
+        return std::ptr::null_mut();
+    };
+    let mut name = name.as_bytes().to_vec();
+    // SAFETY: the registered callback; both chains are owned by the config
+    // being used (alive for the call) and `name` is a buffer of `name_len`
+    // bytes the callback may read (its pointer is `*mut` only by signature).
+    unsafe { f(cert1, cert2, name.as_mut_ptr(), name.len() as u32) }
+}
+
 /// The cert validation callback (crl.h) with an info object valid for the
 /// call: its return code (0 for success).
 pub fn cert_validation(
