@@ -15,6 +15,8 @@
 
 #include "s2nrs_tls.h"
 
+#include <s2n/unstable/cleanup.h>
+
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
 #define ECHO_LEN (256 * 1024)
