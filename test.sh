@@ -3,7 +3,8 @@
 # checks), formatting and lints, then the library built and staged by CMake
 # and the C suite run against it through find_package(s2n), plainly, under
 # ASan/UBSan and under valgrind (when installed), the differential runs
-# against real s2n-tls, and a smoke run of the benchmark against it.
+# against real s2n-tls, a smoke run of the benchmark against it, and a short
+# run of the fuzz targets (fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,3 +20,9 @@ ctest --test-dir build --output-on-failure -j2
 # A seconds-long smoke of every benchmark case against real s2n-tls; no
 # figures asserted.
 python3 bench/run.py --smoke
+# A short run of every fuzz target, where cargo-fuzz is installed.
+if command -v cargo-fuzz >/dev/null; then
+    fuzz/run.sh 10
+else
+    echo "cargo-fuzz is not installed: the fuzz smoke is skipped"
+fi

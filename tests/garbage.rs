@@ -1,5 +1,6 @@
-//! Bounded, deterministic fuzz-style tests (no cargo-fuzz: no nightly
-//! toolchain here): random bytes and mutations of valid inputs through the
+//! Bounded, deterministic fuzz-style tests, the fixed-seed complement of the
+//! coverage-guided targets in fuzz/ that runs with every `cargo test`:
+//! random bytes and mutations of valid inputs through the
 //! extern "C" functions must only ever return errors -- never panic (a panic
 //! is caught at the C boundary and reported as S2N_ERR_SAFETY "internal
 //! panic caught at the C boundary", so a counting panic hook and that text are

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS (default 60) each, seeded from the
+# project's test data, and prints libFuzzer's final stats line per target.
+# A crash (a panic reaching the C boundary, an ASan report, a timeout)
+# fails the script. Needs cargo-fuzz (cargo install --locked cargo-fuzz);
+# uses the nightly toolchain if there is one, else the stable one with
+# RUSTC_BOOTSTRAP=1 (cargo-fuzz needs -Z flags).
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds="${1:-60}"
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    fuzz=(cargo +nightly fuzz)
+else
+    export RUSTC_BOOTSTRAP=1
+    fuzz=(cargo fuzz)
+fi
+data=../tests/data/client_hello
+certs=../tests/certs
+
+mkdir -p corpus/client_hello corpus/negotiate corpus/pem corpus/policy_name
+for hex in "$data"/*.hex; do
+    name=$(basename "$hex" .hex)
+    python3 - "$hex" corpus/client_hello/"$name" corpus/negotiate/"$name" <<'PY'
+import sys
+msg = bytes.fromhex(open(sys.argv[1]).read().strip())
+open(sys.argv[2], "wb").write(msg)
+# Side byte 0 (server), then the ClientHello in one handshake record.
+open(sys.argv[3], "wb").write(b"\0" + bytes([22, 3, 1]) + len(msg).to_bytes(2, "big") + msg)
+PY
+done
+for pair in "server-ecdsa-chain server-ecdsa-key" "server-rsa-chain server-rsa-key"; do
+    set -- $pair
+    { cat "$certs/$1.pem"; printf '\0'; cat "$certs/$2.pem"; } > corpus/pem/"$1"
+done
+for name in default default_tls13 20170210 20240501 rfc9151 test_all; do
+    printf '%s' "$name" > corpus/policy_name/"$name"
+done
+
+"${fuzz[@]}" build -O
+for target in client_hello negotiate pem policy_name; do
+    "${fuzz[@]}" run -O "$target" corpus/"$target" -- \
+        -max_total_time="$seconds" -print_final_stats=1 -max_len=16384 2>&1 \
+        | grep -E "^stat::number_of_executed_units|Done|ERROR|panicked|artifact" \
+        | sed "s/^/$target: /"
+done
