@@ -10,11 +10,12 @@ use crate::error::{Error, S2N_ERR_ALERT, S2N_ERR_BAD_MESSAGE, S2N_ERR_CLOSED};
 const HANDSHAKE: u8 = 22;
 const ALERT: u8 = 21;
 const CLIENT_HELLO: u8 = 1;
-const HEADER_LEN: usize = 5;
+/// A TLS record header: type, version, length.
+pub(crate) const HEADER_LEN: usize = 5;
 /// A ClientHello larger than this is refused (s2n and rustls bound it likewise).
 const MAX_HELLO: usize = 64 * 1024;
 /// The largest record body TLS allows (2^14 plus expansion).
-const MAX_RECORD_LEN: usize = 16384 + 2048;
+pub(crate) const MAX_RECORD_LEN: usize = 16384 + 2048;
 
 /// Records of the ClientHello as they arrive.
 #[derive(Default)]

@@ -50,7 +50,7 @@ fn version_number(v: Option<ProtocolVersion>) -> c_int {
 
 /// The highest version a policy allows.
 fn highest(state: &State) -> c_int {
-    let policy = state.overrides.policy.unwrap_or(state.config.read().policy);
+    let policy = state.policy();
     let versions = policy.versions();
     if versions
         .iter()

@@ -106,6 +106,11 @@ pub struct State {
 }
 
 impl State {
+    /// The connection's security policy: its own, else its config's.
+    pub fn policy(&self) -> &'static crate::policy::Policy {
+        self.overrides.policy.unwrap_or(self.config.read().policy)
+    }
+
     fn new(config: Arc<Config>) -> Self {
         State {
             config,

@@ -62,8 +62,8 @@ pub(super) fn no_cipher_suite(
         return false;
     }
     let tls13 = || {
-        let policy = state.overrides.policy.unwrap_or(state.config.read().policy);
-        policy
+        state
+            .policy()
             .versions()
             .iter()
             .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3)

@@ -32,9 +32,7 @@ use crate::ffi::{self, CPtr, callbacks};
 use crate::trust::no_server_name;
 use crate::types::*;
 
-/// TLS record header length and the largest record a peer may send.
-const HEADER_LEN: usize = 5;
-const MAX_RECORD_LEN: usize = 16384 + 2048;
+use crate::connection::hello::{HEADER_LEN, MAX_RECORD_LEN};
 /// How much one read takes when recv buffering is on.
 const BUFFERED_READ: usize = HEADER_LEN + MAX_RECORD_LEN;
 
@@ -435,7 +433,7 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
             Err(e) if e.kind() != s2n_error_type::S2N_ERR_T_BLOCKED as c_int => Some(e.code),
             Err(_) => None,
         };
-        let policy = state.overrides.policy.unwrap_or(state.config.read().policy);
+        let policy = state.policy();
         let state = &mut *state;
         code.and_then(|code| {
             events::handshake_event(
