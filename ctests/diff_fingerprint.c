@@ -175,23 +175,6 @@ static long long now_ms(void)
     return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool find_tool(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (path == NULL) {
-        return false;
-    }
-    char *copy = strdup(path);
-    bool found = false;
-    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        char full[1024];
-        snprintf(full, sizeof(full), "%s/%s", *dir ? dir : ".", name);
-        found = access(full, X_OK) == 0;
-    }
-    free(copy);
-    return found;
-}
-
 struct hello_cb_ctx {
     const char *source;
     int calls;
@@ -377,7 +360,7 @@ done:
 
 static void handshakes(void)
 {
-    if (!find_tool("openssl")) {
+    if (s2nrs_find_tool("openssl") == NULL) {
         printf("SKIP handshake: openssl not installed\n");
         return;
     }

@@ -70,23 +70,6 @@ static const char *version_name(int v)
 /* ------------------------------------------------------------------------- */
 /* Tools and peers */
 
-static bool find_tool(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (path == NULL) {
-        return false;
-    }
-    char *copy = strdup(path);
-    bool found = false;
-    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        char full[1024];
-        snprintf(full, sizeof(full), "%s/%s", *dir ? dir : ".", name);
-        found = access(full, X_OK) == 0;
-    }
-    free(copy);
-    return found;
-}
-
 struct peer {
     pid_t pid;
     int stdin_fd;     /* our end of its stdin (-1 once closed) */
@@ -636,8 +619,8 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     alarm(120);
 
-    bool have_openssl = find_tool("openssl");
-    bool have_gnutls = find_tool("gnutls-cli");
+    bool have_openssl = s2nrs_find_tool("openssl") != NULL;
+    bool have_gnutls = s2nrs_find_tool("gnutls-cli") != NULL;
     if (!have_openssl && !have_gnutls) {
         printf("skip: neither openssl nor gnutls-cli is installed\n");
         return 77;

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <s2n.h>
 
@@ -136,4 +138,35 @@ static inline int s2nrs_test_result(const char *file)
     }
     printf("%s: %d check(s) failed\n", file, n);
     return 1;
+}
+
+/* The path of an executable on PATH, or NULL (static storage, per call). */
+static inline const char *s2nrs_find_tool(const char *name)
+{
+    static char found[8][1024];
+    static unsigned next;
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0') {
+        path = "/usr/local/bin:/usr/bin:/bin";
+    }
+    while (*path) {
+        const char *colon = strchr(path, ':');
+        size_t dirlen = colon ? (size_t) (colon - path) : strlen(path);
+        char *out = found[next % 8];
+        if (dirlen == 0) {
+            snprintf(out, sizeof(found[0]), "./%s", name);
+        } else {
+            snprintf(out, sizeof(found[0]), "%.*s/%s", (int) dirlen, path, name);
+        }
+        struct stat st;
+        if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0) {
+            next++;
+            return out;
+        }
+        if (!colon) {
+            break;
+        }
+        path = colon + 1;
+    }
+    return NULL;
 }
