@@ -173,7 +173,7 @@ static void test_settings(void)
 
     EXPECT_FAILURE_WITH_ERRNO(s2n_config_set_verify_after_sign(NULL, S2N_VERIFY_AFTER_SIGN_DISABLED), S2NRS_E_NULL);
     EXPECT_SUCCESS(s2n_config_set_verify_after_sign(config, S2N_VERIFY_AFTER_SIGN_DISABLED));
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_set_verify_after_sign(config, S2N_VERIFY_AFTER_SIGN_ENABLED));
+    EXPECT_SUCCESS(s2n_config_set_verify_after_sign(config, S2N_VERIFY_AFTER_SIGN_ENABLED));
 
     EXPECT_FAILURE_WITH_ERRNO(s2n_config_set_ct_support_level(NULL, S2N_CT_SUPPORT_NONE), S2NRS_E_NULL);
     EXPECT_SUCCESS(s2n_config_set_ct_support_level(config, S2N_CT_SUPPORT_NONE));

@@ -312,10 +312,24 @@ int s2n_mem_set_callbacks(s2n_mem_init_callback mem_init_callback,
                           s2n_mem_malloc_callback mem_malloc_callback,
                           s2n_mem_free_callback mem_free_callback);
 
+/**
+ * Partial: the operation must be applied before the callback returns (in
+ * it, or on another thread while it waits); one left for later fails the
+ * handshake with `S2N_ERR_UNIMPLEMENTED` where s2n blocks with
+ * `S2N_ERR_ASYNC_BLOCKED`.
+ */
 S2N_API extern int s2n_config_set_async_pkey_callback(struct s2n_config *config, s2n_async_pkey_fn fn);
 
+/**
+ * Signs the operation's content with `key` (the chain's key, from
+ * `s2n_cert_chain_and_key_get_private_key`).
+ */
 S2N_API extern int s2n_async_pkey_op_perform(struct s2n_async_pkey_op *op, s2n_cert_private_key *key);
 
+/**
+ * Partial: only while the callback that received the operation runs;
+ * afterwards `S2N_ERR_UNIMPLEMENTED` (the handshake has already failed).
+ */
 S2N_API extern int s2n_async_pkey_op_apply(struct s2n_async_pkey_op *op, struct s2n_connection *conn);
 
 S2N_API extern int s2n_async_pkey_op_free(struct s2n_async_pkey_op *op);
@@ -627,8 +641,9 @@ int s2n_config_set_cert_chain_and_key_defaults(struct s2n_config *config,
                                                uint32_t num_cert_key_pairs);
 
 /**
- * Partial: `S2N_VERIFY_AFTER_SIGN_DISABLED` (the default) succeeds;
- * `S2N_VERIFY_AFTER_SIGN_ENABLED` fails with `S2N_ERR_UNIMPLEMENTED`.
+ * Enabled: each handshake signature is checked against the certificate
+ * before it is sent (an async operation's output too), failing with
+ * `S2N_ERR_VERIFY_SIGNATURE`.
  */
 S2N_API extern int s2n_config_set_verify_after_sign(struct s2n_config *config, s2n_verify_after_sign mode);
 

@@ -18,6 +18,7 @@ use crate::error::{
 use crate::ffi::{self, ArcHandle, CPtr, RefHandle};
 use crate::types::*;
 
+pub mod sign;
 pub(crate) mod x509;
 
 /// One certificate of a chain: what an `s2n_cert *` points at.
@@ -25,7 +26,8 @@ pub struct Cert {
     pub der: CertificateDer<'static>,
 }
 
-/// The private key, as `s2n_cert_chain_and_key_get_private_key` hands it out.
+/// The private key, as `s2n_cert_chain_and_key_get_private_key` hands it
+/// out: the key itself, without the hooks of `sign::S2nKey`.
 pub struct PrivateKey {
     pub key: Arc<dyn rustls::sign::SigningKey>,
 }
@@ -107,8 +109,11 @@ impl CertChainAndKey {
                     .key_provider
                     .load_private_key(der)
                     .map_err(|_| Error::new(S2N_ERR_DECODE_PRIVATE_KEY))?;
-                let key: Arc<dyn rustls::sign::SigningKey> = Arc::new(NotingKey(key));
-                let certified = CertifiedKey::new(certs.clone(), key.clone());
+                let ours: Arc<dyn rustls::sign::SigningKey> = Arc::new(sign::S2nKey {
+                    raw: key.clone(),
+                    leaf: Arc::new(certs[0].clone()),
+                });
+                let certified = CertifiedKey::new(certs.clone(), ours);
                 certified
                     .keys_match()
                     .map_err(|_| Error::new(S2N_ERR_KEY_MISMATCH))?;
@@ -189,31 +194,6 @@ impl CertChainAndKey {
         } else {
             s2n_cert_sni_match::S2N_SNI_NO_MATCH
         }
-    }
-}
-
-/// Our private key as rustls uses it: notes the scheme it signs with, for
-/// `s2n_connection_get_selected_*signature_algorithm`.
-#[derive(Debug)]
-struct NotingKey(Arc<dyn rustls::sign::SigningKey>);
-
-impl rustls::sign::SigningKey for NotingKey {
-    fn choose_scheme(
-        &self,
-        offered: &[rustls::SignatureScheme],
-    ) -> Option<Box<dyn rustls::sign::Signer>> {
-        let signer = self.0.choose_scheme(offered)?;
-        let scheme = signer.scheme();
-        crate::connection::notes::note(|n| n.signed = Some(scheme));
-        Some(signer)
-    }
-
-    fn public_key(&self) -> Option<rustls_pki_types::SubjectPublicKeyInfoDer<'_>> {
-        self.0.public_key()
-    }
-
-    fn algorithm(&self) -> rustls::SignatureAlgorithm {
-        self.0.algorithm()
     }
 }
 

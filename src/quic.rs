@@ -574,20 +574,10 @@ fn read_message(
 
 /// Gives one handshake message to rustls and takes what it learned.
 fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) -> Result<(), Error> {
-    let context = {
-        let state = conn.state();
-        notes::Context {
-            conn: conn.handle(),
-            server_name: if conn.is_client() {
-                state.server_name.clone()
-            } else {
-                None
-            },
-            verify_host: state.overrides.verify_host,
-        }
-    };
+    let context = conn.step_context(&conn.state());
     let result = notes::with_context(context, || engine.tls.read_hs(message));
-    let noted = notes::take();
+    let mut noted = notes::take();
+    let failure = noted.failure.take();
     for secret in &noted.secrets {
         if let Some(kind) = secret_type(&secret.label) {
             engine
@@ -615,6 +605,9 @@ fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) -> Result<(),
     result.map_err(|e| {
         if let rustls::Error::AlertReceived(alert) = &e {
             conn.state().alert = Some(u8::from(*alert));
+        }
+        if let Some(failure) = failure {
+            return failure;
         }
         let code = match e {
             rustls::Error::PeerMisbehaved(

@@ -379,6 +379,7 @@ impl ChainCheck {
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         crate::connection::notes::note(|n| n.verified = Some(dss.scheme));
         rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+            .inspect_err(bad_handshake_signature)
     }
 
     fn verify_tls13(
@@ -389,6 +390,20 @@ impl ChainCheck {
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         crate::connection::notes::note(|n| n.verified = Some(dss.scheme));
         rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+            .inspect_err(bad_handshake_signature)
+    }
+}
+
+/// s2n reports a peer's handshake signature that does not verify as
+/// `S2N_ERR_VERIFY_SIGNATURE` (rustls: a bad certificate signature).
+fn bad_handshake_signature(err: &rustls::Error) {
+    if matches!(
+        err,
+        rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature)
+    ) {
+        crate::connection::notes::note(|n| {
+            n.failure = Some(Error::new(crate::error::S2N_ERR_VERIFY_SIGNATURE))
+        });
     }
 }
 

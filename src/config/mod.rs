@@ -53,6 +53,8 @@ pub struct ConfigState {
     pub send_buffer_size: Option<u32>,
     pub recv_multi_record: bool,
     pub status_request: bool,
+    /// Async private keys and verify-after-sign.
+    pub signing: crate::cert_chain::sign::Signing,
     pub ctx: CPtr,
     pub key_log: Option<(s2n_key_log_fn, CPtr)>,
     pub client_hello_cb: Option<(s2n_client_hello_fn, CPtr)>,
@@ -126,6 +128,7 @@ impl ConfigState {
             send_buffer_size: None,
             recv_multi_record: false,
             status_request: false,
+            signing: Default::default(),
             ctx: CPtr::default(),
             key_log: None,
             client_hello_cb: None,
@@ -416,18 +419,20 @@ pub extern "C" fn s2n_config_set_cert_chain_and_key_defaults(
     })
 }
 
-/// Partial: `S2N_VERIFY_AFTER_SIGN_DISABLED` (the default) succeeds;
-/// `S2N_VERIFY_AFTER_SIGN_ENABLED` fails with `S2N_ERR_UNIMPLEMENTED`.
+/// Enabled: each handshake signature is checked against the certificate
+/// before it is sent (an async operation's output too), failing with
+/// `S2N_ERR_VERIFY_SIGNATURE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_verify_after_sign(
     config: *mut s2n_config,
     mode: VerifyAfterSignArg,
 ) -> c_int {
-    Config::set(config, |_| match mode.get()? {
-        s2n_verify_after_sign::S2N_VERIFY_AFTER_SIGN_DISABLED => Ok(()),
-        s2n_verify_after_sign::S2N_VERIFY_AFTER_SIGN_ENABLED => Err(Error::unimplemented(
-            "s2nrs does not verify its handshake signatures after making them (rustls signs inside its state machine)",
-        )),
+    Config::set(config, |state| {
+        state.signing.verify_after_sign = match mode.get()? {
+            s2n_verify_after_sign::S2N_VERIFY_AFTER_SIGN_DISABLED => false,
+            s2n_verify_after_sign::S2N_VERIFY_AFTER_SIGN_ENABLED => true,
+        };
+        Ok(())
     })
 }
 

@@ -6,9 +6,10 @@ use std::ffi::{CStr, CString, c_char, c_int};
 
 use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
 
+use super::notes::{self, Selection};
 use super::{Connection, Phase, State};
 use crate::error::{Error, S2N_ERR_INVALID_STATE, S2N_ERR_NO_ALERT};
-use crate::ffi::{self, ArcHandle};
+use crate::ffi::{self, ArcHandle, BoxHandle};
 use crate::policy;
 use crate::types::*;
 
@@ -203,12 +204,7 @@ pub extern "C" fn s2n_connection_get_selected_signature_algorithm(
     conn: *mut s2n_connection,
     chosen_alg: *mut TlsSignatureAlgorithmArg,
 ) -> c_int {
-    scheme_out(
-        conn,
-        chosen_alg,
-        |state| state.server_scheme,
-        |f| f.0.into(),
-    )
+    scheme_out(conn, chosen_alg, Side::Server, |f| f.0.into())
 }
 
 #[unsafe(no_mangle)]
@@ -216,12 +212,7 @@ pub extern "C" fn s2n_connection_get_selected_digest_algorithm(
     conn: *mut s2n_connection,
     chosen_alg: *mut TlsHashAlgorithmArg,
 ) -> c_int {
-    scheme_out(
-        conn,
-        chosen_alg,
-        |state| state.server_scheme,
-        |f| f.1.into(),
-    )
+    scheme_out(conn, chosen_alg, Side::Server, |f| f.1.into())
 }
 
 #[unsafe(no_mangle)]
@@ -229,12 +220,7 @@ pub extern "C" fn s2n_connection_get_selected_client_cert_signature_algorithm(
     conn: *mut s2n_connection,
     chosen_alg: *mut TlsSignatureAlgorithmArg,
 ) -> c_int {
-    scheme_out(
-        conn,
-        chosen_alg,
-        |state| state.client_scheme,
-        |f| f.0.into(),
-    )
+    scheme_out(conn, chosen_alg, Side::Client, |f| f.0.into())
 }
 
 #[unsafe(no_mangle)]
@@ -242,12 +228,7 @@ pub extern "C" fn s2n_connection_get_selected_client_cert_digest_algorithm(
     conn: *mut s2n_connection,
     chosen_alg: *mut TlsHashAlgorithmArg,
 ) -> c_int {
-    scheme_out(
-        conn,
-        chosen_alg,
-        |state| state.client_scheme,
-        |f| f.1.into(),
-    )
+    scheme_out(conn, chosen_alg, Side::Client, |f| f.1.into())
 }
 
 #[unsafe(no_mangle)]
@@ -276,12 +257,18 @@ pub extern "C" fn s2n_connection_get_selected_cert(
     conn: *mut s2n_connection,
 ) -> *mut s2n_cert_chain_and_key {
     ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let state = conn.state();
+        let handle = |s: &Selection| std::sync::Arc::as_ptr(&s.chain).cast_mut().cast();
+        // Inside a handshake step (an async private-key callback): the
+        // chain this step chose.
+        if notes::driving(conn) {
+            return Ok(notes::peek(|n| n.selection.as_ref().map(handle)).unwrap_or_default());
+        }
+        let state = Connection::from_handle(conn)?.state();
         // No certificate chosen (yet): NULL without an error, as s2n.
-        Ok(state.selection.as_ref().map_or(std::ptr::null_mut(), |s| {
-            std::sync::Arc::as_ptr(&s.chain).cast_mut().cast()
-        }))
+        Ok(state
+            .selection
+            .as_ref()
+            .map_or(std::ptr::null_mut(), handle))
     })
 }
 
@@ -762,16 +749,41 @@ fn scheme_facts(scheme: rustls::SignatureScheme) -> SchemeFacts {
 }
 
 /// Writes the algorithm or hash of a handshake signature; "anonymous"/"none" before there is one.
+/// Whose handshake signature a getter asks about.
+#[derive(PartialEq)]
+enum Side {
+    Server,
+    Client,
+}
+
+/// The scheme of one side's signature. Inside a handshake step (an async
+/// private-key callback, where the connection is locked by this thread) it
+/// comes from what the step noted so far.
+fn side_scheme(
+    conn: *mut s2n_connection,
+    side: Side,
+) -> Result<Option<rustls::SignatureScheme>, Error> {
+    if notes::driving(conn) {
+        let ours = (side == Side::Client) == s2n_connection::get(conn)?.is_client();
+        return Ok(notes::peek(|n| if ours { n.signed } else { n.verified }));
+    }
+    let state = Connection::from_handle(conn)?.state();
+    Ok(match side {
+        Side::Server => state.server_scheme,
+        Side::Client => state.client_scheme,
+    })
+}
+
 fn scheme_out<T>(
     conn: *mut s2n_connection,
     out: *mut T,
-    pick: fn(&State) -> Option<rustls::SignatureScheme>,
+    side: Side,
     part: fn(&(s2n_tls_signature_algorithm, s2n_tls_hash_algorithm)) -> T,
 ) -> c_int {
     ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
+        let scheme = side_scheme(conn, side)?;
         let out = ffi::out(out)?;
-        let facts = pick(&conn.state()).map(scheme_facts).map_or(
+        let facts = scheme.map(scheme_facts).map_or(
             (
                 s2n_tls_signature_algorithm::S2N_TLS_SIGNATURE_ANONYMOUS,
                 s2n_tls_hash_algorithm::S2N_TLS_HASH_NONE,

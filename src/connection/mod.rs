@@ -9,11 +9,14 @@ pub mod info;
 pub mod notes;
 
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
-use crate::error::{Error, S2N_ERR_INVALID_STATE, S2N_ERR_NULL, S2N_ERR_SERVER_NAME_TOO_LONG};
+use crate::error::{
+    Error, S2N_ERR_INVALID_STATE, S2N_ERR_NULL, S2N_ERR_REENTRANCY, S2N_ERR_SERVER_NAME_TOO_LONG,
+};
 use crate::ffi::{self, ArcHandle, BoxHandle, CPtr};
 use crate::io::{RecvBuf, SendBuf, Transport};
 use crate::types::*;
@@ -33,7 +36,6 @@ pub enum Phase {
 /// Settings and protocol state, behind the connection's lock.
 pub struct State {
     pub config: Arc<Config>,
-    pub ctx: CPtr,
     pub server_name: Option<String>,
     pub overrides: Overrides,
     pub transport: Transport,
@@ -114,7 +116,6 @@ impl State {
     fn new(config: Arc<Config>) -> Self {
         State {
             config,
-            ctx: CPtr::default(),
             server_name: None,
             overrides: Overrides::default(),
             transport: Transport::default(),
@@ -169,6 +170,8 @@ pub struct Connection {
     state: Mutex<State>,
     pub send: Mutex<SendBuf>,
     pub recv: Mutex<RecvBuf>,
+    /// `s2n_connection_set_ctx`: outside the lock, so callbacks can read it.
+    ctx: std::sync::atomic::AtomicPtr<c_void>,
 }
 
 impl BoxHandle for s2n_connection {
@@ -182,8 +185,36 @@ fn default_config() -> Arc<Config> {
 }
 
 impl Connection {
+    /// The connection behind a handle. A callback that rustls runs while
+    /// this thread holds the connection's lock (certificate validation,
+    /// async private keys) gets `S2N_ERR_REENTRANCY` rather than a deadlock.
     pub fn from_handle<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
-        s2n_connection::get(conn)
+        let connection = s2n_connection::get(conn)?;
+        if notes::driving(conn) && connection.state.try_lock().is_err() {
+            return Err(Error::with_reason(
+                S2N_ERR_REENTRANCY,
+                "this connection is inside a handshake step on this thread; only s2n_connection_get_ctx and the operation's own functions may be called from this callback",
+            ));
+        }
+        Ok(connection)
+    }
+
+    /// What our hooks inside a rustls step need to know of this connection.
+    pub fn step_context(&self, state: &State) -> notes::Context {
+        notes::Context {
+            conn: self.handle(),
+            server_name: if self.is_client() {
+                state.server_name.clone()
+            } else {
+                state
+                    .server_name_c
+                    .as_ref()
+                    .map(|n| n.to_string_lossy().into_owned())
+            },
+            verify_host: state.overrides.verify_host,
+            signing: state.config.read().signing,
+            schemes: state.policy().signature_schemes(),
+        }
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -303,6 +334,7 @@ pub extern "C" fn s2n_connection_new(mode: ModeArg) -> *mut s2n_connection {
             state: Mutex::new(State::new(default_config())),
             send: Mutex::new(SendBuf::default()),
             recv: Mutex::new(RecvBuf::default()),
+            ctx: Default::default(),
         }))
     })
 }
@@ -321,14 +353,14 @@ pub extern "C" fn s2n_connection_set_config(
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_set_ctx(conn: *mut s2n_connection, ctx: *mut c_void) -> c_int {
     ffi::entry(|| {
-        Connection::from_handle(conn)?.state().ctx = CPtr(ctx);
+        s2n_connection::get(conn)?.ctx.store(ctx, Ordering::Relaxed);
         Ok(S2N_SUCCESS)
     })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_ctx(conn: *mut s2n_connection) -> *mut c_void {
-    ffi::entry(|| Ok(Connection::from_handle(conn)?.state().ctx.0))
+    ffi::entry(|| Ok(s2n_connection::get(conn)?.ctx.load(Ordering::Relaxed)))
 }
 
 /// Tells the server the ClientHello callback chose by server name, so the
@@ -530,6 +562,7 @@ pub extern "C" fn s2n_connection_wipe(conn: *mut s2n_connection) -> c_int {
         let mut state = conn.state();
         let config = state.config.clone();
         *state = State::new(config);
+        conn.ctx.store(std::ptr::null_mut(), Ordering::Relaxed);
         *send = SendBuf::default();
         *recv = RecvBuf::default();
         Ok(S2N_SUCCESS)

@@ -45,6 +45,9 @@ pub struct Notes {
     /// Objects handed to the application that must outlive this step (an
     /// asynchronous callback may still answer through them).
     pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
+    /// s2n's error for a failure inside one of our hooks (rustls only
+    /// carries a generic error back out of a signer).
+    pub failure: Option<crate::error::Error>,
 }
 
 thread_local! {
@@ -61,6 +64,10 @@ pub struct Context {
     pub conn: *mut crate::types::s2n_connection,
     pub server_name: Option<String>,
     pub verify_host: Option<(crate::types::s2n_verify_host_fn, crate::ffi::CPtr)>,
+    /// How our private key signs (the config's async and verify settings).
+    pub signing: crate::cert_chain::sign::Signing,
+    /// The policy's signature schemes, in its order of preference.
+    pub schemes: &'static [SignatureScheme],
 }
 
 impl Default for Context {
@@ -69,6 +76,8 @@ impl Default for Context {
             conn: std::ptr::null_mut(),
             server_name: None,
             verify_host: None,
+            signing: Default::default(),
+            schemes: &[],
         }
     }
 }
@@ -81,12 +90,21 @@ pub fn with_context<T>(context: Context, f: impl FnOnce() -> T) -> T {
     value
 }
 
+/// Is this thread inside a rustls step of `conn` (so its lock is held)?
+pub fn driving(conn: *const crate::types::s2n_connection) -> bool {
+    !conn.is_null() && CONTEXT.with(|c| std::ptr::eq(c.borrow().conn, conn))
+}
+
 pub fn context() -> Context {
     CONTEXT.with(|c| c.borrow().clone())
 }
 
 pub fn note(f: impl FnOnce(&mut Notes)) {
     NOTES.with(|n| f(&mut n.borrow_mut()));
+}
+
+pub fn peek<T>(f: impl FnOnce(&Notes) -> T) -> T {
+    NOTES.with(|n| f(&n.borrow()))
 }
 
 /// Takes (and clears) this thread's notes.

@@ -326,3 +326,16 @@ pub fn quic_secret(
     // `len` bytes during the call (s2n wipes it afterwards; we zeroize it).
     unsafe { f(ctx.0, conn, secret_type.into(), secret.as_mut_ptr(), len) }
 }
+
+/// The async private-key callback with an operation it now owns: its return code.
+pub fn async_pkey(
+    cb: s2n_async_pkey_fn,
+    conn: *mut s2n_connection,
+    op: *mut s2n_async_pkey_op,
+) -> std::ffi::c_int {
+    let Some(f) = cb else { return -1 };
+    // SAFETY: the registered callback with the connection's handle and a
+    // live operation handle, which the application frees with
+    // s2n_async_pkey_op_free.
+    unsafe { f(conn, op) }
+}

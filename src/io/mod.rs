@@ -306,18 +306,7 @@ fn feed<'a>(
     input: &mut Vec<u8>,
     eof: bool,
 ) -> Result<(), Error> {
-    let context = crate::connection::notes::Context {
-        conn: conn.handle(),
-        server_name: if conn.is_client() {
-            state.server_name.clone()
-        } else {
-            state
-                .server_name_c
-                .as_ref()
-                .map(|n| n.to_string_lossy().into_owned())
-        },
-        verify_host: state.overrides.verify_host,
-    };
+    let context = conn.step_context(&state);
     let ticket_context = state.early.context.clone().unwrap_or_default();
     let tls = tls_mut(&mut state)?;
     let mut rest: &[u8] = input;
@@ -335,8 +324,9 @@ fn feed<'a>(
     let processed = crate::connection::notes::with_context(context, || {
         crate::early_data::with_ticket_context(&ticket_context, || tls.process_new_packets())
     });
-    let notes = crate::connection::notes::take();
+    let mut notes = crate::connection::notes::take();
     let no_usable_chain = notes.no_usable_chain;
+    let failure = notes.failure.take();
     let deferred = conn.apply_notes(&mut state, notes);
     if !deferred.is_empty() {
         drop(state);
@@ -361,6 +351,9 @@ fn feed<'a>(
                 state.alert = Some(u8::from(*alert));
             }
             state.phase = Phase::Failed;
+            if let Some(failure) = failure {
+                return Err(failure);
+            }
             let code = if no_cipher_suite(conn, &state, &e, no_usable_chain) {
                 S2N_ERR_CIPHER_NOT_SUPPORTED
             } else {

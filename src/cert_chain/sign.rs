@@ -1,0 +1,135 @@
+//! Our private key as rustls uses it. Every handshake signature passes
+//! through here so that s2n's hooks apply: the scheme is noted for
+//! `s2n_connection_get_selected_*signature_algorithm`, the application's
+//! async private-key callback may make the signature (`s2n_async_pkey_*`),
+//! and a signature can be checked against the certificate before it is sent
+//! (`s2n_config_set_verify_after_sign`).
+
+use std::sync::Arc;
+
+use rustls::SignatureScheme;
+use rustls::sign::{Signer, SigningKey};
+use rustls_pki_types::CertificateDer;
+
+use crate::connection::notes;
+use crate::error::{Error, S2N_ERR_SIGN, S2N_ERR_VERIFY_SIGNATURE};
+use crate::types::s2n_async_pkey_fn;
+
+/// How a config's connections sign: `s2n_config_set_async_pkey_callback`,
+/// `s2n_config_set_async_pkey_validation_mode` (strict: check the
+/// application's signature before using it) and `s2n_config_set_verify_after_sign`.
+#[derive(Clone, Copy, Default)]
+pub struct Signing {
+    pub async_pkey: s2n_async_pkey_fn,
+    pub strict: bool,
+    pub verify_after_sign: bool,
+}
+
+/// A chain's key, with the leaf it belongs to (to verify signatures).
+#[derive(Debug)]
+pub struct S2nKey {
+    pub raw: Arc<dyn SigningKey>,
+    pub leaf: Arc<CertificateDer<'static>>,
+}
+
+impl SigningKey for S2nKey {
+    /// As s2n: the first scheme of the policy's preference list that the
+    /// peer offered and the key can make (rustls's order if none is).
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
+        let preferred = notes::context()
+            .schemes
+            .iter()
+            .filter(|s| offered.contains(s))
+            .find_map(|s| self.raw.choose_scheme(&[*s]));
+        let inner = preferred.or_else(|| self.raw.choose_scheme(offered))?;
+        let scheme = inner.scheme();
+        notes::note(|n| n.signed = Some(scheme));
+        Some(Box::new(S2nSigner {
+            inner,
+            leaf: self.leaf.clone(),
+        }))
+    }
+
+    fn public_key(&self) -> Option<rustls_pki_types::SubjectPublicKeyInfoDer<'_>> {
+        self.raw.public_key()
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        self.raw.algorithm()
+    }
+}
+
+#[derive(Debug)]
+struct S2nSigner {
+    inner: Box<dyn Signer>,
+    leaf: Arc<CertificateDer<'static>>,
+}
+
+impl S2nSigner {
+    fn sign_as_configured(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
+        let context = notes::context();
+        let signing = context.signing;
+        let scheme = self.inner.scheme();
+        if signing.async_pkey.is_some() && !context.conn.is_null() {
+            let strict = signing.strict || signing.verify_after_sign;
+            return crate::async_pkey::sign(
+                signing.async_pkey,
+                context.conn,
+                crate::async_pkey::SignRequest {
+                    scheme,
+                    message: message.to_vec(),
+                    strict,
+                    leaf: self.leaf.clone(),
+                },
+            );
+        }
+        let signature = self
+            .inner
+            .sign(message)
+            .map_err(|_| Error::new(S2N_ERR_SIGN))?;
+        if signing.verify_after_sign {
+            verify(&self.leaf, scheme, message, &signature)?;
+        }
+        Ok(signature)
+    }
+}
+
+impl Signer for S2nSigner {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        self.sign_as_configured(message).map_err(|err| {
+            notes::note(|n| n.failure = Some(err));
+            rustls::Error::General("the handshake signature failed".into())
+        })
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        self.inner.scheme()
+    }
+}
+
+/// Checks `signature` over `message` with the leaf's public key, as s2n does
+/// after signing: `S2N_ERR_VERIFY_SIGNATURE` if it does not verify.
+pub fn verify(
+    leaf: &CertificateDer<'_>,
+    scheme: SignatureScheme,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let bad = || Error::new(S2N_ERR_VERIFY_SIGNATURE);
+    let cert = webpki::EndEntityCert::try_from(leaf).map_err(|_| bad())?;
+    let provider = crate::policy::default_policy().provider();
+    let algorithms = provider
+        .signature_verification_algorithms
+        .mapping
+        .iter()
+        .find(|(s, _)| *s == scheme)
+        .map_or(&[][..], |(_, algs)| *algs);
+    if algorithms
+        .iter()
+        .any(|alg| cert.verify_signature(*alg, message, signature).is_ok())
+    {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
