@@ -16,12 +16,16 @@
  *  - a callback that fails: S2N_ERR_ASYNC_CALLBACK_FAILED;
  *  - strict validation (or verify_after_sign) checks the output at apply:
  *    S2N_ERR_VERIFY_SIGNATURE for a bad one;
+ *  - a chain loaded without its private key needs the callback
+ *    (s2n_connection_set_config: S2N_ERR_NO_PRIVATE_KEY) and signs through it;
  *  - applied inside the callback (or on another thread while the callback
  *    waits), the handshake goes on; applied later, s2n blocks on application
  *    input until then (s2nrs cannot pause and fails with
  *    S2N_ERR_UNIMPLEMENTED instead: both accepted).
  */
 #include "s2nrs_tls.h"
+
+#include <dlfcn.h>
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
@@ -30,7 +34,8 @@ enum mode { PERFORM, PERFORM_ON_THREAD, FAIL, DEFERRED, BAD_OUTPUT };
 
 struct probe {
     enum mode mode;
-    struct s2n_cert_chain_and_key *chain; /* the chain whose key signs */
+    struct s2n_cert_chain_and_key *chain; /* the chain the connection uses */
+    struct s2n_cert_chain_and_key *key_chain; /* the chain whose key signs (NULL: chain) */
     struct s2n_connection *other;         /* a connection the op is not for */
     int calls;
     int apply_err;                        /* s2n_errno of the final apply, 0 if it succeeded */
@@ -52,13 +57,18 @@ static uint32_t digest_size(s2n_tls_hash_algorithm hash)
     }
 }
 
+static s2n_cert_private_key *signing_key(const struct probe *probe)
+{
+    return s2n_cert_chain_and_key_get_private_key(probe->key_chain ? probe->key_chain : probe->chain);
+}
+
 static void *perform_and_apply(void *arg)
 {
     void **args = arg;
     struct s2n_async_pkey_op *op = args[0];
     struct s2n_connection *conn = args[1];
     struct probe *probe = args[2];
-    EXPECT_SUCCESS(s2n_async_pkey_op_perform(op, s2n_cert_chain_and_key_get_private_key(probe->chain)));
+    EXPECT_SUCCESS(s2n_async_pkey_op_perform(op, signing_key(probe)));
     probe->apply_err = s2n_async_pkey_op_apply(op, conn) == S2N_SUCCESS ? 0 : s2n_errno;
     return NULL;
 }
@@ -71,7 +81,7 @@ static void perform_checked(struct s2n_async_pkey_op *op, struct s2n_connection 
         EXPECT_FAILURE_WITH_ERRNO(s2n_async_pkey_op_get_input(op, small, sizeof(small)), S2NRS_E_SAFETY);
     }
     EXPECT_FAILURE_WITH_ERRNO(s2n_async_pkey_op_apply(op, conn), S2NRS_E_ASYNC_NOT_PERFORMED);
-    s2n_cert_private_key *key = s2n_cert_chain_and_key_get_private_key(probe->chain);
+    s2n_cert_private_key *key = signing_key(probe);
     EXPECT(key != NULL);
     EXPECT_SUCCESS(s2n_async_pkey_op_perform(op, key));
     EXPECT_FAILURE_WITH_ERRNO(s2n_async_pkey_op_perform(op, key), S2NRS_E_ASYNC_ALREADY_PERFORMED);
@@ -96,7 +106,11 @@ static int async_pkey_cb(struct s2n_connection *conn, struct s2n_async_pkey_op *
     EXPECT_SUCCESS(s2n_async_pkey_op_get_input(op, input, sizeof(input)));
     EXPECT_SUCCESS(s2n_connection_get_selected_signature_algorithm(conn, &probe->sig));
     EXPECT_SUCCESS(s2n_connection_get_selected_digest_algorithm(conn, &probe->hash));
-    EXPECT(s2n_connection_get_selected_cert(conn) == probe->chain);
+    if (probe->chain) {
+        EXPECT(s2n_connection_get_selected_cert(conn) == probe->chain);
+    } else {
+        EXPECT(s2n_connection_get_selected_cert(conn) != NULL);
+    }
 
     switch (probe->mode) {
         case PERFORM:
@@ -136,6 +150,7 @@ struct setup {
     struct s2n_cert_chain_and_key *server_chain;
     const char *ca;
     struct s2n_cert_chain_and_key *client_chain; /* non-NULL: mTLS, the client signs */
+    struct s2n_cert_chain_and_key *key_chain;    /* the key, when the chain has none */
     s2n_async_pkey_validation_mode validation;
     bool verify_after_sign;
 };
@@ -151,9 +166,25 @@ struct run {
 
 /* One handshake whose signing side (server, or client in mTLS) has the
  * async callback; returns the negotiation and fills the probe. */
+/* A server config whose chain, without its key, the config owns:
+ * s2n_config_add_cert_chain (internal in s2n-tls, so looked up). */
+static struct s2n_config *config_owned_keyless(const char *policy)
+{
+    typedef int (*add_cert_chain_fn)(struct s2n_config *, uint8_t *, uint32_t);
+    add_cert_chain_fn add_cert_chain = (add_cert_chain_fn) dlsym(RTLD_DEFAULT, "s2n_config_add_cert_chain");
+    struct s2n_config *config = s2nrs_server_config(policy, NULL, 0);
+    char *pem = s2nrs_read_cert("server-ecdsa-chain.pem");
+    if (add_cert_chain && pem) {
+        EXPECT_SUCCESS(add_cert_chain(config, (uint8_t *) pem, (uint32_t) strlen(pem)));
+    }
+    free(pem);
+    return config;
+}
+
 static struct s2nrs_negotiation run(const struct setup *s, struct probe *probe, struct run *r)
 {
-    struct s2n_config *server = s2nrs_server_config(s->policy, &s->server_chain, 1);
+    struct s2n_config *server = s->server_chain ? s2nrs_server_config(s->policy, &s->server_chain, 1)
+                                                : config_owned_keyless(s->policy);
     struct s2n_config *client = s2nrs_client_config(s->policy, s->ca);
     struct s2nrs_pair *p = &r->p;
     r->client = client;
@@ -173,6 +204,7 @@ static struct s2nrs_negotiation run(const struct setup *s, struct probe *probe, 
         EXPECT_SUCCESS(s2n_config_set_verify_after_sign(signer, S2N_VERIFY_AFTER_SIGN_ENABLED));
     }
     probe->other = other_conn;
+    probe->key_chain = s->key_chain;
     s2nrs_pair_init(p, client, server, "localhost");
     EXPECT_SUCCESS(s2n_connection_set_ctx(s->client_chain ? p->client : p->server, probe));
     struct s2nrs_negotiation n = s2nrs_negotiate_pair(p->client, p->server);
@@ -190,7 +222,7 @@ static void finish(struct run *r)
 static void success_case(const char *what, const struct setup *s, enum mode mode)
 {
     printf("%s (%s)\n", what, s->policy);
-    struct probe probe = { .mode = mode };
+    struct probe probe = { .mode = mode, .key_chain = s->key_chain };
     struct run r;
     struct s2nrs_negotiation n = run(s, &probe, &r);
     struct s2nrs_pair p = r.p;
@@ -215,6 +247,18 @@ static void success_case(const char *what, const struct setup *s, enum mode mode
     finish(&r);
 }
 
+static struct s2n_cert_chain_and_key *load_public(const char *chain_file)
+{
+    struct s2n_cert_chain_and_key *chain = s2n_cert_chain_and_key_new();
+    char *pem = s2nrs_read_cert(chain_file);
+    EXPECT(chain != NULL && pem != NULL);
+    if (chain && pem) {
+        EXPECT_SUCCESS(s2n_cert_chain_and_key_load_public_pem_bytes(chain, (uint8_t *) pem, strlen(pem)));
+    }
+    free(pem);
+    return chain;
+}
+
 int main(void)
 {
     s2nrs_tls_setup(120);
@@ -223,6 +267,16 @@ int main(void)
     struct s2n_cert_chain_and_key *client_chain = s2nrs_load_chain("client-ecdsa-chain.pem", "client-ecdsa-key.pem");
     other_conn = s2n_connection_new(S2N_SERVER);
     EXPECT(other_conn != NULL);
+    struct s2n_cert_chain_and_key *ecdsa_public = load_public("server-ecdsa-chain.pem");
+    struct s2n_cert_chain_and_key *rsa_public = load_public("server-rsa-chain.pem");
+
+    /* A chain without its key needs the async callback (checked when a connection takes the config). */
+    struct s2n_config *keyless = s2nrs_server_config(POLICY_TLS13, &ecdsa_public, 1);
+    EXPECT_FAILURE_WITH_ERRNO(s2n_connection_set_config(other_conn, keyless), S2NRS_E_NO_PRIVATE_KEY);
+    EXPECT_SUCCESS(s2n_config_set_async_pkey_callback(keyless, async_pkey_cb));
+    EXPECT_SUCCESS(s2n_connection_set_config(other_conn, keyless));
+    EXPECT_SUCCESS(s2n_connection_wipe(other_conn));
+    EXPECT_SUCCESS(s2n_config_free(keyless));
 
     /* Misuse without a handshake. */
     EXPECT_FAILURE_WITH_ERRNO(s2n_async_pkey_op_free(NULL), S2NRS_E_NULL);
@@ -251,6 +305,16 @@ int main(void)
 
         struct setup m = { .policy = policy, .server_chain = ecdsa, .ca = "ca-ecdsa.pem", .client_chain = client_chain };
         success_case("mTLS client, performed in the callback", &m, PERFORM);
+
+        /* The chain has no private key (the key lives elsewhere, as in a KMS). */
+        struct setup pub = { .policy = policy, .server_chain = ecdsa_public, .ca = "ca-ecdsa.pem", .key_chain = ecdsa };
+        success_case("ECDSA server without its private key", &pub, PERFORM);
+        struct setup rsa_pub = { .policy = policy, .server_chain = rsa_public, .ca = "ca-rsa.pem", .key_chain = rsa };
+        success_case("RSA server without its private key", &rsa_pub, PERFORM);
+        if (dlsym(RTLD_DEFAULT, "s2n_config_add_cert_chain")) {
+            struct setup owned = { .policy = policy, .ca = "ca-ecdsa.pem", .key_chain = ecdsa };
+            success_case("ECDSA server, keyless chain owned by the config", &owned, PERFORM);
+        }
 
         /* A callback that fails. */
         printf("callback fails (%s)\n", policy);
@@ -331,6 +395,8 @@ int main(void)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(ecdsa));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(rsa));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(client_chain));
+    EXPECT_SUCCESS(s2n_cert_chain_and_key_free(ecdsa_public));
+    EXPECT_SUCCESS(s2n_cert_chain_and_key_free(rsa_public));
     s2nrs_tls_teardown();
     return S2NRS_TLS_RESULT();
 }

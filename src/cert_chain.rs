@@ -112,6 +112,7 @@ impl CertChainAndKey {
                 let ours: Arc<dyn rustls::sign::SigningKey> = Arc::new(sign::S2nKey {
                     raw: key.clone(),
                     leaf: Arc::new(certs[0].clone()),
+                    public_only: false,
                 });
                 let certified = CertifiedKey::new(certs.clone(), ours);
                 certified
@@ -119,7 +120,16 @@ impl CertChainAndKey {
                     .map_err(|_| Error::new(S2N_ERR_KEY_MISMATCH))?;
                 (Some(PrivateKey { key }), Some(Arc::new(certified)))
             }
-            None => (None, None),
+            None => {
+                let public = sign::PublicOnly::from_leaf(&certs[0])
+                    .ok_or_else(|| Error::new(S2N_ERR_DECODE_CERTIFICATE))?;
+                let ours = Arc::new(sign::S2nKey {
+                    raw: Arc::new(public),
+                    leaf: Arc::new(certs[0].clone()),
+                    public_only: true,
+                });
+                (None, Some(Arc::new(CertifiedKey::new(certs.clone(), ours))))
+            }
         };
         let loaded = Loaded {
             certs: certs.into_iter().map(|der| Cert { der }).collect(),
@@ -130,6 +140,13 @@ impl CertChainAndKey {
         self.loaded
             .set(loaded)
             .map_err(|_| Error::with_reason(S2N_ERR_INVALID_STATE, "this chain is already loaded"))
+    }
+
+    /// Loaded without its private key: usable only with an async pkey callback.
+    pub fn public_only(&self) -> bool {
+        self.loaded
+            .get()
+            .is_some_and(|l| l.key.is_none() && l.certified.is_some())
     }
 
     /// A chain received from a peer (no key).

@@ -7,12 +7,12 @@
 
 use std::sync::Arc;
 
-use rustls::SignatureScheme;
 use rustls::sign::{Signer, SigningKey};
-use rustls_pki_types::CertificateDer;
+use rustls::{SignatureAlgorithm, SignatureScheme};
+use rustls_pki_types::{CertificateDer, SubjectPublicKeyInfoDer};
 
 use crate::connection::notes;
-use crate::error::{Error, S2N_ERR_SIGN, S2N_ERR_VERIFY_SIGNATURE};
+use crate::error::{Error, S2N_ERR_NO_PRIVATE_KEY, S2N_ERR_SIGN, S2N_ERR_VERIFY_SIGNATURE};
 use crate::types::s2n_async_pkey_fn;
 
 /// How a config's connections sign: `s2n_config_set_async_pkey_callback`,
@@ -30,6 +30,8 @@ pub struct Signing {
 pub struct S2nKey {
     pub raw: Arc<dyn SigningKey>,
     pub leaf: Arc<CertificateDer<'static>>,
+    /// `raw` is a `PublicOnly`: only the async pkey callback can sign.
+    pub public_only: bool,
 }
 
 impl SigningKey for S2nKey {
@@ -47,6 +49,7 @@ impl SigningKey for S2nKey {
         Some(Box::new(S2nSigner {
             inner,
             leaf: self.leaf.clone(),
+            public_only: self.public_only,
         }))
     }
 
@@ -63,6 +66,7 @@ impl SigningKey for S2nKey {
 struct S2nSigner {
     inner: Box<dyn Signer>,
     leaf: Arc<CertificateDer<'static>>,
+    public_only: bool,
 }
 
 impl S2nSigner {
@@ -83,10 +87,13 @@ impl S2nSigner {
                 },
             );
         }
-        let signature = self
-            .inner
-            .sign(message)
-            .map_err(|_| Error::new(S2N_ERR_SIGN))?;
+        let signature = self.inner.sign(message).map_err(|_| {
+            if self.public_only {
+                Error::new(S2N_ERR_NO_PRIVATE_KEY)
+            } else {
+                Error::new(S2N_ERR_SIGN)
+            }
+        })?;
         if signing.verify_after_sign {
             verify(&self.leaf, scheme, message, &signature)?;
         }
@@ -131,5 +138,81 @@ pub fn verify(
         Ok(())
     } else {
         Err(bad())
+    }
+}
+
+/// The key of a chain loaded without its private key
+/// (`s2n_cert_chain_and_key_load_public_pem_bytes`): it offers the schemes
+/// the leaf's public key can verify, and only the async pkey callback can
+/// sign with it.
+#[derive(Debug)]
+pub struct PublicOnly {
+    spki: SubjectPublicKeyInfoDer<'static>,
+    schemes: Vec<SignatureScheme>,
+    algorithm: SignatureAlgorithm,
+}
+
+impl PublicOnly {
+    pub fn from_leaf(leaf: &CertificateDer<'_>) -> Option<Self> {
+        let cert = webpki::EndEntityCert::try_from(leaf).ok()?;
+        let spki = cert.subject_public_key_info();
+        let key_type = super::x509::spki_algorithm(spki.as_ref())?;
+        let provider = crate::policy::default_policy().provider();
+        // The first verifier of each scheme is the one whose key type (and
+        // curve) that scheme stands for.
+        let schemes: Vec<SignatureScheme> = provider
+            .signature_verification_algorithms
+            .mapping
+            .iter()
+            .filter(|(_, algs)| {
+                algs.first()
+                    .is_some_and(|alg| alg.public_key_alg_id().as_ref() == key_type)
+            })
+            .map(|(scheme, _)| *scheme)
+            .collect();
+        let algorithm = match schemes.first()? {
+            SignatureScheme::ED25519 => SignatureAlgorithm::ED25519,
+            SignatureScheme::ED448 => SignatureAlgorithm::ED448,
+            SignatureScheme::ECDSA_NISTP256_SHA256
+            | SignatureScheme::ECDSA_NISTP384_SHA384
+            | SignatureScheme::ECDSA_NISTP521_SHA512 => SignatureAlgorithm::ECDSA,
+            _ => SignatureAlgorithm::RSA,
+        };
+        Some(PublicOnly {
+            spki,
+            schemes,
+            algorithm,
+        })
+    }
+}
+
+impl SigningKey for PublicOnly {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
+        let scheme = self.schemes.iter().find(|s| offered.contains(s))?;
+        Some(Box::new(NoKey(*scheme)))
+    }
+
+    fn public_key(&self) -> Option<SubjectPublicKeyInfoDer<'_>> {
+        Some(self.spki.clone())
+    }
+
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+}
+
+/// A signer without a key: what signing without an async callback gets.
+#[derive(Debug)]
+struct NoKey(SignatureScheme);
+
+impl Signer for NoKey {
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        Err(rustls::Error::General(
+            "this chain has no private key".into(),
+        ))
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        self.0
     }
 }

@@ -178,6 +178,13 @@ fn whole(input: &[u8], tag: u8) -> Result<&[u8], Malformed> {
     Ok(content)
 }
 
+/// The content of a SubjectPublicKeyInfo's AlgorithmIdentifier (its OID and
+/// parameters), as webpki's `public_key_alg_id` gives them.
+pub(super) fn spki_algorithm(spki_der: &[u8]) -> Option<&[u8]> {
+    let mut spki = Reader::new(whole(spki_der, SEQUENCE).ok()?);
+    spki.read(SEQUENCE).ok()
+}
+
 /// The extensions of a DER certificate, in order; empty when it has none.
 pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malformed> {
     tbs(cert_der).map(|(_, extensions)| extensions)

@@ -779,13 +779,24 @@ pub extern "C" fn s2n_config_set_serialization_version(
     ffi::unsupported("rustls cannot serialize a live connection to resume it elsewhere")
 }
 
+/// A chain without its private key, which the config makes and owns: its
+/// signatures come from the async pkey callback.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_add_cert_chain(
     config: *mut s2n_config,
     cert_chain_pem: *mut u8,
     cert_chain_pem_size: u32,
 ) -> c_int {
-    ffi::unsupported(
-        "a chain without its private key is only usable with async private-key operations, which rustls cannot do",
-    )
+    Config::set(config, |state| {
+        // Deprecated form, allowed once per config.
+        if state.ownership != Ownership::None {
+            return Err(Error::new(S2N_ERR_CERT_OWNERSHIP));
+        }
+        let chain = CertChainAndKey::default();
+        let pem = ffi::slice(cert_chain_pem, cert_chain_pem_size as usize)?;
+        chain.load(pem, None, &state.policy.provider())?;
+        state.chains.push(Arc::new(chain));
+        state.ownership = Ownership::Config;
+        Ok(())
+    })
 }

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::error::{
-    Error, S2N_ERR_INVALID_STATE, S2N_ERR_NULL, S2N_ERR_REENTRANCY, S2N_ERR_SERVER_NAME_TOO_LONG,
+    Error, S2N_ERR_INVALID_STATE, S2N_ERR_NO_PRIVATE_KEY, S2N_ERR_NULL, S2N_ERR_REENTRANCY,
+    S2N_ERR_SERVER_NAME_TOO_LONG,
 };
 use crate::ffi::{self, ArcHandle, BoxHandle, CPtr};
 use crate::io::{RecvBuf, SendBuf, Transport};
@@ -345,7 +346,15 @@ pub extern "C" fn s2n_connection_set_config(
     config: *mut s2n_config,
 ) -> c_int {
     configure(conn, |state| {
-        state.config = s2n_config::share(config)?;
+        let config = s2n_config::share(config)?;
+        // As s2n: a chain without its private key needs the async pkey callback.
+        let settings = config.read();
+        if settings.signing.async_pkey.is_none() && settings.chains.iter().any(|c| c.public_only())
+        {
+            return Err(Error::new(S2N_ERR_NO_PRIVATE_KEY));
+        }
+        drop(settings);
+        state.config = config;
         Ok(())
     })
 }
