@@ -59,17 +59,6 @@ static void check_client_peer_chain(struct s2n_connection *conn, struct s2nrs_pe
     s2nrs_expect_peer_cert_chain(conn);
 }
 
-/* ------------------------------------------------------------------------- */
-/* Peer command lines */
-
-#define S_SERVER(cert, key) \
-    "openssl", "s_server", "-accept", "127.0.0.1:{PORT}", "-naccept", "1", "-rev", "-no-CAfile", "-cert", \
-            s2nrs_cert_path(cert), "-key", s2nrs_cert_path(key)
-
-#define S_CLIENT(ca, name) \
-    "openssl", "s_client", "-connect", "127.0.0.1:{PORT}", "-no-CAfile", "-CAfile", s2nrs_cert_path(ca), \
-            "-verify_return_error", "-verify_hostname", name
-
 static void client_cases(void)
 {
     struct s2n_cert_chain_and_key *client_cert = s2nrs_load_chain("client-ecdsa-chain.pem", "client-ecdsa-key.pem");
@@ -87,7 +76,7 @@ static void client_cases(void)
     const struct s2nrs_case cases[] = {
         {
                 .name = "client_tls13_ecdsa_alpn",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-ciphersuites",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-ciphersuites",
                         "TLS_AES_256_GCM_SHA384", "-alpn", "h2,http/1.1", NULL },
                 .config = ecdsa_alpn,
                 .server_name = "s2nrs.test",
@@ -102,7 +91,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls12_ecdsa_alpn",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-cipher",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-cipher",
                         "ECDHE-ECDSA-AES128-GCM-SHA256", "-alpn", "http/1.1", NULL },
                 .config = ecdsa_alpn,
                 .server_name = "s2nrs.test",
@@ -115,7 +104,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls12_ecdsa_aes256",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-cipher",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-cipher",
                         "ECDHE-ECDSA-AES256-GCM-SHA384", NULL },
                 .config = ecdsa,
                 .server_name = "localhost",
@@ -127,7 +116,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls13_chacha_no_alpn",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-ciphersuites",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-ciphersuites",
                         "TLS_CHACHA20_POLY1305_SHA256", NULL },
                 .config = ecdsa_alpn,
                 .server_name = "s2nrs.test",
@@ -139,7 +128,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls13_rsa",
-                .argv = { S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_3", "-ciphersuites",
+                .argv = { S2NRS_S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_3", "-ciphersuites",
                         "TLS_AES_128_GCM_SHA256", NULL },
                 .config = rsa,
                 .server_name = "s2nrs.test",
@@ -150,7 +139,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls12_rsa",
-                .argv = { S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_2", "-cipher",
+                .argv = { S2NRS_S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_2", "-cipher",
                         "ECDHE-RSA-AES256-GCM-SHA384", NULL },
                 .config = rsa,
                 .server_name = "s2nrs.test",
@@ -163,7 +152,7 @@ static void client_cases(void)
                 /* s_server answers SNI s2nrs.test with -cert2; its default certificate
                  * (other.test) would fail our hostname check. */
                 .name = "client_tls13_sni_selects_cert2",
-                .argv = { S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_3", "-servername",
+                .argv = { S2NRS_S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_3", "-servername",
                         "s2nrs.test", "-cert2", s2nrs_cert_path("server-ecdsa-chain.pem"), "-key2",
                         s2nrs_cert_path("server-ecdsa-key.pem"), NULL },
                 .config = ecdsa,
@@ -175,7 +164,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls12_sni_selects_cert2",
-                .argv = { S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_2", "-servername",
+                .argv = { S2NRS_S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_2", "-servername",
                         "s2nrs.test", "-cert2", s2nrs_cert_path("server-ecdsa-chain.pem"), "-key2",
                         s2nrs_cert_path("server-ecdsa-key.pem"), NULL },
                 .config = ecdsa,
@@ -187,7 +176,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls13_ip_address_san",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "127.0.0.1",
                 .version = S2N_TLS13,
@@ -196,7 +185,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls13_wildcard",
-                .argv = { S_SERVER("wildcard-ecdsa-chain.pem", "wildcard-ecdsa-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("wildcard-ecdsa-chain.pem", "wildcard-ecdsa-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "a.wild.test",
                 .version = S2N_TLS13,
@@ -205,7 +194,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls13_mtls",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-Verify", "1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-Verify", "1",
                         "-verify_return_error", "-CAfile", s2nrs_cert_path("ca-ecdsa.pem"), NULL },
                 .config = mtls,
                 .server_name = "s2nrs.test",
@@ -217,7 +206,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls12_mtls",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-Verify", "1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-Verify", "1",
                         "-verify_return_error", "-CAfile", s2nrs_cert_path("ca-ecdsa.pem"), NULL },
                 .config = mtls,
                 .server_name = "s2nrs.test",
@@ -231,7 +220,7 @@ static void client_cases(void)
                 /* s_server -verify (optional): our client without a certificate
                  * answers the request with an empty Certificate. */
                 .name = "client_tls13_optional_client_auth_no_cert",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-verify", "1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-verify", "1",
                         "-CAfile", s2nrs_cert_path("ca-ecdsa.pem"), NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
@@ -243,7 +232,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_tls12_optional_client_auth_no_cert",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-verify", "1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-verify", "1",
                         "-CAfile", s2nrs_cert_path("ca-ecdsa.pem"), NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
@@ -257,7 +246,7 @@ static void client_cases(void)
                 /* Our client's config allows warnings: the TLS1.2 unrecognized_name
                  * warning of an SNI mismatch is ignored. */
                 .name = "client_tls12_sni_warning_ignored",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-servername",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-servername",
                         "other.test", "-cert2", s2nrs_cert_path("other-ecdsa-chain.pem"), "-key2",
                         s2nrs_cert_path("other-ecdsa-key.pem"), NULL },
                 .config = ignore_warnings,
@@ -271,7 +260,7 @@ static void client_cases(void)
                 /* The callback replaces the server-name check and is given every
                  * SAN, IP addresses as text: it accepts the IP SAN 127.0.0.1. */
                 .name = "client_verify_host_callback_ip_san",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", NULL },
                 .config = host_cb_ip,
                 .server_name = "s2nrs.test",
                 .version = S2N_TLS13,
@@ -283,7 +272,7 @@ static void client_cases(void)
                 /* The callback alone decides: it accepts s2nrs.test although the
                  * server name set is localhost. */
                 .name = "client_verify_host_callback_dns_san",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", NULL },
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", NULL },
                 .config = host_cb_dns,
                 .server_name = "localhost",
                 .version = S2N_TLS12,
@@ -295,7 +284,7 @@ static void client_cases(void)
         /* ---- failures ---- */
         {
                 .name = "client_fail_hostname_tls13",
-                .argv = { S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
                 .expect_error = S2NRS_E_CERT_INVALID_HOSTNAME,
@@ -303,7 +292,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_fail_hostname_tls12",
-                .argv = { S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_2", NULL },
+                .argv = { S2NRS_S_SERVER("other-ecdsa-chain.pem", "other-ecdsa-key.pem"), "-tls1_2", NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
                 .expect_error = S2NRS_E_CERT_INVALID_HOSTNAME,
@@ -311,7 +300,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_fail_wildcard_two_labels",
-                .argv = { S_SERVER("wildcard-ecdsa-chain.pem", "wildcard-ecdsa-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("wildcard-ecdsa-chain.pem", "wildcard-ecdsa-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "a.b.wild.test",
                 .expect_error = S2NRS_E_CERT_INVALID_HOSTNAME,
@@ -319,7 +308,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_fail_untrusted_self_signed",
-                .argv = { S_SERVER("untrusted.pem", "untrusted-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("untrusted.pem", "untrusted-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "localhost",
                 .expect_error = S2NRS_E_CERT_UNTRUSTED,
@@ -329,7 +318,7 @@ static void client_cases(void)
                 /* s2n checks the host name before the chain: an untrusted
                  * certificate for another name fails the host check. */
                 .name = "client_fail_untrusted_and_wrong_name",
-                .argv = { S_SERVER("untrusted.pem", "untrusted-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("untrusted.pem", "untrusted-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
                 .expect_error = S2NRS_E_CERT_INVALID_HOSTNAME,
@@ -337,7 +326,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_fail_wrong_ca_tls12",
-                .argv = { S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_2", NULL },
+                .argv = { S2NRS_S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_2", NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
                 .expect_error = S2NRS_E_CERT_UNTRUSTED,
@@ -345,7 +334,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_fail_expired",
-                .argv = { S_SERVER("expired-chain.pem", "expired-key.pem"), "-tls1_3", NULL },
+                .argv = { S2NRS_S_SERVER("expired-chain.pem", "expired-key.pem"), "-tls1_3", NULL },
                 .config = ecdsa,
                 .server_name = "localhost",
                 .expect_error = S2NRS_E_CERT_EXPIRED,
@@ -356,7 +345,7 @@ static void client_cases(void)
                  * (empty) Certificate; its certificate_required alert fails the
                  * first read. */
                 .name = "client_fail_tls13_missing_client_cert",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-Verify", "1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-Verify", "1",
                         "-CAfile", s2nrs_cert_path("ca-ecdsa.pem"), NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
@@ -367,7 +356,7 @@ static void client_cases(void)
         },
         {
                 .name = "client_fail_tls12_missing_client_cert",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-Verify", "1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-Verify", "1",
                         "-CAfile", s2nrs_cert_path("ca-ecdsa.pem"), NULL },
                 .config = ecdsa,
                 .server_name = "s2nrs.test",
@@ -380,7 +369,7 @@ static void client_cases(void)
                 /* s2n's default alert behaviour (S2N_ALERT_FAIL_ON_WARNINGS) makes
                  * the TLS1.2 unrecognized_name warning alert fatal. */
                 .name = "client_fail_tls12_sni_warning_alert",
-                .argv = { S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-servername",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-servername",
                         "other.test", "-cert2", s2nrs_cert_path("other-ecdsa-chain.pem"), "-key2",
                         s2nrs_cert_path("other-ecdsa-key.pem"), NULL },
                 .config = ecdsa,
@@ -412,7 +401,7 @@ static void server_cases(void)
         {
                 /* s2n picks ALPN by server preference: h2 although s_client lists http/1.1 first. */
                 .name = "server_tls13_ecdsa_alpn_sni",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3",
                         "-ciphersuites", "TLS_AES_128_GCM_SHA256", "-alpn", "http/1.1,h2", NULL },
                 .config = ecdsa,
                 .version = S2N_TLS13,
@@ -427,7 +416,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls12_ecdsa_alpn_sni",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cipher",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cipher",
                         "ECDHE-ECDSA-AES256-GCM-SHA384", "-alpn", "http/1.1", NULL },
                 .config = ecdsa,
                 .version = S2N_TLS12,
@@ -443,7 +432,7 @@ static void server_cases(void)
         {
                 /* No common protocol: s2n-tls carries on without ALPN. */
                 .name = "server_tls13_alpn_no_overlap",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", "-alpn",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", "-alpn",
                         "spdy/1", NULL },
                 .config = ecdsa,
                 .version = S2N_TLS13,
@@ -455,7 +444,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls13_sni_selects_other",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "other.test"), "-servername", "other.test", "-tls1_3", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "other.test"), "-servername", "other.test", "-tls1_3", NULL },
                 .config = ecdsa,
                 .version = S2N_TLS13,
                 .alpn = "",
@@ -467,7 +456,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls12_sni_selects_other",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "other.test"), "-servername", "other.test", "-tls1_2", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "other.test"), "-servername", "other.test", "-tls1_2", NULL },
                 .config = ecdsa,
                 .version = S2N_TLS12,
                 .sni = "other.test",
@@ -479,7 +468,7 @@ static void server_cases(void)
         {
                 /* No SNI: the default (first) certificate. */
                 .name = "server_tls13_no_sni_default_cert",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-noservername", "-tls1_3", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-noservername", "-tls1_3", NULL },
                 .config = ecdsa,
                 .version = S2N_TLS13,
                 .sni = "",
@@ -490,7 +479,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls13_rsa",
-                .argv = { S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3",
+                .argv = { S2NRS_S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3",
                         "-ciphersuites", "TLS_AES_256_GCM_SHA384", NULL },
                 .config = rsa,
                 .version = S2N_TLS13,
@@ -502,7 +491,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls12_rsa",
-                .argv = { S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cipher",
+                .argv = { S2NRS_S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cipher",
                         "ECDHE-RSA-AES128-GCM-SHA256", NULL },
                 .config = rsa,
                 .version = S2N_TLS12,
@@ -514,7 +503,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls13_mtls",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", "-cert",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", "-cert",
                         s2nrs_cert_path("client-ecdsa-chain.pem"), "-key", s2nrs_cert_path("client-ecdsa-key.pem"),
                         NULL },
                 .config = mtls,
@@ -528,7 +517,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_tls12_mtls",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cert",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cert",
                         s2nrs_cert_path("client-ecdsa-chain.pem"), "-key", s2nrs_cert_path("client-ecdsa-key.pem"),
                         NULL },
                 .config = mtls,
@@ -546,7 +535,7 @@ static void server_cases(void)
                 /* s2n's default verify-host check applies to client certificates
                  * too: client.test is not the server name s2nrs.test. */
                 .name = "server_fail_tls12_mtls_default_host_check",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cert",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", "-cert",
                         s2nrs_cert_path("client-ecdsa-chain.pem"), "-key", s2nrs_cert_path("client-ecdsa-key.pem"),
                         NULL },
                 .config = mtls_default_host,
@@ -555,14 +544,14 @@ static void server_cases(void)
         },
         {
                 .name = "server_fail_tls13_missing_client_cert",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", NULL },
                 .config = mtls,
                 .expect_error = S2NRS_E_MISSING_CLIENT_CERT,
                 .peer_exit = S2NRS_ANY_EXIT,
         },
         {
                 .name = "server_fail_tls12_missing_client_cert",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", NULL },
                 .config = mtls,
                 .expect_error = S2NRS_E_MISSING_CLIENT_CERT,
                 .peer_exit = S2NRS_NONZERO,
@@ -570,7 +559,7 @@ static void server_cases(void)
         {
                 /* s_client trusts only the RSA CA: it rejects our ECDSA chain with unknown_ca. */
                 .name = "server_fail_tls13_client_rejects_ca",
-                .argv = { S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3", NULL },
                 .config = ecdsa,
                 .expect_error = S2NRS_E_ALERT,
                 .expect_alert = S2NRS_ALERT_UNKNOWN_CA,
@@ -579,7 +568,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_fail_tls12_client_rejects_ca",
-                .argv = { S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-rsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_2", NULL },
                 .config = ecdsa,
                 .expect_error = S2NRS_E_ALERT,
                 .expect_alert = S2NRS_ALERT_UNKNOWN_CA,
@@ -588,7 +577,7 @@ static void server_cases(void)
         },
         {
                 .name = "server_fail_tls13_client_rejects_name",
-                .argv = { S_CLIENT("ca-ecdsa.pem", "wrong.test"), "-servername", "s2nrs.test", "-tls1_3", NULL },
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "wrong.test"), "-servername", "s2nrs.test", "-tls1_3", NULL },
                 .config = ecdsa,
                 .expect_error = S2NRS_E_ALERT,
                 .peer_exit = S2NRS_NONZERO,

@@ -106,6 +106,12 @@ static int async_pkey_cb(struct s2n_connection *conn, struct s2n_async_pkey_op *
     EXPECT_SUCCESS(s2n_async_pkey_op_get_input(op, input, sizeof(input)));
     EXPECT_SUCCESS(s2n_connection_get_selected_signature_algorithm(conn, &probe->sig));
     EXPECT_SUCCESS(s2n_connection_get_selected_digest_algorithm(conn, &probe->hash));
+    /* A getter that needs the handshake's state: s2n answers; s2nrs, whose
+     * handshake step is running, refuses rather than deadlocks. */
+    s2n_errno = 0;
+    int version = s2n_connection_get_actual_protocol_version(conn);
+    EXPECT(version == S2N_TLS12 || version == S2N_TLS13
+            || (version == S2N_FAILURE && s2n_errno == S2NRS_E_REENTRANCY));
     if (probe->chain) {
         EXPECT(s2n_connection_get_selected_cert(conn) == probe->chain);
     } else {

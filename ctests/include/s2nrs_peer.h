@@ -1580,6 +1580,18 @@ static inline void s2nrs_cases_summary(const char *file)
 #define S2NRS_ALERT_CERTIFICATE_REQUIRED 116
 
 /* ------------------------------------------------------------------------- */
+/* OpenSSL peers on loopback: `s_server` answering one connection and
+ * echoing each line reversed, and `s_client` verifying our chain against
+ * the CA file and the host name (argv elements, for struct s2nrs_case). */
+#define S2NRS_S_SERVER(cert, key) \
+    "openssl", "s_server", "-accept", "127.0.0.1:{PORT}", "-naccept", "1", "-rev", "-no-CAfile", "-cert", \
+            s2nrs_cert_path(cert), "-key", s2nrs_cert_path(key)
+
+#define S2NRS_S_CLIENT(ca, name) \
+    "openssl", "s_client", "-connect", "127.0.0.1:{PORT}", "-no-CAfile", "-CAfile", s2nrs_cert_path(ca), \
+            "-verify_return_error", "-verify_hostname", name
+
+/* ------------------------------------------------------------------------- */
 /* Configs and certificates (freed by s2nrs_free_owned) */
 
 #define S2NRS_MAX_OWNED 64

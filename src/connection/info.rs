@@ -9,7 +9,7 @@ use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
 use super::notes::{self, Selection};
 use super::{Connection, Phase, State};
 use crate::error::{Error, S2N_ERR_INVALID_STATE, S2N_ERR_NO_ALERT};
-use crate::ffi::{self, ArcHandle, BoxHandle};
+use crate::ffi::{self, ArcHandle};
 use crate::policy;
 use crate::types::*;
 
@@ -261,7 +261,9 @@ pub extern "C" fn s2n_connection_get_selected_cert(
         // Inside a handshake step (an async private-key callback): the
         // chain this step chose.
         if notes::driving(conn) {
-            return Ok(notes::peek(|n| n.selection.as_ref().map(handle)).unwrap_or_default());
+            let earlier = notes::context().selection;
+            let chain = notes::peek(|n| n.selection.as_ref().or(earlier.as_ref()).map(handle));
+            return Ok(chain.unwrap_or_default());
         }
         let state = Connection::from_handle(conn)?.state();
         // No certificate chosen (yet): NULL without an error, as s2n.
@@ -764,8 +766,15 @@ fn side_scheme(
     side: Side,
 ) -> Result<Option<rustls::SignatureScheme>, Error> {
     if notes::driving(conn) {
-        let ours = (side == Side::Client) == s2n_connection::get(conn)?.is_client();
-        return Ok(notes::peek(|n| if ours { n.signed } else { n.verified }));
+        let ours = (side == Side::Client) == Connection::unlocked(conn)?.is_client();
+        let context = notes::context();
+        return Ok(notes::peek(|n| {
+            if ours {
+                n.signed.or(context.signed)
+            } else {
+                n.verified.or(context.verified)
+            }
+        }));
     }
     let state = Connection::from_handle(conn)?.state();
     Ok(match side {

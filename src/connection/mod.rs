@@ -194,7 +194,7 @@ impl Connection {
         if notes::driving(conn) && connection.state.try_lock().is_err() {
             return Err(Error::with_reason(
                 S2N_ERR_REENTRANCY,
-                "this connection is inside a handshake step on this thread; only s2n_connection_get_ctx and the operation's own functions may be called from this callback",
+                "called from a callback inside this connection's handshake step; from there only the mode, ctx, selected cert and selected signature algorithms can be read",
             ));
         }
         Ok(connection)
@@ -215,7 +215,24 @@ impl Connection {
             verify_host: state.overrides.verify_host,
             signing: state.config.read().signing,
             schemes: state.policy().signature_schemes(),
+            selection: state.selection.clone(),
+            signed: if self.is_client() {
+                state.client_scheme
+            } else {
+                state.server_scheme
+            },
+            verified: if self.is_client() {
+                state.server_scheme
+            } else {
+                state.client_scheme
+            },
         }
+    }
+
+    /// The connection behind a handle, for what needs no lock (its mode, its
+    /// ctx): usable from every callback.
+    pub fn unlocked<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
+        s2n_connection::get(conn)
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -362,14 +379,16 @@ pub extern "C" fn s2n_connection_set_config(
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_set_ctx(conn: *mut s2n_connection, ctx: *mut c_void) -> c_int {
     ffi::entry(|| {
-        s2n_connection::get(conn)?.ctx.store(ctx, Ordering::Relaxed);
+        Connection::unlocked(conn)?
+            .ctx
+            .store(ctx, Ordering::Relaxed);
         Ok(S2N_SUCCESS)
     })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_ctx(conn: *mut s2n_connection) -> *mut c_void {
-    ffi::entry(|| Ok(s2n_connection::get(conn)?.ctx.load(Ordering::Relaxed)))
+    ffi::entry(|| Ok(Connection::unlocked(conn)?.ctx.load(Ordering::Relaxed)))
 }
 
 /// Tells the server the ClientHello callback chose by server name, so the
@@ -656,7 +675,7 @@ pub extern "C" fn s2n_connection_get_mode(conn: *mut s2n_connection) -> ModeArg 
     if conn.is_null() {
         return s2n_mode::S2N_SERVER.into();
     }
-    ffi::entry(|| Ok(Connection::from_handle(conn)?.mode.into()))
+    ffi::entry(|| Ok(Connection::unlocked(conn)?.mode.into()))
 }
 
 #[unsafe(no_mangle)]

@@ -68,6 +68,12 @@ pub struct Context {
     pub signing: crate::cert_chain::sign::Signing,
     /// The policy's signature schemes, in its order of preference.
     pub schemes: &'static [SignatureScheme],
+    /// What earlier steps chose, for getters called from inside this one
+    /// (this step's notes take precedence): the chain, and the schemes of
+    /// our signature and the peer's.
+    pub selection: Option<Selection>,
+    pub signed: Option<SignatureScheme>,
+    pub verified: Option<SignatureScheme>,
 }
 
 impl Default for Context {
@@ -78,6 +84,9 @@ impl Default for Context {
             verify_host: None,
             signing: Default::default(),
             schemes: &[],
+            selection: None,
+            signed: None,
+            verified: None,
         }
     }
 }
