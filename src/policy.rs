@@ -228,6 +228,45 @@ impl Policy {
             .clone()
     }
 
+    /// The provider of `provider()` with only `group` for key exchange: how
+    /// a server makes rustls use the group s2n would choose.
+    pub fn provider_with_group(&self, group: NamedGroup) -> Arc<CryptoProvider> {
+        let mut provider = (*self.provider()).clone();
+        provider.kx_groups.retain(|g| g.name() == group);
+        Arc::new(provider)
+    }
+
+    /// The group an s2n server with this policy uses for a ClientHello's
+    /// supported groups and key shares: in TLS1.3 the first of ours (in our
+    /// order) the client sent a key share for, else (a HelloRetryRequest,
+    /// or TLS1.2) the first of ours the client supports. rustls would take
+    /// the client's first supported group instead.
+    pub fn server_group(
+        &self,
+        supported: &[u16],
+        shares: &[u16],
+        tls13: bool,
+    ) -> Option<NamedGroup> {
+        let version = if tls13 {
+            rustls::ProtocolVersion::TLSv1_3
+        } else {
+            rustls::ProtocolVersion::TLSv1_2
+        };
+        let ours = || {
+            self.kx_groups
+                .iter()
+                .filter(move |g| g.usable_for_version(version))
+                .map(|g| g.name())
+                .filter(|g| supported.contains(&u16::from(*g)))
+        };
+        let shared = if tls13 {
+            ours().find(|g| shares.contains(&u16::from(*g)))
+        } else {
+            None
+        };
+        shared.or_else(|| ours().next())
+    }
+
     /// The groups the policy offers on rustls, in preference order (KEM groups
     /// first when TLS1.3 is allowed, then curves): `provider().kx_groups`.
     pub fn groups(&self) -> &[NamedGroup] {

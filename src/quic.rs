@@ -337,7 +337,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         if early > 0 {
             return Err(Error::unimplemented("QUIC early data (0-RTT)"));
         }
-        let config = state.config.server_config(&overrides)?;
+        let config = state.config.server_config(&overrides, None)?;
         rq::ServerConnection::new(config, rq::Version::V1, params)
             .map_err(refused)?
             .into()

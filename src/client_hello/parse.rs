@@ -30,6 +30,7 @@ pub(crate) const SESSION_ID_MAX_LEN: usize = 32;
 pub(crate) const EXT_SERVER_NAME: u16 = 0;
 pub(crate) const EXT_SUPPORTED_GROUPS: u16 = 10;
 pub(crate) const EXT_SUPPORTED_VERSIONS: u16 = 43;
+pub(crate) const EXT_KEY_SHARE: u16 = 51;
 
 /// The extension types s2n-tls implements (`s2n_supported_extensions`). s2n
 /// keeps only these in its parsed table: they may not repeat, and they are the
@@ -354,6 +355,30 @@ impl ClientHello {
             return None;
         }
         (0..len / 2).map(|_| r.u16()).collect()
+    }
+
+    /// The groups of the key_share extension's entries, in order (those
+    /// before any malformed entry; empty if absent).
+    pub fn key_share_groups(&self) -> Vec<u16> {
+        let mut groups = Vec::new();
+        let Some(data) = self.extension(EXT_KEY_SHARE) else {
+            return groups;
+        };
+        let mut r = Reader::new(data);
+        let Some(list_len) = r.u16() else {
+            return groups;
+        };
+        let Some(list) = r.bytes(usize::from(list_len)) else {
+            return groups;
+        };
+        let mut entries = Reader::new(list);
+        while let (Some(group), Some(len)) = (entries.u16(), entries.u16()) {
+            if entries.bytes(usize::from(len)).is_none() {
+                break;
+            }
+            groups.push(group);
+        }
+        groups
     }
 
     /// The highest version the client offers: the largest non-GREASE entry of

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustls::client::ResolvesClientCert;
 use rustls::server::{ClientHello, NoServerSessionStorage, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
-use rustls::{ClientConfig, ServerConfig, SignatureScheme};
+use rustls::{ClientConfig, NamedGroup, ServerConfig, SignatureScheme};
 
 use super::{Config, ConfigState};
 use crate::cert_chain::CertChainAndKey;
@@ -23,6 +23,8 @@ use crate::types::*;
 pub struct Built {
     client: Option<Arc<ClientConfig>>,
     server: Option<Arc<ServerConfig>>,
+    /// The server configuration narrowed to one key exchange group, per group.
+    server_by_group: Vec<(NamedGroup, Arc<ServerConfig>)>,
 }
 
 /// What a connection sets for itself instead of its config's value.
@@ -74,17 +76,37 @@ impl Config {
         Ok(built)
     }
 
-    pub fn server_config(&self, overrides: &Overrides) -> Result<Arc<ServerConfig>, Error> {
-        if !overrides.affects(true) {
-            if let Some(cached) = &self.built.lock().unwrap_or_else(|e| e.into_inner()).server {
-                return Ok(cached.clone());
+    /// The server configuration, narrowed to `group` when given (the group
+    /// s2n would choose for this ClientHello; rustls follows the client's order).
+    pub fn server_config(
+        &self,
+        overrides: &Overrides,
+        group: Option<NamedGroup>,
+    ) -> Result<Arc<ServerConfig>, Error> {
+        let cacheable = !overrides.affects(true);
+        if cacheable {
+            let built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+            let cached = match group {
+                None => built.server.clone(),
+                Some(group) => built
+                    .server_by_group
+                    .iter()
+                    .find(|(g, _)| *g == group)
+                    .map(|(_, c)| c.clone()),
+            };
+            if let Some(cached) = cached {
+                return Ok(cached);
             }
         }
-        let built = Arc::new(server_config(&self.snapshot(), overrides)?);
-        if !overrides.affects(true) {
-            self.built.lock().unwrap_or_else(|e| e.into_inner()).server = Some(built.clone());
+        let config = Arc::new(server_config(&self.snapshot(), overrides, group)?);
+        if cacheable {
+            let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+            match group {
+                None => built.server = Some(config.clone()),
+                Some(group) => built.server_by_group.push((group, config.clone())),
+            }
         }
-        Ok(built)
+        Ok(config)
     }
 }
 
@@ -149,9 +171,17 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     Ok(config)
 }
 
-fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerConfig, Error> {
+fn server_config(
+    state: &ConfigState,
+    overrides: &Overrides,
+    group: Option<NamedGroup>,
+) -> Result<ServerConfig, Error> {
     let policy = overrides.policy.unwrap_or(state.policy);
-    let builder = ServerConfig::builder_with_provider(policy.provider())
+    let provider = match group {
+        Some(group) => policy.provider_with_group(group),
+        None => policy.provider(),
+    };
+    let builder = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(policy.versions())
         .map_err(policy_error)?;
     let auth = overrides
@@ -172,6 +202,7 @@ fn server_config(state: &ConfigState, overrides: &Overrides) -> Result<ServerCon
             .cert_signature_schemes()
             .map(<[SignatureScheme]>::to_vec),
         tiebreak: state.cert_tiebreak,
+        policy,
     }));
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // s2n servers choose by their own preference order.
@@ -217,6 +248,8 @@ struct ServerCerts {
     cert_schemes: Option<Vec<SignatureScheme>>,
     /// Chooses between chains of one key type matching one name.
     tiebreak: s2n_cert_tiebreak_callback,
+    /// Whose preference orders decide between key types.
+    policy: &'static Policy,
 }
 
 impl fmt::Debug for ServerCerts {
@@ -282,21 +315,55 @@ impl ServerCerts {
     }
 }
 
+impl ServerCerts {
+    /// How early in s2n's order a chain comes for this ClientHello (lower is
+    /// preferred): in TLS1.3, the first of the policy's signature schemes
+    /// the client offered that the key can make; in TLS1.2, the first of the
+    /// policy's suites the client offered that works with the key's type.
+    fn rank(&self, key: &CertifiedKey, hello: &ClientHello<'_>, tls13: bool) -> usize {
+        let offered = hello.signature_schemes();
+        if tls13 {
+            return self
+                .policy
+                .signature_schemes()
+                .iter()
+                .filter(|s| offered.contains(s))
+                .position(|s| key.key.choose_scheme(&[*s]).is_some())
+                .unwrap_or(usize::MAX);
+        }
+        let algorithm = key.key.algorithm();
+        self.policy
+            .provider()
+            .cipher_suites
+            .iter()
+            .filter(|suite| suite.version().version == rustls::ProtocolVersion::TLSv1_2)
+            .filter(|suite| hello.cipher_suites().contains(&suite.suite()))
+            .position(|suite| suite.usable_for_signature_algorithm(algorithm))
+            .unwrap_or(usize::MAX)
+    }
+}
+
 impl ResolvesServerCert for ServerCerts {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         let schemes = hello.signature_schemes().to_vec();
+        // TLS1.3 if both sides can: the client offers a TLS1.3 suite we have.
+        let tls13 = self.policy.provider().cipher_suites.iter().any(|suite| {
+            suite.version().version == rustls::ProtocolVersion::TLSv1_3
+                && hello.cipher_suites().contains(&suite.suite())
+        });
         let mut choice = None;
         if let Some(name) = hello.server_name() {
             for wanted in [
                 s2n_cert_sni_match::S2N_SNI_EXACT_MATCH,
                 s2n_cert_sni_match::S2N_SNI_WILDCARD_MATCH,
             ] {
-                let candidates: Vec<_> = self
+                let mut candidates: Vec<_> = self
                     .chains
                     .iter()
                     .filter(|chain| chain.sni_match(name) == wanted)
                     .filter_map(|chain| Some((chain.clone(), self.usable(chain, &schemes)?)))
                     .collect();
+                candidates.sort_by_key(|(_, key)| self.rank(key, &hello, tls13));
                 choice = self
                     .tiebreak(candidates, name, wanted)
                     .map(|(chain, key)| (chain, key, wanted));
@@ -311,13 +378,15 @@ impl ResolvesServerCert for ServerCerts {
             s2n_cert_sni_match::S2N_SNI_NONE
         };
         let choice = choice.or_else(|| {
-            self.defaults
-                .iter()
-                .chain(self.chains.iter())
-                .find_map(|chain| {
-                    self.usable(chain, &schemes)
-                        .map(|key| (chain.clone(), key, fallback))
-                })
+            let usable = |chains: &[Arc<CertChainAndKey>]| {
+                chains
+                    .iter()
+                    .filter_map(|chain| Some((chain.clone(), self.usable(chain, &schemes)?)))
+                    .min_by_key(|(_, key)| self.rank(key, &hello, tls13))
+            };
+            usable(&self.defaults)
+                .or_else(|| usable(&self.chains))
+                .map(|(chain, key)| (chain, key, fallback))
         });
         let Some((chain, key, sni_match)) = choice else {
             notes::note(|n| n.no_usable_chain = true);

@@ -39,6 +39,21 @@ pub(super) fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_in
 
 /// A server that fails before rustls has started (its ClientHello callback
 /// failed, say) still tells the client: a fatal handshake_failure alert.
+/// The key exchange group an s2n server would use for the ClientHello it
+/// received (None: leave the choice to rustls).
+pub(super) fn server_group(state: &State) -> Option<rustls::NamedGroup> {
+    let hello = &state.client_hello.as_ref()?.hello;
+    let policy = state.policy();
+    let tls13 = policy
+        .versions()
+        .iter()
+        .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3)
+        && hello
+            .supported_versions()
+            .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)));
+    policy.server_group(&hello.supported_groups()?, &hello.key_share_groups(), tls13)
+}
+
 pub(super) fn alert_before_start(conn: &Connection, send: &mut SendBuf) {
     let state = conn.state();
     if conn.is_client() || state.tls.is_some() || state.client_hello.is_none() {

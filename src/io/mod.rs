@@ -169,7 +169,8 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         state.early.client_max = allowed.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
         client.into()
     } else {
-        let config = state.config.server_config(&state.overrides)?;
+        let group = hello::server_group(state);
+        let config = state.config.server_config(&state.overrides, group)?;
         let mut server = ServerConnection::new(config).map_err(|e| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
         })?;

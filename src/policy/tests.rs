@@ -461,3 +461,22 @@ fn every_policy_handshakes_with_itself() {
         assert_eq!(group, p.groups()[0], "{}", p.name());
     }
 }
+
+#[test]
+fn server_group_prefers_a_share_the_client_sent_then_our_order() {
+    let policy = by_name("default_tls13").unwrap();
+    let (p256, x25519, p384) = (23u16, 29u16, 24u16);
+    let supported = [x25519, p256, p384];
+    // TLS1.3: the first of ours the client sent a share for, whatever the
+    // client's order.
+    assert_eq!(
+        policy.server_group(&supported, &[p384], true),
+        Some(NamedGroup::secp384r1)
+    );
+    // No usable share: our most preferred supported group (a HelloRetryRequest).
+    let first = policy.server_group(&supported, &[], true);
+    assert_eq!(first, policy.groups().first().copied());
+    // TLS1.2 has no shares: our order.
+    assert_eq!(policy.server_group(&supported, &[x25519], false), first);
+    assert_eq!(policy.server_group(&[1234], &[1234], true), None);
+}
