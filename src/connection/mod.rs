@@ -57,6 +57,11 @@ pub struct State {
     pub plaintext_pending: usize,
     pub close_notify_received: bool,
     pub close_notify_sent: bool,
+    /// What `s2n_shutdown` sends after a failure instead of close_notify:
+    /// the fatal alert of the few failures s2n names, or the alert record
+    /// rustls protected (which only rustls could have replaced).
+    pub shutdown_alert: Option<u8>,
+    pub shutdown_record: Option<Vec<u8>>,
     /// Self-service blinding: when the delay the application must wait ends.
     pub delay_until: Option<Instant>,
     pub server_name_used: bool,
@@ -133,6 +138,8 @@ impl State {
             plaintext_pending: 0,
             close_notify_received: false,
             close_notify_sent: false,
+            shutdown_alert: None,
+            shutdown_record: None,
             delay_until: None,
             server_name_used: false,
             handshake_freed: false,

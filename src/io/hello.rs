@@ -37,8 +37,6 @@ pub(super) fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_in
     (conn.is_client() && required && !state.cert_requested).then_some(S2N_ERR_BAD_MESSAGE)
 }
 
-/// A server that fails before rustls has started (its ClientHello callback
-/// failed, say) still tells the client: a fatal handshake_failure alert.
 /// The key exchange group an s2n server would use for the ClientHello it
 /// received (None: leave the choice to rustls).
 pub(super) fn server_group(state: &State) -> Option<rustls::NamedGroup> {
@@ -54,14 +52,37 @@ pub(super) fn server_group(state: &State) -> Option<rustls::NamedGroup> {
     policy.server_group(&hello.supported_groups()?, &hello.key_share_groups(), tls13)
 }
 
-pub(super) fn alert_before_start(conn: &Connection, send: &mut SendBuf) {
-    let state = conn.state();
-    if conn.is_client() || state.tls.is_some() || state.client_hello.is_none() {
-        return;
+/// The alert s2n's `s2n_shutdown` sends after this failure instead of
+/// close_notify: protocol_version when the peer's version is refused, and
+/// handshake_failure when a server's ClientHello callback failed.
+pub(super) fn shutdown_alert(conn: &Connection, state: &State, err: &Error) -> Option<u8> {
+    const HANDSHAKE_FAILURE: u8 = 40;
+    const PROTOCOL_VERSION: u8 = 70;
+    match err.code {
+        S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED => Some(PROTOCOL_VERSION),
+        S2N_ERR_CANCELLED if !conn.is_client() && state.tls.is_none() => Some(HANDSHAKE_FAILURE),
+        _ => None,
     }
-    drop(state);
-    const HANDSHAKE_FAILURE: [u8; 7] = [21, 3, 3, 0, 2, 2, 40];
-    send.buf.extend_from_slice(&HANDSHAKE_FAILURE);
+}
+
+/// Whether `input` holds an unprotected close_notify alert record (two
+/// bytes: no protected record is that short).
+pub(super) fn plaintext_close_notify(input: &[u8]) -> bool {
+    let mut rest = input;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        if rest[0] == 21 && len == 2 && rest.get(6) == Some(&0) {
+            return true;
+        }
+        rest = rest.get(5 + len..).unwrap_or_default();
+    }
+    false
+}
+
+/// An alert record without protection (level 1 warning, 2 fatal), for the
+/// failures that happen before or outside rustls.
+pub(super) fn plaintext_alert(level: u8, code: u8) -> [u8; 7] {
+    [21, 3, 3, 0, 2, level, code]
 }
 
 /// The whole ClientHello is here: parse it, run the application's callback

@@ -309,6 +309,9 @@ fn feed<'a>(
 ) -> Result<(), Error> {
     let context = conn.step_context(&state);
     let ticket_context = state.early.context.clone().unwrap_or_default();
+    // rustls ignores a close_notify that comes unprotected during the
+    // handshake (a warning); in s2n it ends the handshake.
+    let unprotected_close = hello::plaintext_close_notify(input);
     let tls = tls_mut(&mut state)?;
     let mut rest: &[u8] = input;
     while !rest.is_empty() {
@@ -325,6 +328,7 @@ fn feed<'a>(
     let processed = crate::connection::notes::with_context(context, || {
         crate::early_data::with_ticket_context(&ticket_context, || tls.process_new_packets())
     });
+    let unprotected_close = unprotected_close && tls.is_handshaking();
     let mut notes = crate::connection::notes::take();
     let no_usable_chain = notes.no_usable_chain;
     let failure = notes.failure.take();
@@ -341,10 +345,15 @@ fn feed<'a>(
     match processed {
         Ok(io) => {
             state.plaintext_pending = io.plaintext_bytes_to_read();
-            if io.peer_has_closed() {
+            if io.peer_has_closed() || unprotected_close {
                 state.close_notify_received = true;
                 // s2n reports the close_notify alert (0) as the last alert.
                 state.alert.get_or_insert(0);
+                // A close_notify ends a handshake in s2n.
+                if state.phase == Phase::Handshaking {
+                    state.phase = Phase::Failed;
+                    return Err(Error::new(S2N_ERR_CLOSED));
+                }
             }
         }
         Err(e) => {
@@ -370,14 +379,35 @@ fn feed<'a>(
     Ok(())
 }
 
-/// After a failure: the alert rustls queued goes out (best effort), and
-/// blinding applies to protocol failures as in s2n.
+/// After a failure: as in s2n, no alert goes out now (a specific one could
+/// tell an attacker why it failed). `s2n_shutdown` later sends close_notify,
+/// or for the few failures s2n names, their alert; an alert rustls already
+/// protected with the handshake's keys cannot be replaced, so that one is
+/// what goes out then. Blinding applies to protocol failures as in s2n.
 fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     let kind = err.kind();
     if kind == s2n_error_type::S2N_ERR_T_BLOCKED as c_int {
         return err;
     }
-    alert_before_start(conn, send);
+    {
+        let mut state = conn.state();
+        let mut queued = Vec::new();
+        if let Some(tls) = state.tls.as_mut() {
+            while tls.wants_write() {
+                if tls.write_tls(&mut queued).is_err() {
+                    break;
+                }
+            }
+        }
+        // Only the first failure decides (a later call fails again with CLOSED).
+        let plaintext_alert = queued.len() == 7 && queued[0] == 21 && queued[3..5] == [0, 2];
+        if !queued.is_empty() && !plaintext_alert {
+            state.shutdown_record = Some(queued);
+        }
+        if state.shutdown_alert.is_none() {
+            state.shutdown_alert = shutdown_alert(conn, &state, &err);
+        }
+    }
     let mut ignored = BlockedStatusArg(0);
     let _ = flush(conn, send, &mut ignored);
     // s2n does not blind errors that reveal nothing an attacker could time.
@@ -677,6 +707,17 @@ pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Resul
         if !state.close_notify_sent && state.phase != Phase::Failed {
             if let Some(tls) = state.tls.as_mut() {
                 tls.send_close_notify();
+            }
+            state.close_notify_sent = true;
+        }
+        // After a failure: nothing if the peer's alert ended it, else the
+        // failure's alert or close_notify.
+        let peer_alerted = state.alert.is_some_and(|a| a != 0);
+        if !state.close_notify_sent && state.phase == Phase::Failed && !peer_alerted {
+            match (state.shutdown_record.take(), state.shutdown_alert) {
+                (Some(record), _) => send.buf.extend_from_slice(&record),
+                (None, Some(code)) => send.buf.extend_from_slice(&plaintext_alert(2, code)),
+                (None, None) => send.buf.extend_from_slice(&plaintext_alert(1, 0)),
             }
             state.close_notify_sent = true;
         }
