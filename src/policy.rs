@@ -23,7 +23,11 @@ use rustls::{
     CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
 };
 
-use crate::error::{Error, S2N_ERR_DEPRECATED_SECURITY_POLICY, S2N_ERR_INVALID_SECURITY_POLICY};
+use crate::cert_chain::x509::CertKey;
+use crate::error::{
+    Error, S2N_ERR_DEPRECATED_SECURITY_POLICY, S2N_ERR_INVALID_SECURITY_POLICY,
+    S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT,
+};
 
 /// s2n's policy table; see the header of the file for its format.
 const TABLE: &str = include_str!("../data/policies.tsv");
@@ -57,6 +61,11 @@ pub struct Policy {
     groups: Vec<NamedGroup>,
     signature_schemes: Vec<SignatureScheme>,
     cert_signature_schemes: Option<Vec<SignatureScheme>>,
+    /// The certificate preferences as s2n checks certificates against them:
+    /// allowed signature scheme codes (all of the policy's, rustls or not)
+    /// and allowed keys (then also for our own chains).
+    cert_signature_codes: Option<Vec<u16>>,
+    cert_keys: Option<Vec<CertKey>>,
     provider: OnceLock<Arc<CryptoProvider>>,
 }
 
@@ -160,7 +169,10 @@ impl Entry {
             signature_schemes: rustls_schemes(&row.signature_schemes, verifiable),
             cert_signature_schemes: row
                 .cert_signature_schemes
-                .map(|c| rustls_schemes(&c, verifiable)),
+                .as_ref()
+                .map(|c| rustls_schemes(c, verifiable)),
+            cert_signature_codes: row.cert_signature_schemes,
+            cert_keys: row.cert_keys,
             provider: OnceLock::new(),
         }))
     }
@@ -286,6 +298,47 @@ impl Policy {
         self.cert_signature_schemes.as_deref()
     }
 
+    /// Checks one certificate against the policy's certificate preferences,
+    /// as s2n does: its signature (unless `self_signed_exempt` and it is
+    /// self-signed) and its key. `S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT`.
+    pub fn check_cert(&self, cert_der: &[u8], self_signed_exempt: bool) -> Result<(), Error> {
+        if self.cert_signature_codes.is_none() && self.cert_keys.is_none() {
+            return Ok(());
+        }
+        let incompatible = || Error::new(S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT);
+        let info = crate::cert_chain::x509::cert_policy_info(cert_der).ok_or_else(incompatible)?;
+        if let Some(allowed) = &self.cert_signature_codes {
+            let exempt = self_signed_exempt && info.self_signed;
+            if !exempt && !info.signature.iter().any(|c| allowed.contains(c)) {
+                return Err(incompatible());
+            }
+        }
+        if let Some(keys) = &self.cert_keys {
+            if !info.key.is_some_and(|k| keys.contains(&k)) {
+                return Err(incompatible());
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks our own chain, for the policies that apply their certificate
+    /// preferences locally (those with key preferences).
+    pub fn check_local_chain(
+        &self,
+        chain: &crate::cert_chain::CertChainAndKey,
+    ) -> Result<(), Error> {
+        if self.cert_keys.is_none() {
+            return Ok(());
+        }
+        let Ok(loaded) = chain.loaded() else {
+            return Ok(());
+        };
+        loaded
+            .certs
+            .iter()
+            .try_for_each(|c| self.check_cert(&c.der, false))
+    }
+
     /// s2n's names of the suites this policy offers on rustls, in order
     /// ("TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256", …).
     pub fn suite_names(&self) -> &[&'static str] {
@@ -332,6 +385,9 @@ pub extern "C" fn s2n_config_set_cipher_preferences(
         let config = s2n_config::get(config)?;
         let policy = by_name(ffi::c_str(version)?)?;
         config.update(|state| {
+            for chain in &state.chains {
+                policy.check_local_chain(chain)?;
+            }
             state.policy = policy;
             Ok(())
         })?;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{
     CertificateError, DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme,
@@ -191,6 +191,8 @@ pub struct ChainCheck {
     pub algorithms: WebPkiSupportedAlgorithms,
     /// The signature schemes the policy allows, in its order.
     pub schemes: Vec<SignatureScheme>,
+    /// The policy, for its certificate preferences.
+    pub policy: &'static crate::policy::Policy,
     pub allow_ip_in_cn: bool,
     /// `s2n_config_set_cert_validation_cb`: runs after our own checks.
     pub validation_cb: Option<(crate::unstable::crl::s2n_cert_validation_callback, CPtr)>,
@@ -204,12 +206,12 @@ impl ChainCheck {
     pub fn new(
         settings: TrustSettings,
         wall_clock: Clock,
-        provider: &CryptoProvider,
-        policy_schemes: &[SignatureScheme],
+        policy: &'static crate::policy::Policy,
     ) -> Self {
-        let algorithms = provider.signature_verification_algorithms;
+        let algorithms = policy.provider().signature_verification_algorithms;
         let supported = algorithms.supported_schemes();
-        let schemes = policy_schemes
+        let schemes = policy
+            .signature_schemes()
             .iter()
             .copied()
             .filter(|s| supported.contains(s))
@@ -219,6 +221,7 @@ impl ChainCheck {
             wall_clock,
             algorithms,
             schemes,
+            policy,
             allow_ip_in_cn: false,
             validation_cb: None,
             crl_lookup_cb: None,
@@ -327,6 +330,13 @@ impl ChainCheck {
         server: bool,
     ) -> Result<(), rustls::Error> {
         if self.settings.verify {
+            // As s2n, the policy's certificate preferences first, on each
+            // received certificate (signatures of self-signed ones exempt).
+            for cert in std::iter::once(end_entity).chain(intermediates) {
+                self.policy
+                    .check_cert(cert, true)
+                    .map_err(|e| cert_error(e.code))?;
+            }
             self.verify_names_and_chain(end_entity, intermediates, now, server)?;
         }
         match self.validation_cb {

@@ -187,15 +187,27 @@ pub(super) fn spki_algorithm(spki_der: &[u8]) -> Option<&[u8]> {
 
 /// The extensions of a DER certificate, in order; empty when it has none.
 pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malformed> {
-    tbs(cert_der).map(|(_, extensions)| extensions)
+    parse(cert_der).map(|cert| cert.extensions)
 }
 
-/// A DER certificate's subject (the Name's content) and extensions.
-fn tbs(cert_der: &[u8]) -> Result<(&[u8], Vec<Extension<'_>>), Malformed> {
+/// The parts of a DER certificate we look at (contents, without tag and length).
+struct Parsed<'a> {
+    /// The OID of the certificate's own signatureAlgorithm.
+    signature_oid: &'a [u8],
+    issuer: &'a [u8],
+    subject: &'a [u8],
+    spki: &'a [u8],
+    extensions: Vec<Extension<'a>>,
+}
+
+fn parse(cert_der: &[u8]) -> Result<Parsed<'_>, Malformed> {
     // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
     let mut certificate = Reader::new(whole(cert_der, SEQUENCE)?);
     let tbs = certificate.read(SEQUENCE)?;
-    certificate.read(SEQUENCE)?;
+    // Only the policy checks look at it: an unreadable one matches nothing.
+    let signature_oid = Reader::new(certificate.read(SEQUENCE)?)
+        .read(OBJECT_IDENTIFIER)
+        .unwrap_or_default();
     certificate.read(BIT_STRING)?;
     certificate.finish()?;
 
@@ -209,10 +221,17 @@ fn tbs(cert_der: &[u8]) -> Result<(&[u8], Vec<Extension<'_>>), Malformed> {
     };
     tbs.read(INTEGER)?; // serialNumber
     tbs.read(SEQUENCE)?; // signature
-    tbs.read(SEQUENCE)?; // issuer
+    let issuer = tbs.read(SEQUENCE)?;
     tbs.read(SEQUENCE)?; // validity
     let subject = tbs.read(SEQUENCE)?;
-    tbs.read(SEQUENCE)?; // subjectPublicKeyInfo
+    let spki = tbs.read(SEQUENCE)?;
+    let mut parsed = Parsed {
+        signature_oid,
+        issuer,
+        subject,
+        spki,
+        extensions: Vec::new(),
+    };
     let issuer_uid = tbs.read_optional(ISSUER_UNIQUE_ID)?;
     let subject_uid = tbs.read_optional(SUBJECT_UNIQUE_ID)?;
     if (issuer_uid.is_some() || subject_uid.is_some()) && version == 0 {
@@ -221,18 +240,17 @@ fn tbs(cert_der: &[u8]) -> Result<(&[u8], Vec<Extension<'_>>), Malformed> {
     let explicit = tbs.read_optional(EXTENSIONS)?;
     tbs.finish()?;
     let Some(explicit) = explicit else {
-        return Ok((subject, Vec::new()));
+        return Ok(parsed);
     };
     // RFC 5280 4.1.2.1: only v3 certificates carry extensions.
     if version != V3 {
         return Err(Malformed);
     }
     let mut list = Reader::new(whole(explicit, SEQUENCE)?);
-    let mut out = Vec::new();
     while !list.is_empty() {
-        out.push(extension(list.read(SEQUENCE)?)?);
+        parsed.extensions.push(extension(list.read(SEQUENCE)?)?);
     }
-    Ok((subject, out))
+    Ok(parsed)
 }
 
 /// subjectAltName's OID (2.5.29.17) and commonName's (2.5.4.3), DER-encoded.
@@ -243,7 +261,12 @@ const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 /// and IP addresses (as text) of subjectAltName, or, when it has none of
 /// those, the subject's common names (then the flag is true).
 pub(crate) fn host_names(cert_der: &[u8]) -> (Vec<String>, bool) {
-    let Ok((subject, extensions)) = tbs(cert_der) else {
+    let Ok(Parsed {
+        subject,
+        extensions,
+        ..
+    }) = parse(cert_der)
+    else {
         return (Vec::new(), false);
     };
     let mut names = Vec::new();
@@ -554,3 +577,130 @@ const EXTENSION_NAMES: &[(&str, &str, &str)] = &[
 
 #[cfg(test)]
 mod tests;
+
+// ---------------------------------------------------------------------------
+// What a security policy's certificate preferences look at.
+
+/// A certificate key's type, as s2n's certificate key preferences name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    Rsa,
+    RsaPss,
+    Ec,
+    MlDsa87,
+}
+
+/// A key type and size (for EC keys, the curve's size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CertKey(pub KeyKind, pub u32);
+
+/// One certificate's facts for a policy: the TLS signature scheme codes its
+/// own signature counts as (empty if unknown), its key, and whether it is
+/// self-signed (issuer and subject are the same name).
+pub(crate) struct CertPolicyInfo {
+    pub signature: &'static [u16],
+    pub key: Option<CertKey>,
+    pub self_signed: bool,
+}
+
+const RSA_PSS_SCHEMES: &[u16] = &[0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b];
+
+/// Certificate signature algorithm OIDs (content octets) and the scheme
+/// codes s2n matches them with (by libcrypto NID: every RSA-PSS scheme
+/// shares one).
+const SIGNATURE_OIDS: &[(&[u8], &[u16])] = &[
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05],
+        &[0x0201],
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0e],
+        &[0x0301],
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b],
+        &[0x0401],
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c],
+        &[0x0501],
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d],
+        &[0x0601],
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a],
+        RSA_PSS_SCHEMES,
+    ),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01], &[0x0203]),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x01], &[0x0303]),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02], &[0x0403]),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03], &[0x0503]),
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04], &[0x0603]),
+    (&[0x2b, 0x65, 0x70], &[0x0807]),
+];
+
+const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
+const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+const ML_DSA_87: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x13];
+const CURVES: &[(&[u8], u32)] = &[
+    (&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07], 256),
+    (&[0x2b, 0x81, 0x04, 0x00, 0x22], 384),
+    (&[0x2b, 0x81, 0x04, 0x00, 0x23], 521),
+];
+
+/// None for a certificate that does not parse.
+pub(crate) fn cert_policy_info(cert_der: &[u8]) -> Option<CertPolicyInfo> {
+    policy_info(cert_der).ok()
+}
+
+fn policy_info(cert_der: &[u8]) -> Result<CertPolicyInfo, Malformed> {
+    let cert = parse(cert_der)?;
+    let signature = SIGNATURE_OIDS
+        .iter()
+        .find(|(oid, _)| *oid == cert.signature_oid)
+        .map_or(&[][..], |(_, codes)| *codes);
+    Ok(CertPolicyInfo {
+        signature,
+        key: public_key(cert.spki).ok(),
+        self_signed: cert.issuer == cert.subject,
+    })
+}
+
+/// The key type and size of a SubjectPublicKeyInfo's content.
+fn public_key(spki: &[u8]) -> Result<CertKey, Malformed> {
+    let mut spki = Reader::new(spki);
+    let mut algorithm = Reader::new(spki.read(SEQUENCE)?);
+    let key = spki.read(BIT_STRING)?;
+    let oid = algorithm.read(OBJECT_IDENTIFIER)?;
+    let rsa_bits = || -> Result<u32, Malformed> {
+        // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+        let (_unused_bits, der) = key.split_first().ok_or(Malformed)?;
+        let mut rsa = Reader::new(whole(der, SEQUENCE)?);
+        let modulus = rsa.read(INTEGER)?;
+        let digits: &[u8] = match modulus.iter().position(|&b| b != 0) {
+            Some(first) => &modulus[first..],
+            None => &[],
+        };
+        let top = digits.first().map_or(0, |b| 8 - b.leading_zeros());
+        u32::try_from(digits.len().saturating_sub(1) * 8)
+            .map(|bits| bits + top)
+            .map_err(|_| Malformed)
+    };
+    match oid {
+        RSA_ENCRYPTION => Ok(CertKey(KeyKind::Rsa, rsa_bits()?)),
+        RSASSA_PSS => Ok(CertKey(KeyKind::RsaPss, rsa_bits()?)),
+        ML_DSA_87 => Ok(CertKey(KeyKind::MlDsa87, 20736)),
+        EC_PUBLIC_KEY => {
+            let curve = algorithm.read(OBJECT_IDENTIFIER)?;
+            CURVES
+                .iter()
+                .find(|(c, _)| *c == curve)
+                .map(|(_, bits)| CertKey(KeyKind::Ec, *bits))
+                .ok_or(Malformed)
+        }
+        _ => Err(Malformed),
+    }
+}

@@ -110,13 +110,8 @@ impl Config {
     }
 }
 
-fn check(state: &ConfigState, policy: &Policy) -> ChainCheck {
-    let mut check = ChainCheck::new(
-        state.trust.clone(),
-        state.wall_clock,
-        &policy.provider(),
-        policy.signature_schemes(),
-    );
+fn check(state: &ConfigState, policy: &'static Policy) -> ChainCheck {
+    let mut check = ChainCheck::new(state.trust.clone(), state.wall_clock, policy);
     check.allow_ip_in_cn = state.allow_ip_in_cn;
     check.validation_cb = state.cert_validation_cb;
     check.crl_lookup_cb = state.crl_lookup_cb;

@@ -583,11 +583,12 @@ pub extern "C" fn s2n_connection_get_handshake_type_name(
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let state = conn.state();
-        let Some(tls) = state
-            .tls
-            .as_ref()
-            .filter(|_| state.phase == Phase::Established)
-        else {
+        // Known once the ServerHello is out (server) or in (client), as in
+        // s2n; complete once the handshake is.
+        let Some(tls) = state.tls.as_ref().filter(|tls| {
+            state.phase == Phase::Established
+                || (state.phase == Phase::Handshaking && tls.handshake_kind().is_some())
+        }) else {
             return Ok(static_c(c"INITIAL"));
         };
         // Flags in s2n's order; TLS1.2 and TLS1.3 name some bits differently.

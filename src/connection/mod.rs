@@ -377,6 +377,12 @@ pub extern "C" fn s2n_connection_set_config(
         {
             return Err(Error::new(S2N_ERR_NO_PRIVATE_KEY));
         }
+        // A connection's own policy must accept the config's chains, as s2n checks.
+        if let Some(policy) = state.overrides.policy {
+            for chain in &settings.chains {
+                policy.check_local_chain(chain)?;
+            }
+        }
         drop(settings);
         state.config = config;
         Ok(())

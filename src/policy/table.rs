@@ -7,6 +7,7 @@
 
 use std::ffi::c_int;
 
+use crate::cert_chain::x509::{CertKey, KeyKind};
 use crate::types::{S2N_SSLv3, S2N_TLS10, S2N_TLS11, S2N_TLS12, S2N_TLS13};
 
 /// Every cipher suite any s2n policy lists: s2n's name (what
@@ -111,9 +112,28 @@ pub(super) struct Row {
     pub signature_schemes: Vec<u16>,
     /// `None`: the policy does not restrict certificate signatures separately.
     pub cert_signature_schemes: Option<Vec<u16>>,
+    /// `None`: any certificate key. Otherwise the allowed key types and sizes,
+    /// and the policy checks our own chains too.
+    pub cert_keys: Option<Vec<CertKey>>,
 }
 
-const COLUMNS: [&str; 10] = [
+/// s2n's certificate key names.
+const CERT_KEYS: &[(&str, CertKey)] = &[
+    ("ecdsa_p256", CertKey(KeyKind::Ec, 256)),
+    ("ecdsa_p384", CertKey(KeyKind::Ec, 384)),
+    ("ecdsa_p521", CertKey(KeyKind::Ec, 521)),
+    ("rsa_1024", CertKey(KeyKind::Rsa, 1024)),
+    ("rsa_2048", CertKey(KeyKind::Rsa, 2048)),
+    ("rsa_3072", CertKey(KeyKind::Rsa, 3072)),
+    ("rsa_4096", CertKey(KeyKind::Rsa, 4096)),
+    ("rsa_pss_1024", CertKey(KeyKind::RsaPss, 1024)),
+    ("rsa_pss_2048", CertKey(KeyKind::RsaPss, 2048)),
+    ("rsa_pss_3072", CertKey(KeyKind::RsaPss, 3072)),
+    ("rsa_pss_4096", CertKey(KeyKind::RsaPss, 4096)),
+    ("mldsa_87", CertKey(KeyKind::MlDsa87, 20736)),
+];
+
+const COLUMNS: [&str; 11] = [
     "name",
     "min_version",
     "tls13",
@@ -123,6 +143,7 @@ const COLUMNS: [&str; 10] = [
     "kem_groups",
     "signature_schemes",
     "cert_signature_schemes",
+    "cert_keys",
     "deprecated",
 ];
 
@@ -150,7 +171,7 @@ fn parse_row(line: &'static str) -> Row {
         "" => false,
         _ => panic!("policies.tsv: {name}: bad flag {s:?}"),
     };
-    let deprecated = flag(f[9]);
+    let deprecated = flag(f[10]);
     let min_version = match f[1] {
         "S2N_SSLv3" => S2N_SSLv3,
         "S2N_TLS10" => S2N_TLS10,
@@ -186,5 +207,13 @@ fn parse_row(line: &'static str) -> Row {
         kem_groups: codes(f[6], KEM_GROUPS),
         signature_schemes: codes(f[7], SIGNATURE_SCHEMES),
         cert_signature_schemes: (!f[8].is_empty()).then(|| codes(f[8], SIGNATURE_SCHEMES)),
+        cert_keys: (!f[9].is_empty()).then(|| {
+            f[9].split(',')
+                .map(|n| match CERT_KEYS.iter().find(|(k, _)| *k == n) {
+                    Some((_, key)) => *key,
+                    None => panic!("policies.tsv: {name}: unknown certificate key {n:?}"),
+                })
+                .collect()
+        }),
     }
 }

@@ -480,3 +480,42 @@ fn server_group_prefers_a_share_the_client_sent_then_our_order() {
     assert_eq!(policy.server_group(&supported, &[x25519], false), first);
     assert_eq!(policy.server_group(&[1234], &[1234], true), None);
 }
+
+fn test_cert(name: &str) -> Vec<u8> {
+    use rustls_pki_types::pem::PemObject;
+    let path = format!("{}/tests/certs/{name}", env!("CARGO_MANIFEST_DIR"));
+    CertificateDer::from_pem_file(path).unwrap().to_vec()
+}
+
+#[test]
+fn certificate_preferences_as_s2n_checks_them() {
+    use crate::cert_chain::x509::{CertKey, KeyKind, cert_policy_info};
+    let ecdsa = test_cert("server-ecdsa.pem");
+    let rsa = test_cert("server-rsa.pem");
+    let ca = test_cert("ca-ecdsa.pem");
+    let info = cert_policy_info(&ecdsa).unwrap();
+    assert_eq!(info.key, Some(CertKey(KeyKind::Ec, 256)));
+    assert_eq!(info.signature, &[0x0403]);
+    assert!(!info.self_signed);
+    assert_eq!(
+        cert_policy_info(&rsa).unwrap().key,
+        Some(CertKey(KeyKind::Rsa, 2048))
+    );
+    assert!(cert_policy_info(&ca).unwrap().self_signed);
+    assert!(cert_policy_info(b"not a certificate").is_none());
+
+    // rfc9151 (CNSA): P-384 or RSA-3072+ keys, SHA-384 signatures.
+    let rfc9151 = by_name("rfc9151").unwrap();
+    for cert in [&ecdsa, &rsa] {
+        let err = rfc9151.check_cert(cert, true).unwrap_err();
+        assert_eq!(err.code, S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT);
+    }
+    // Policies without certificate preferences take anything.
+    assert!(by_name("default").unwrap().check_cert(&ecdsa, true).is_ok());
+    assert!(
+        by_name("default_tls13")
+            .unwrap()
+            .check_cert(&rsa, true)
+            .is_ok()
+    );
+}
