@@ -598,11 +598,6 @@ S2N_API extern struct s2n_config *s2n_config_new_minimal(void);
 S2N_API extern int s2n_config_free(struct s2n_config *config);
 
 /**
- * Drops the parameters `s2n_config_add_dhparams` kept.
- */
-S2N_API extern int s2n_config_free_dhparams(struct s2n_config *config);
-
-/**
  * Drops the chains the config owns (those added with `s2n_config_add_cert_chain_and_key`).
  */
 S2N_API extern int s2n_config_free_cert_chain_and_key(struct s2n_config *config);
@@ -654,14 +649,6 @@ S2N_API extern int s2n_config_set_verify_after_sign(struct s2n_config *config, s
 S2N_API extern int s2n_config_set_send_buffer_size(struct s2n_config *config, uint32_t size);
 
 S2N_API extern int s2n_config_set_recv_multi_record(struct s2n_config *config, bool enabled);
-
-/**
- * Partial: the PEM is parsed and checked as s2n does (PKCS#3 structure, a
- * prime of at least 2048 bits, non-zero prime and generator) except for
- * libcrypto's `DH_check` primality tests, and kept; rustls has no DHE cipher
- * suites, so the parameters are never used.
- */
-S2N_API extern int s2n_config_add_dhparams(struct s2n_config *config, const char *dhparams_pem);
 
 S2N_API extern
 int s2n_config_append_protocol_preference(struct s2n_config *config,
@@ -725,6 +712,19 @@ S2N_API extern int s2n_config_set_key_log_cb(struct s2n_config *config, s2n_key_
 S2N_API extern int s2n_config_enable_cert_req_dss_legacy_compat(struct s2n_config *config);
 
 S2N_API extern int s2n_config_set_serialization_version(struct s2n_config *config, s2n_serialization_version version);
+
+/**
+ * Partial: the PEM is parsed and checked as s2n does (PKCS#3 structure, a
+ * prime of at least 2048 bits, non-zero prime and generator) except for
+ * libcrypto's `DH_check` primality tests, and kept; rustls has no DHE cipher
+ * suites, so the parameters are never used.
+ */
+S2N_API extern int s2n_config_add_dhparams(struct s2n_config *config, const char *dhparams_pem);
+
+/**
+ * Drops the parameters `s2n_config_add_dhparams` kept.
+ */
+S2N_API extern int s2n_config_free_dhparams(struct s2n_config *config);
 
 /**
  * A new connection holds only its settings: no buffers, no protocol state.
@@ -851,24 +851,6 @@ int s2n_connection_get_client_cert_chain(struct s2n_connection *conn,
 
 S2N_API extern int s2n_connection_is_ocsp_stapled(struct s2n_connection *conn);
 
-S2N_API extern
-int s2n_connection_get_selected_signature_algorithm(struct s2n_connection *conn,
-                                                    s2n_tls_signature_algorithm *chosen_alg);
-
-S2N_API extern
-int s2n_connection_get_selected_digest_algorithm(struct s2n_connection *conn,
-                                                 s2n_tls_hash_algorithm *chosen_alg);
-
-S2N_API extern
-int s2n_connection_get_selected_client_cert_signature_algorithm(struct s2n_connection *conn,
-                                                                s2n_tls_signature_algorithm *chosen_alg);
-
-S2N_API extern
-int s2n_connection_get_selected_client_cert_digest_algorithm(struct s2n_connection *conn,
-                                                             s2n_tls_hash_algorithm *chosen_alg);
-
-S2N_API extern int s2n_connection_get_signature_scheme(struct s2n_connection *conn, const char **scheme_name);
-
 /**
  * The chain a server chose for this handshake (borrowed: valid while the config holds it).
  */
@@ -951,6 +933,24 @@ S2N_API extern const char *s2n_connection_get_handshake_type_name(struct s2n_con
  * messages in between are not tracked.
  */
 S2N_API extern const char *s2n_connection_get_last_message_name(struct s2n_connection *conn);
+
+S2N_API extern
+int s2n_connection_get_selected_signature_algorithm(struct s2n_connection *conn,
+                                                    s2n_tls_signature_algorithm *chosen_alg);
+
+S2N_API extern
+int s2n_connection_get_selected_digest_algorithm(struct s2n_connection *conn,
+                                                 s2n_tls_hash_algorithm *chosen_alg);
+
+S2N_API extern
+int s2n_connection_get_selected_client_cert_signature_algorithm(struct s2n_connection *conn,
+                                                                s2n_tls_signature_algorithm *chosen_alg);
+
+S2N_API extern
+int s2n_connection_get_selected_client_cert_digest_algorithm(struct s2n_connection *conn,
+                                                             s2n_tls_hash_algorithm *chosen_alg);
+
+S2N_API extern int s2n_connection_get_signature_scheme(struct s2n_connection *conn, const char **scheme_name);
 
 /**
  * Partial: a connection set to 0 still offers its config's tickets (rustls

@@ -7,6 +7,7 @@
 pub mod hello;
 pub mod info;
 pub mod notes;
+pub mod signatures;
 
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::Ordering;
