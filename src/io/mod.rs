@@ -389,23 +389,32 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     if kind == s2n_error_type::S2N_ERR_T_BLOCKED as c_int {
         return err;
     }
+    let protocol = kind == s2n_error_type::S2N_ERR_T_PROTO as c_int
+        || kind == s2n_error_type::S2N_ERR_T_ALERT as c_int;
     {
         let mut state = conn.state();
-        let mut queued = Vec::new();
-        if let Some(tls) = state.tls.as_mut() {
-            while tls.wants_write() {
-                if tls.write_tls(&mut queued).is_err() {
-                    break;
+        if protocol {
+            state.phase = Phase::Failed;
+        }
+        // Only a connection that is dead holds its output back (an I/O
+        // error leaves records rustls numbered that must still go first).
+        if state.phase == Phase::Failed {
+            let mut queued = Vec::new();
+            if let Some(tls) = state.tls.as_mut() {
+                while tls.wants_write() {
+                    if tls.write_tls(&mut queued).is_err() {
+                        break;
+                    }
                 }
             }
-        }
-        // Only the first failure decides (a later call fails again with CLOSED).
-        let plaintext_alert = queued.len() == 7 && queued[0] == 21 && queued[3..5] == [0, 2];
-        if !queued.is_empty() && !plaintext_alert {
-            state.shutdown_record = Some(queued);
-        }
-        if state.shutdown_alert.is_none() {
-            state.shutdown_alert = shutdown_alert(conn, &state, &err);
+            // Only the first failure decides (later calls fail again with CLOSED).
+            let plaintext_alert = queued.len() == 7 && queued[0] == 21 && queued[3..5] == [0, 2];
+            if !queued.is_empty() && !plaintext_alert {
+                state.shutdown_record = Some(queued);
+            }
+            if state.shutdown_alert.is_none() {
+                state.shutdown_alert = shutdown_alert(conn, &state, &err);
+            }
         }
     }
     let mut ignored = BlockedStatusArg(0);
@@ -417,13 +426,8 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
         S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
         S2N_ERR_CONFIG_NULL_BEFORE_CH_CALLBACK,
     ];
-    if kind == s2n_error_type::S2N_ERR_T_PROTO as c_int
-        || kind == s2n_error_type::S2N_ERR_T_ALERT as c_int
-    {
-        conn.state().phase = Phase::Failed;
-        if !NOT_BLINDED.contains(&err.code) {
-            connection::blind(conn);
-        }
+    if protocol && !NOT_BLINDED.contains(&err.code) {
+        connection::blind(conn);
     }
     err
 }
