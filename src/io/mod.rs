@@ -191,7 +191,34 @@ fn tls_mut(state: &mut State) -> Result<&mut rustls::Connection, Error> {
         .ok_or_else(|| Error::with_reason(S2N_ERR_INVALID_STATE, "the handshake has not started"))
 }
 
-/// Moves rustls's pending records into the send buffer and writes them out.
+/// A file descriptor as rustls's writer: records go to it without a copy
+/// through our buffer.
+struct FdWriter {
+    fd: c_int,
+    written: u64,
+}
+
+impl std::io::Write for FdWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = callbacks::write_fd(self.fd, buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        let n = callbacks::write_vectored_fd(self.fd, bufs)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes out our own pending bytes, then rustls's records: straight to a
+/// file descriptor (no application code runs there), through our buffer
+/// for the application's send callback (called without our lock).
 fn flush(
     conn: &Connection,
     send: &mut SendBuf,
@@ -202,6 +229,32 @@ fn flush(
             send.buf.clear();
             send.pos = 0;
             let mut state = conn.state();
+            if let (WriteIo::Fd(fd), Some(tls)) = (state.transport.write, state.tls.as_mut()) {
+                let mut wire = FdWriter { fd, written: 0 };
+                let result = loop {
+                    if !tls.wants_write() {
+                        break Ok(());
+                    }
+                    match tls.write_tls(&mut wire) {
+                        Ok(0) => break Err(Error::new(S2N_ERR_IO)),
+                        Ok(_) => {}
+                        Err(e) => {
+                            if let Err(err) = transport_error(
+                                e,
+                                blocked,
+                                s2n_blocked_status::S2N_BLOCKED_ON_WRITE,
+                            ) {
+                                break Err(err);
+                            }
+                        }
+                    }
+                };
+                state.wire_bytes_out += wire.written;
+                if state.dynamic_buffers {
+                    send.buf = Vec::new();
+                }
+                return result;
+            }
             if let Some(tls) = state.tls.as_mut() {
                 while tls.wants_write() {
                     tls.write_tls(&mut send.buf)
@@ -766,7 +819,8 @@ pub fn release_buffers(conn: &Connection) -> Result<(), Error> {
     let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
     let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
     let state = conn.state();
-    if send.pending() || !recv.buf.is_empty() || state.plaintext_pending > 0 {
+    let unsent = state.tls.as_ref().is_some_and(|tls| tls.wants_write());
+    if send.pending() || unsent || !recv.buf.is_empty() || state.plaintext_pending > 0 {
         return Err(Error::new(S2N_ERR_STUFFER_HAS_UNPROCESSED_DATA));
     }
     send.buf = Vec::new();
