@@ -193,9 +193,6 @@ fn server_config(
     let mut config = builder.with_cert_resolver(Arc::new(ServerCerts {
         chains: state.chains.clone(),
         defaults: state.default_chains(),
-        cert_schemes: policy
-            .cert_signature_schemes()
-            .map(<[SignatureScheme]>::to_vec),
         tiebreak: state.cert_tiebreak,
         policy,
     }));
@@ -240,10 +237,10 @@ fn server_config(
 struct ServerCerts {
     chains: Vec<Arc<CertChainAndKey>>,
     defaults: Vec<Arc<CertChainAndKey>>,
-    cert_schemes: Option<Vec<SignatureScheme>>,
     /// Chooses between chains of one key type matching one name.
     tiebreak: s2n_cert_tiebreak_callback,
-    /// Whose preference orders decide between key types.
+    /// Its certificate signature schemes limit the chains; its preference
+    /// orders decide between key types.
     policy: &'static Policy,
 }
 
@@ -297,7 +294,7 @@ impl ServerCerts {
         schemes: &[SignatureScheme],
     ) -> Option<Arc<CertifiedKey>> {
         let certified = chain.certified().ok()?;
-        let allowed: Vec<SignatureScheme> = match &self.cert_schemes {
+        let allowed: Vec<SignatureScheme> = match self.policy.cert_signature_schemes() {
             Some(policy) => schemes
                 .iter()
                 .copied()
@@ -308,9 +305,7 @@ impl ServerCerts {
         certified.key.choose_scheme(&allowed)?;
         Some(certified)
     }
-}
 
-impl ServerCerts {
     /// How early in s2n's order a chain comes for this ClientHello (lower is
     /// preferred): in TLS1.3, the first of the policy's signature schemes
     /// the client offered that the key can make; in TLS1.2, the first of the
@@ -358,7 +353,7 @@ impl ResolvesServerCert for ServerCerts {
                     .filter(|chain| chain.sni_match(name) == wanted)
                     .filter_map(|chain| Some((chain.clone(), self.usable(chain, &schemes)?)))
                     .collect();
-                candidates.sort_by_key(|(_, key)| self.rank(key, &hello, tls13));
+                candidates.sort_by_cached_key(|(_, key)| self.rank(key, &hello, tls13));
                 choice = self
                     .tiebreak(candidates, name, wanted)
                     .map(|(chain, key)| (chain, key, wanted));
