@@ -598,25 +598,32 @@ static void server_cases(void)
  */
 static void renegotiation_request_case(struct s2n_config *config)
 {
-    const char *name = "client_tls12_hello_request";
-    printf("case %s\n", name);
-    uint16_t port = s2nrs_free_port();
-    char port_arg[32];
-    snprintf(port_arg, sizeof(port_arg), "127.0.0.1:%u", port);
     /* Without -rev, s_server prints what it receives and sends its stdin's
      * lines; a line "r" makes it send a HelloRequest. */
-    const char *argv[] = { "openssl", "s_server", "-accept", port_arg, "-naccept", "1", "-no-CAfile", "-cert",
-        s2nrs_cert_path("server-ecdsa-chain.pem"), "-key", s2nrs_cert_path("server-ecdsa-key.pem"), "-tls1_2",
-        NULL };
-    struct s2nrs_peer *peer = s2nrs_peer_spawn(name, argv, 1);
-    if (!peer || !s2nrs_peer_wait_listening(peer, port, S2NRS_IO_TIMEOUT_MS)) {
-        S2NRS_FAIL_AT("[%s] the peer server did not start", name);
+    const struct s2nrs_case c = {
+        .name = "client_tls12_hello_request",
+        .argv = { "openssl", "s_server", "-accept", "127.0.0.1:{PORT}", "-naccept", "1", "-no-CAfile", "-cert",
+                s2nrs_cert_path("server-ecdsa-chain.pem"), "-key", s2nrs_cert_path("server-ecdsa-key.pem"),
+                "-tls1_2", NULL },
+    };
+    const char *name = c.name;
+    printf("case %s\n", name);
+    uint16_t port = 0;
+    struct s2nrs_peer *peer = s2nrs_start_server_peer(&c, 1, &port);
+    if (peer == NULL) {
         return;
     }
     int fd = s2nrs_connect_loopback(port, S2NRS_IO_TIMEOUT_MS);
     struct s2n_connection *conn = s2n_connection_new(S2N_CLIENT);
     EXPECT(fd >= 0 && conn != NULL);
     if (fd < 0 || conn == NULL) {
+        if (conn) {
+            EXPECT_SUCCESS(s2n_connection_free(conn));
+        }
+        if (fd >= 0) {
+            close(fd);
+        }
+        s2nrs_peer_stop(peer);
         return;
     }
     EXPECT_SUCCESS(s2n_connection_set_config(conn, config));

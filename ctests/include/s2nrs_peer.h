@@ -1298,6 +1298,43 @@ static inline void s2nrs_check_expected_failure(const struct s2nrs_case *c, stru
 /*
  * We are the client; the peer is a server listening on 127.0.0.1:{PORT}.
  */
+/*
+ * Starts the case's peer server (argv with "{PORT}") on a free loopback port,
+ * trying another port if the one picked was taken meanwhile, and waits until
+ * it listens. with_stdin: as s2nrs_peer_spawn. NULL (failure recorded) if it
+ * does not start.
+ */
+static inline struct s2nrs_peer *s2nrs_start_server_peer(const struct s2nrs_case *c, int with_stdin,
+        uint16_t *port)
+{
+    char store[S2NRS_MAX_ARGS][256];
+    const char *argv[S2NRS_MAX_ARGS];
+    for (int attempt = 0; attempt < 3; attempt++) {
+        *port = s2nrs_free_port();
+        if (*port == 0) {
+            S2NRS_FAIL_AT("[%s] no free port on 127.0.0.1", c->name);
+            return NULL;
+        }
+        s2nrs_subst_argv(c, *port, store, argv);
+        struct s2nrs_peer *peer = s2nrs_peer_spawn(c->name, argv, with_stdin);
+        if (peer == NULL) {
+            return NULL;
+        }
+        if (s2nrs_peer_wait_listening(peer, *port, S2NRS_IO_TIMEOUT_MS)) {
+            return peer;
+        }
+        s2nrs_peer_stop(peer);
+        if (strstr(s2nrs_peer_output(peer), "in use") && attempt < 2) {
+            printf("  [%s] port %u was taken; retrying\n", c->name, *port);
+            continue;
+        }
+        S2NRS_FAIL_AT("[%s] the peer server did not start", c->name);
+        s2nrs_peer_dump(peer);
+        return NULL;
+    }
+    return NULL;
+}
+
 static inline void s2nrs_run_client_case(const struct s2nrs_case *c)
 {
     if (!s2nrs_case_selected(c)) {
@@ -1306,35 +1343,8 @@ static inline void s2nrs_run_client_case(const struct s2nrs_case *c)
     int failures_before = s2nrs_failure_count();
     s2nrs_case_begin(c);
 
-    struct s2nrs_peer *peer = NULL;
     uint16_t port = 0;
-    char store[S2NRS_MAX_ARGS][256];
-    const char *argv[S2NRS_MAX_ARGS];
-    for (int attempt = 0; attempt < 3 && peer == NULL; attempt++) {
-        port = s2nrs_free_port();
-        if (port == 0) {
-            S2NRS_FAIL_AT("[%s] no free port on 127.0.0.1", c->name);
-            break;
-        }
-        s2nrs_subst_argv(c, port, store, argv);
-        peer = s2nrs_peer_spawn(c->name, argv, 0);
-        if (peer == NULL) {
-            break;
-        }
-        if (!s2nrs_peer_wait_listening(peer, port, S2NRS_IO_TIMEOUT_MS)) {
-            s2nrs_peer_stop(peer);
-            const char *out = s2nrs_peer_output(peer);
-            if (strstr(out, "in use") && attempt < 2) {
-                printf("  [%s] port %u was taken; retrying\n", c->name, port);
-                peer = NULL;
-                continue;
-            }
-            S2NRS_FAIL_AT("[%s] the peer server did not start", c->name);
-            s2nrs_peer_dump(peer);
-            s2nrs_case_end(c, failures_before);
-            return;
-        }
-    }
+    struct s2nrs_peer *peer = s2nrs_start_server_peer(c, 0, &port);
     if (peer == NULL) {
         s2nrs_case_end(c, failures_before);
         return;
