@@ -743,14 +743,8 @@ S2N_API extern void *s2n_connection_get_ctx(struct s2n_connection *conn);
  */
 S2N_API extern int s2n_connection_server_name_extension_used(struct s2n_connection *conn);
 
-/**
- * Partial: rustls writes full-size records whatever the setting; the choice is kept.
- */
 S2N_API extern int s2n_connection_prefer_throughput(struct s2n_connection *conn);
 
-/**
- * Partial: rustls writes full-size records whatever the setting; the choice is kept.
- */
 S2N_API extern int s2n_connection_prefer_low_latency(struct s2n_connection *conn);
 
 /**
@@ -758,9 +752,6 @@ S2N_API extern int s2n_connection_prefer_low_latency(struct s2n_connection *conn
  */
 S2N_API extern int s2n_connection_set_dynamic_buffers(struct s2n_connection *conn, bool enabled);
 
-/**
- * Partial: rustls writes full-size records; the thresholds are accepted and have no effect.
- */
 S2N_API extern
 int s2n_connection_set_dynamic_record_threshold(struct s2n_connection *conn,
                                                 uint32_t resize_threshold,

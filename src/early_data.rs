@@ -80,8 +80,11 @@ pub fn status(is_client: bool, state: &mut State) -> Status {
         };
     };
     let handshaking = tls.is_handshaking();
-    match tls {
-        rustls::Connection::Client(client) => {
+    match tls.buffered_mut() {
+        // Without early data in play, the connection is unbuffered.
+        None if is_client || offered_by_client != Some(true) => Status::NotRequested,
+        None => Status::Rejected,
+        Some(rustls::Connection::Client(client)) => {
             if !early_offered {
                 Status::NotRequested
             } else if client.is_early_data_accepted() {
@@ -98,7 +101,7 @@ pub fn status(is_client: bool, state: &mut State) -> Status {
                 Status::Rejected
             }
         }
-        rustls::Connection::Server(server) => {
+        Some(rustls::Connection::Server(server)) => {
             if offered_by_client != Some(true) {
                 Status::NotRequested
             } else if server.early_data().is_some() {
@@ -136,7 +139,7 @@ pub fn remaining(is_client: bool, state: &mut State) -> u32 {
         _ => return 0,
     }
     if is_client {
-        match state.tls.as_deref_mut() {
+        match state.tls.as_deref_mut().and_then(|t| t.buffered_mut()) {
             Some(rustls::Connection::Client(client)) => client
                 .early_data()
                 .map_or(0, |e| u32::try_from(e.bytes_left()).unwrap_or(u32::MAX)),

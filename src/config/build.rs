@@ -484,9 +484,10 @@ impl rustls::sign::Signer for Refusal {
     }
 }
 
-/// Secrets rustls reports: the TLS1.2 master secret always (for
-/// `s2n_connection_get_master_secret`), every secret when the application
-/// asked for key logging.
+/// Secrets rustls reports: the TLS1.2 master secret and the TLS1.3
+/// exporter secret always (for `s2n_connection_get_master_secret` and
+/// `s2n_connection_tls_exporter`), every secret when the application asked
+/// for key logging.
 #[derive(Debug)]
 struct NotedKeyLog {
     all: bool,
@@ -504,7 +505,7 @@ impl rustls::KeyLog for NotedKeyLog {
     }
 
     fn will_log(&self, label: &str) -> bool {
-        self.all || label == "CLIENT_RANDOM"
+        self.all || label == "CLIENT_RANDOM" || label == "EXPORTER_SECRET"
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) const MAX_RECORD_LEN: usize = 16384 + 2048;
 #[derive(Default)]
 pub struct HelloCapture {
     /// The records, unchanged, for rustls.
-    pub records: Vec<u8>,
+    pub records: crate::io::Records,
     /// Handshake bytes gathered from them.
     message: Vec<u8>,
     /// The first record's protocol version.
@@ -31,8 +31,9 @@ pub struct HelloCapture {
 }
 
 impl HelloCapture {
-    /// Moves the complete records at the front of `input` into the capture.
-    pub fn take_records(&mut self, input: &mut Vec<u8>) -> Result<(), Error> {
+    /// Copies the complete records at the front of `input` into the capture;
+    /// how many bytes it took.
+    pub fn take_records(&mut self, input: &[u8]) -> Result<usize, Error> {
         let mut used = 0;
         while input.len() - used >= HEADER_LEN {
             let header = &input[used..used + HEADER_LEN];
@@ -77,8 +78,7 @@ impl HelloCapture {
                 break;
             }
         }
-        input.drain(..used);
-        Ok(())
+        Ok(used)
     }
 
     /// The whole ClientHello message (with its 4-byte header) once it has arrived.

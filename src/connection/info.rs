@@ -408,18 +408,68 @@ pub extern "C" fn s2n_connection_tls_exporter(
         if state.phase != Phase::Established {
             return Err(Error::new(crate::error::S2N_ERR_HANDSHAKE_NOT_COMPLETE));
         }
-        let tls = state
-            .tls
-            .as_ref()
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
         // s2n exports with TLS1.3's exporter only.
         if negotiated_version(&state) != Some(S2N_TLS13) {
             return Err(Error::new(S2N_ERR_INVALID_STATE));
         }
-        tls.export_keying_material(output, label, Some(context))
-            .map_err(|_| Error::new(S2N_ERR_INVALID_STATE))?;
+        let hash = state
+            .tls
+            .as_ref()
+            .and_then(|t| t.negotiated_cipher_suite()?.tls13())
+            .map(|suite| suite.common.hash_provider.algorithm());
+        let secret = state.master_secret.as_ref();
+        match (hash, secret) {
+            (Some(hash), Some(secret)) => tls13_export(hash, secret, label, context, output)?,
+            _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
+        }
         Ok(S2N_SUCCESS)
     })
+}
+
+/// RFC 8446 section 7.5's exporter over the exporter secret rustls
+/// reported (rustls's unbuffered connection exports nothing itself).
+fn tls13_export(
+    hash: rustls::crypto::hash::HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    context: &[u8],
+    output: &mut [u8],
+) -> Result<(), Error> {
+    use aws_lc_rs::{digest, hkdf};
+    struct Len(usize);
+    impl hkdf::KeyType for Len {
+        fn len(&self) -> usize {
+            self.0
+        }
+    }
+    let (prf, digest_alg) = match hash {
+        rustls::crypto::hash::HashAlgorithm::SHA256 => (hkdf::HKDF_SHA256, &digest::SHA256),
+        rustls::crypto::hash::HashAlgorithm::SHA384 => (hkdf::HKDF_SHA384, &digest::SHA384),
+        _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
+    };
+    let failed = |_| Error::new(S2N_ERR_INVALID_STATE);
+    // HKDF-Expand-Label(secret, label, context, out.len())
+    let expand_label = |secret: &[u8], label: &[u8], context: &[u8], out: &mut [u8]| {
+        let length = u16::try_from(out.len()).map_err(|_| Error::new(S2N_ERR_INVALID_STATE))?;
+        let label_len =
+            u8::try_from(6 + label.len()).map_err(|_| Error::new(S2N_ERR_INVALID_STATE))?;
+        let mut info = Vec::with_capacity(4 + 6 + label.len() + context.len());
+        info.extend_from_slice(&length.to_be_bytes());
+        info.push(label_len);
+        info.extend_from_slice(b"tls13 ");
+        info.extend_from_slice(label);
+        info.push(context.len() as u8);
+        info.extend_from_slice(context);
+        hkdf::Prk::new_less_safe(prf, secret)
+            .expand(&[&info], Len(out.len()))
+            .and_then(|okm| okm.fill(out))
+            .map_err(failed)
+    };
+    let mut derived = zeroize::Zeroizing::new(vec![0u8; digest_alg.output_len()]);
+    let empty = digest::digest(digest_alg, b"");
+    expand_label(secret, label, empty.as_ref(), &mut derived)?;
+    let context = digest::digest(digest_alg, context);
+    expand_label(&derived, b"exporter", context.as_ref(), output)
 }
 
 #[unsafe(no_mangle)]

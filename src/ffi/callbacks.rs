@@ -93,40 +93,6 @@ pub fn write_fd(fd: i32, buf: &[u8]) -> std::io::Result<usize> {
     }
 }
 
-/// Writes several buffers to a file descriptor in one call, without raising
-/// SIGPIPE on sockets.
-pub fn write_vectored_fd(fd: i32, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-    let count = bufs.len().min(1024);
-    // SAFETY: an all-zero msghdr is valid (no name, no control data).
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    // IoSlice is guaranteed ABI-compatible with iovec on Unix; the kernel
-    // only reads through msg_iov.
-    msg.msg_iov = bufs.as_ptr().cast::<libc::iovec>().cast_mut();
-    msg.msg_iovlen = count;
-    // SAFETY: `msg` points at `count` live buffers for the call.
-    let n = unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) };
-    if n >= 0 {
-        return Ok(n as usize);
-    }
-    let err = std::io::Error::last_os_error();
-    if err.raw_os_error() != Some(libc::ENOTSOCK) {
-        return Err(err);
-    }
-    // SAFETY: as above; pipes and files take writev(2).
-    let n = unsafe {
-        libc::writev(
-            fd,
-            bufs.as_ptr().cast::<libc::iovec>(),
-            count as libc::c_int,
-        )
-    };
-    if n < 0 {
-        Err(std::io::Error::last_os_error())
-    } else {
-        Ok(n as usize)
-    }
-}
-
 /// Sets or clears TCP_CORK on a socket (errors are ignored: not a socket).
 pub fn set_cork(fd: i32, on: bool) {
     let value: libc::c_int = on.into();

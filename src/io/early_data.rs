@@ -27,7 +27,8 @@ pub fn send_early_data(
         ) {
             return Ok(());
         }
-        if let Some(rustls::Connection::Client(client)) = state.tls.as_deref_mut() {
+        let tls = state.tls.as_deref_mut();
+        if let Some(rustls::Connection::Client(client)) = tls.and_then(|t| t.buffered_mut()) {
             if let Some(mut early) = client.early_data() {
                 let n = data.len().min(early.bytes_left());
                 if n > 0 {
@@ -63,7 +64,8 @@ pub fn recv_early_data(
     }
     drive(conn, blocked, |state, blocked| {
         let mut got = 0;
-        if let Some(rustls::Connection::Server(server)) = state.tls.as_deref_mut() {
+        let tls = state.tls.as_deref_mut();
+        if let Some(rustls::Connection::Server(server)) = tls.and_then(|t| t.buffered_mut()) {
             if let Some(mut early) = server.early_data() {
                 while *received < buf.len() {
                     match std::io::Read::read(&mut early, &mut buf[*received..]) {

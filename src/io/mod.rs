@@ -12,21 +12,26 @@ use std::ffi::c_int;
 
 mod api;
 mod early_data;
+mod engine;
 mod errors;
 mod hello;
 mod setters;
 mod wire;
 
 pub use early_data::{recv_early_data, send_early_data};
+pub use engine::Tls;
 pub use errors::map_tls_error;
 use errors::no_cipher_suite;
 use hello::*;
 use std::io::ErrorKind;
 use std::sync::MutexGuard;
-pub use wire::{ReadIo, RecvBuf, SendBuf, Transport, WriteIo};
+pub use wire::{ReadIo, Records, RecvBuf, SendBuf, Transport, WriteIo};
 use wire::{fill, flush};
 
+use engine::Engine;
+use rustls::client::UnbufferedClientConnection;
 use rustls::pki_types::ServerName;
+use rustls::server::UnbufferedServerConnection;
 use rustls::{ClientConnection, ServerConnection};
 
 use crate::connection::hello::CallbackStatus;
@@ -36,13 +41,16 @@ use crate::ffi::{self, CPtr, callbacks};
 use crate::trust::no_server_name;
 use crate::types::*;
 
-/// How much one read takes when recv buffering is on.
+/// Plaintext encrypted before the records are written out (bounds the
+/// output buffer of a large `s2n_send`).
+const SEND_STEP: usize = 4 * 16384;
+
 /// Creates the protocol state when the handshake starts.
 fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     if state.tls.is_some() {
         return Ok(());
     }
-    let tls: rustls::Connection = if conn.is_client() {
+    let engine = if conn.is_client() {
         let config = state.config.client_config(&state.overrides)?;
         let name = state
             .server_name
@@ -52,34 +60,56 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         let offer = state
             .offer_session
             .and_then(|id| crate::session::client::take(&id));
-        let client = crate::session::client::with_offer(offer, || match &state.overrides.alpn {
-            Some(alpn) => ClientConnection::new_with_alpn(config, name, alpn.clone()),
-            None => ClientConnection::new(config, name),
+        // Early data needs rustls's buffered connection.
+        let early = config.enable_early_data
+            && offer
+                .as_ref()
+                .is_some_and(crate::session::client::allows_early_data);
+        let alpn = state.overrides.alpn.clone();
+        let engine = crate::session::client::with_offer(offer, || match (early, alpn) {
+            (true, Some(alpn)) => ClientConnection::new_with_alpn(config, name, alpn)
+                .map(|c| Engine::Buffered(c.into())),
+            (true, None) => ClientConnection::new(config, name).map(|c| Engine::Buffered(c.into())),
+            (false, Some(alpn)) => {
+                UnbufferedClientConnection::new_with_alpn(config, name, alpn).map(Engine::Client)
+            }
+            (false, None) => UnbufferedClientConnection::new(config, name).map(Engine::Client),
         });
-        let mut client = client.map_err(|e| {
+        let mut engine = engine.map_err(|e| {
             Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
         })?;
-        let allowed = client.early_data().map(|e| e.bytes_left());
+        let allowed = match &mut engine {
+            Engine::Buffered(rustls::Connection::Client(c)) => {
+                c.early_data().map(|e| e.bytes_left())
+            }
+            _ => None,
+        };
         state.early.offered = allowed.is_some();
         state.early.client_max = allowed.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
-        client.into()
+        engine
     } else {
         let group = hello::server_group(state);
         let config = state.config.server_config(&state.overrides, group)?;
-        let mut server = ServerConnection::new(config).map_err(|e| {
+        let refused = |e: rustls::Error| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
-        })?;
-        if state.early.decision == crate::early_data::Decision::Reject {
-            server.reject_early_data();
+        };
+        if config.max_early_data_size > 0 {
+            // Early data needs rustls's buffered connection.
+            let mut server = ServerConnection::new(config).map_err(refused)?;
+            if state.early.decision == crate::early_data::Decision::Reject {
+                server.reject_early_data();
+            }
+            Engine::Buffered(server.into())
+        } else {
+            Engine::Server(UnbufferedServerConnection::new(config).map_err(refused)?)
         }
-        server.into()
     };
-    state.tls = Some(Box::new(tls));
+    state.tls = Some(Box::new(Tls::new(engine)));
     state.phase = Phase::Handshaking;
     Ok(())
 }
 
-fn tls_mut(state: &mut State) -> Result<&mut rustls::Connection, Error> {
+fn tls_mut(state: &mut State) -> Result<&mut Tls, Error> {
     state
         .tls
         .as_deref_mut()
@@ -102,19 +132,26 @@ fn read_record(
             return Err(Error::new(S2N_ERR_CLOSED));
         }
         let capture = state.hello_capture.get_or_insert_with(Default::default);
-        if let Err(e) = capture.take_records(&mut recv.buf) {
-            let peer_alert = capture.peer_alert;
-            state.alert = state.alert.or(peer_alert);
-            state.phase = Phase::Failed;
-            return Err(e);
+        match capture.take_records(recv.buf.filled()) {
+            Ok(used) => {
+                recv.buf.consume(used);
+                // Records after the ClientHello go to rustls once it starts.
+                recv.ready = capture.message().is_some() && !recv.buf.is_empty();
+            }
+            Err(e) => {
+                let peer_alert = capture.peer_alert;
+                state.alert = state.alert.or(peer_alert);
+                state.phase = Phase::Failed;
+                return Err(e);
+            }
         }
         return capture.check_type();
     }
-    let mut input = std::mem::take(&mut recv.buf);
-    let result = feed(conn, state, &mut input, eof);
-    recv.buf = input;
+    let result = feed(conn, state, &mut recv.buf, eof);
+    // What rustls left in the buffer is records it has not looked at yet.
+    recv.ready = !recv.buf.is_empty();
     if recv.buf.is_empty() && conn.state().dynamic_buffers {
-        recv.buf = Vec::new();
+        recv.buf.release();
     }
     result
 }
@@ -124,30 +161,19 @@ fn read_record(
 fn feed<'a>(
     conn: &'a Connection,
     mut state: MutexGuard<'a, State>,
-    input: &mut Vec<u8>,
+    input: &mut Records,
     eof: bool,
 ) -> Result<(), Error> {
     let context = conn.step_context(&state);
     let ticket_context = state.early.context.clone().unwrap_or_default();
     // rustls ignores a close_notify that comes unprotected during the
     // handshake (a warning); in s2n it ends the handshake.
-    let unprotected_close = hello::plaintext_close_notify(input);
+    let unprotected_close = hello::plaintext_close_notify(input.filled());
     let tls = tls_mut(&mut state)?;
-    let mut rest: &[u8] = input;
-    while !rest.is_empty() {
-        if tls.read_tls(&mut rest).is_err() {
-            // rustls holds too much unread plaintext: let the caller drain it first.
-            break;
-        }
-    }
-    let used = input.len() - rest.len();
-    input.drain(..used);
-    if eof {
-        let _ = tls.read_tls(&mut &[][..]);
-    }
     let processed = crate::connection::notes::with_context(context, || {
-        crate::early_data::with_ticket_context(&ticket_context, || tls.process_new_packets())
+        crate::early_data::with_ticket_context(&ticket_context, || tls.feed(input, eof))
     });
+    let peer_closed = tls.peer_closed;
     let unprotected_close = unprotected_close && tls.is_handshaking();
     let mut notes = crate::connection::notes::take();
     let no_usable_chain = notes.no_usable_chain;
@@ -163,9 +189,9 @@ fn feed<'a>(
         return Err(Error::new(code));
     }
     match processed {
-        Ok(io) => {
-            state.plaintext_pending = io.plaintext_bytes_to_read();
-            if io.peer_has_closed() || unprotected_close {
+        Ok(fed) => {
+            state.plaintext_pending = fed.plaintext;
+            if peer_closed || unprotected_close {
                 state.close_notify_received = true;
                 // s2n reports the close_notify alert (0) as the last alert.
                 state.alert.get_or_insert(0);
@@ -221,11 +247,9 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
         if state.phase == Phase::Failed {
             let mut queued = Vec::new();
             if let Some(tls) = state.tls.as_mut() {
-                while tls.wants_write() {
-                    if tls.write_tls(&mut queued).is_err() {
-                        break;
-                    }
-                }
+                tls.collect();
+                queued = tls.out.filled().to_vec();
+                tls.out.release();
             }
             // Only the first failure decides (later calls fail again with CLOSED).
             let plaintext_alert = queued.len() == 7 && queued[0] == 21 && queued[3..5] == [0, 2];
@@ -391,11 +415,12 @@ pub fn send(
 ) -> Result<usize, Error> {
     let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
     {
-        let state = conn.state();
+        let mut state = conn.state();
         ensure_established(&state)?;
         if state.close_notify_sent {
             return Err(Error::new(S2N_ERR_CLOSED));
         }
+        state.records.start_send();
     }
     flush(conn, &mut send, blocked).map_err(|e| failed(conn, &mut send, e))?;
     let total: usize = slices.iter().map(|s| s.len()).sum();
@@ -413,32 +438,30 @@ pub fn send(
                     == Some(rustls::ProtocolVersion::TLSv1_3)
                 {
                     tls_mut(&mut state)?
-                        .refresh_traffic_keys()
+                        .key_update()
                         .map_err(|_| Error::new(S2N_ERR_KEY_INIT))?;
                     state.key_updates_sent = state.key_updates_sent.saturating_add(1);
                 }
             }
-            let tls = tls_mut(&mut state)?;
-            let mut skip = send.consumed;
-            let mut written = 0;
-            for slice in slices {
-                if skip >= slice.len() {
-                    skip -= slice.len();
-                    continue;
+            let state = &mut *state;
+            let tls = state
+                .tls
+                .as_deref_mut()
+                .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+            // Encrypt a few records' worth, then write them out.
+            let step = SEND_STEP.min(total - send.consumed);
+            let mut done = 0;
+            let mut scratch = Vec::new();
+            while done < step {
+                let n = state.records.next(tls).min(step - done);
+                let record = gather(slices, send.consumed + done, n, &mut scratch);
+                if !tls.write(record, n) {
+                    return Err(Error::new(S2N_ERR_ENCRYPT));
                 }
-                let part = &slice[skip..];
-                skip = 0;
-                let n = std::io::Write::write(&mut tls.writer(), part)
-                    .map_err(|_| Error::new(S2N_ERR_ENCRYPT))?;
-                written += n;
-                if n < part.len() {
-                    break;
-                }
+                state.records.sent(n);
+                done += n;
             }
-            if written == 0 {
-                return Err(Error::new(S2N_ERR_ENCRYPT));
-            }
-            send.consumed += written;
+            send.consumed += done;
         }
         if let Err(e) = flush(conn, &mut send, blocked) {
             if e.code == S2N_ERR_IO_BLOCKED && flushed > 0 {
@@ -454,6 +477,37 @@ pub fn send(
     send.consumed = 0;
     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
     Ok(total)
+}
+
+/// `n` bytes of the caller's data from `offset` on: borrowed when one
+/// slice holds them, else gathered into `scratch` (a record may span slices).
+fn gather<'a>(
+    slices: &[&'a [u8]],
+    mut offset: usize,
+    n: usize,
+    scratch: &'a mut Vec<u8>,
+) -> &'a [u8] {
+    let mut rest = slices.iter();
+    let first = loop {
+        match rest.next() {
+            Some(s) if offset >= s.len() => offset -= s.len(),
+            Some(s) => break s,
+            None => return &[],
+        }
+    };
+    if first.len() - offset >= n {
+        return &first[offset..offset + n];
+    }
+    scratch.clear();
+    scratch.extend_from_slice(&first[offset..]);
+    for slice in rest {
+        let take = (n - scratch.len()).min(slice.len());
+        scratch.extend_from_slice(&slice[..take]);
+        if scratch.len() == n {
+            break;
+        }
+    }
+    scratch
 }
 
 /// Decrypted data for the caller: 0 once the peer's close_notify arrived.
@@ -479,7 +533,7 @@ pub fn recv(
             }
             let multi = state.config.read().recv_multi_record;
             let tls = tls_mut(&mut state)?;
-            match std::io::Read::read(&mut tls.reader(), &mut buf[total..]) {
+            match tls.read(&mut buf[total..]) {
                 Ok(0) => {
                     state.close_notify_received = true;
                     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
@@ -530,7 +584,10 @@ pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Resul
         }
         if !state.close_notify_sent && state.phase != Phase::Failed {
             if let Some(tls) = state.tls.as_mut() {
-                tls.send_close_notify();
+                if !tls.close_notify() {
+                    // Before rustls can protect one (mid-handshake): as plaintext.
+                    tls.out.extend_from_slice(&plaintext_alert(1, 0));
+                }
             }
             state.close_notify_sent = true;
         }
@@ -539,9 +596,9 @@ pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Resul
         let peer_alerted = state.alert.is_some_and(|a| a != 0);
         if !state.close_notify_sent && state.phase == Phase::Failed && !peer_alerted {
             match (state.shutdown_record.take(), state.shutdown_alert) {
-                (Some(record), _) => send.buf.extend_from_slice(&record),
-                (None, Some(code)) => send.buf.extend_from_slice(&plaintext_alert(2, code)),
-                (None, None) => send.buf.extend_from_slice(&plaintext_alert(1, 0)),
+                (Some(record), _) => send.out.extend_from_slice(&record),
+                (None, Some(code)) => send.out.extend_from_slice(&plaintext_alert(2, code)),
+                (None, None) => send.out.extend_from_slice(&plaintext_alert(1, 0)),
             }
             state.close_notify_sent = true;
         }
@@ -563,7 +620,7 @@ pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(),
             let tls = tls_mut(&mut state)?;
             let mut sink = [0u8; 1024];
             loop {
-                match std::io::Read::read(&mut tls.reader(), &mut sink) {
+                match tls.read(&mut sink) {
                     Ok(0) => {
                         state.close_notify_received = true;
                         return Ok(());
@@ -585,13 +642,16 @@ pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(),
 pub fn release_buffers(conn: &Connection) -> Result<(), Error> {
     let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
     let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
-    let state = conn.state();
-    let unsent = state.tls.as_ref().is_some_and(|tls| tls.wants_write());
-    if send.pending() || unsent || !recv.buf.is_empty() || state.plaintext_pending > 0 {
+    let mut state = conn.state();
+    let held = state.tls.as_ref().is_some_and(|tls| tls.holds_data());
+    if send.pending() || held || !recv.is_empty() || state.plaintext_pending > 0 {
         return Err(Error::new(S2N_ERR_STUFFER_HAS_UNPROCESSED_DATA));
     }
-    send.buf = Vec::new();
+    if let Some(tls) = state.tls.as_mut() {
+        tls.release();
+    }
+    send.out.release();
     send.pos = 0;
-    recv.buf = Vec::new();
+    recv.buf.release();
     Ok(())
 }

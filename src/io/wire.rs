@@ -65,38 +65,160 @@ impl Transport {
     }
 }
 
+/// Bytes of records: `bytes[..len]` holds them, and the rest of `bytes` is
+/// room already initialized for the next ones (so filling it clears no
+/// memory each time).
+#[derive(Default)]
+pub struct Records {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl Records {
+    pub fn filled_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes[..self.len]
+    }
+
+    pub fn filled(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Room for at least `n` more bytes; `commit` says how many were used.
+    pub fn spare(&mut self, n: usize) -> &mut [u8] {
+        if self.bytes.len() < self.len + n {
+            self.bytes.resize(self.len + n, 0);
+        }
+        &mut self.bytes[self.len..]
+    }
+
+    pub fn commit(&mut self, n: usize) {
+        self.len = (self.len + n).min(self.bytes.len());
+    }
+
+    /// Removes the first `n` bytes.
+    pub fn consume(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.bytes.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+
+    pub fn extend_from_slice(&mut self, data: &[u8]) {
+        self.spare(data.len())[..data.len()].copy_from_slice(data);
+        self.commit(data.len());
+    }
+
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    pub fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    /// Frees the memory.
+    pub fn release(&mut self) {
+        *self = Records::default();
+    }
+}
+
+impl std::io::Write for Records {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Records waiting to be written, and how much of the caller's data a
 /// blocked `s2n_send` already took (it must be called again with the same data).
 #[derive(Default)]
 pub struct SendBuf {
-    pub(super) buf: Vec<u8>,
+    pub(super) out: Records,
     pub(super) pos: usize,
     pub(super) consumed: usize,
 }
 
 impl SendBuf {
     pub(super) fn pending(&self) -> bool {
-        self.pos < self.buf.len()
+        self.pos < self.out.filled().len()
     }
 }
 
-/// Bytes of the record being read.
+/// Records read and not yet given to rustls, and where the stream is in
+/// its current record (followed on the bytes as they arrive: rustls may
+/// keep earlier ones, rewritten, so the buffer alone cannot tell).
 #[derive(Default)]
 pub struct RecvBuf {
-    pub(super) buf: Vec<u8>,
+    pub(super) buf: Records,
+    stream: Stream,
+    /// A complete record may be waiting in `buf`.
+    pub(super) ready: bool,
+}
+
+/// Where the incoming stream is in its current record.
+#[derive(Default)]
+struct Stream {
+    header: [u8; HEADER_LEN],
+    header_len: usize,
+    body_left: usize,
+}
+
+impl Stream {
+    /// Bytes still missing from the record being read.
+    fn missing(&self) -> usize {
+        if self.header_len < HEADER_LEN {
+            HEADER_LEN - self.header_len
+        } else {
+            self.body_left
+        }
+    }
+
+    /// Follows `bytes`, just read; true if a record was completed.
+    fn track(&mut self, mut bytes: &[u8]) -> bool {
+        let mut completed = false;
+        while !bytes.is_empty() {
+            if self.header_len < HEADER_LEN {
+                let n = (HEADER_LEN - self.header_len).min(bytes.len());
+                self.header[self.header_len..self.header_len + n].copy_from_slice(&bytes[..n]);
+                self.header_len += n;
+                bytes = &bytes[n..];
+                if self.header_len < HEADER_LEN {
+                    break;
+                }
+                self.body_left = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
+                if self.body_left > MAX_RECORD_LEN {
+                    // rustls rejects it as soon as it sees the header.
+                    self.body_left = 0;
+                }
+            } else {
+                let n = self.body_left.min(bytes.len());
+                self.body_left -= n;
+                bytes = &bytes[n..];
+            }
+            if self.body_left == 0 {
+                self.header_len = 0;
+                completed = true;
+            }
+        }
+        completed
+    }
 }
 
 impl RecvBuf {
-    /// Bytes still missing from the current record (0: a whole record is here).
-    fn missing(&self) -> usize {
-        if self.buf.len() < HEADER_LEN {
-            return HEADER_LEN - self.buf.len();
-        }
-        let len = usize::from(u16::from_be_bytes([self.buf[3], self.buf[4]]));
-        if len > MAX_RECORD_LEN {
-            return 0; // rustls rejects it as soon as it sees the header
-        }
-        (HEADER_LEN + len).saturating_sub(self.buf.len())
+    /// Whether bytes of the stream wait here or half-read.
+    pub(super) fn is_empty(&self) -> bool {
+        self.buf.is_empty() && self.stream.header_len == 0
     }
 }
 
@@ -119,34 +241,8 @@ fn blocked_error(blocked: &mut BlockedStatusArg, on: s2n_blocked_status) -> Erro
     Error::new(S2N_ERR_IO_BLOCKED)
 }
 
-/// A file descriptor as rustls's writer: records go to it without a copy
-/// through our buffer.
-struct FdWriter {
-    fd: c_int,
-    written: u64,
-}
-
-impl std::io::Write for FdWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = callbacks::write_fd(self.fd, buf)?;
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-        let n = callbacks::write_vectored_fd(self.fd, bufs)?;
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Writes out our own pending bytes, then rustls's records: straight to a
-/// file descriptor (no application code runs there), through our buffer
-/// for the application's send callback (called without our lock).
+/// Writes out pending records: ours, then what the engine produced since
+/// (moved, not copied), without our lock while the transport runs.
 pub(super) fn flush(
     conn: &Connection,
     send: &mut SendBuf,
@@ -154,50 +250,26 @@ pub(super) fn flush(
 ) -> Result<(), Error> {
     loop {
         if !send.pending() {
-            send.buf.clear();
+            send.out.clear();
             send.pos = 0;
             let mut state = conn.state();
-            if let (WriteIo::Fd(fd), Some(tls)) = (state.transport.write, state.tls.as_mut()) {
-                let mut wire = FdWriter { fd, written: 0 };
-                let result = loop {
-                    if !tls.wants_write() {
-                        break Ok(());
-                    }
-                    match tls.write_tls(&mut wire) {
-                        Ok(0) => break Err(Error::new(S2N_ERR_IO)),
-                        Ok(_) => {}
-                        Err(e) => {
-                            if let Err(err) = transport_error(
-                                e,
-                                blocked,
-                                s2n_blocked_status::S2N_BLOCKED_ON_WRITE,
-                            ) {
-                                break Err(err);
-                            }
-                        }
-                    }
-                };
-                state.wire_bytes_out += wire.written;
-                if state.dynamic_buffers {
-                    send.buf = Vec::new();
-                }
-                return result;
-            }
+            let dynamic = state.dynamic_buffers;
             if let Some(tls) = state.tls.as_mut() {
-                while tls.wants_write() {
-                    tls.write_tls(&mut send.buf)
-                        .map_err(|_| Error::new(S2N_ERR_IO))?;
+                tls.collect();
+                std::mem::swap(&mut send.out, &mut tls.out);
+                if dynamic {
+                    tls.release();
                 }
             }
-            if send.buf.is_empty() {
-                if state.dynamic_buffers {
-                    send.buf = Vec::new();
+            if send.out.is_empty() {
+                if dynamic {
+                    send.out.release();
                 }
                 return Ok(());
             }
         }
         let transport = conn.state().transport;
-        match transport.write(&send.buf[send.pos..]) {
+        match transport.write(&send.out.filled()[send.pos..]) {
             Ok(0) => return Err(Error::new(S2N_ERR_IO)),
             Ok(n) => {
                 send.pos += n;
@@ -208,8 +280,8 @@ pub(super) fn flush(
     }
 }
 
-/// Reads one record (or, with recv buffering, what the transport has) into
-/// `recv`; true at the end of the stream.
+/// Reads until a record is complete (or, with recv buffering, what the
+/// transport has) into `recv`; true at the end of the stream.
 pub(super) fn fill(
     conn: &Connection,
     recv: &mut RecvBuf,
@@ -219,25 +291,28 @@ pub(super) fn fill(
         let state = conn.state();
         (state.transport, state.recv_buffering)
     };
+    if recv.ready {
+        return Ok(false);
+    }
     loop {
-        let missing = recv.missing();
-        if missing == 0 {
-            return Ok(false);
-        }
+        let missing = recv.stream.missing();
         let want = if buffering {
-            missing.max(BUFFERED_READ - recv.buf.len())
+            missing.max(BUFFERED_READ.saturating_sub(recv.buf.filled().len()))
         } else {
             missing
         };
-        let start = recv.buf.len();
-        recv.buf.resize(start + want, 0);
-        let result = transport.read(&mut recv.buf[start..]);
-        let got = *result.as_ref().unwrap_or(&0);
-        recv.buf.truncate(start + got);
+        let start = recv.buf.filled().len();
+        let result = transport.read(&mut recv.buf.spare(want)[..want]);
+        recv.buf.commit(*result.as_ref().unwrap_or(&0));
         match result {
             Ok(0) => return Ok(true),
             Ok(n) => {
                 conn.state().wire_bytes_in += n as u64;
+                let end = recv.buf.filled().len();
+                if recv.stream.track(&recv.buf.filled()[start..end]) {
+                    recv.ready = true;
+                    return Ok(false);
+                }
                 if buffering {
                     return Ok(false);
                 }

@@ -98,6 +98,11 @@ pub fn max_early_data(id: &[u8; 16]) -> u32 {
     }
 }
 
+/// Whether a session lets its client send early data.
+pub fn allows_early_data(session: &Session) -> bool {
+    matches!(session, Session::Tls13(s) if s.max_early_data_size() > 0)
+}
+
 thread_local! {
     /// The session the connection being started offers (set around ClientConnection::new).
     static OFFER: RefCell<Option<Session>> = const { RefCell::new(None) };

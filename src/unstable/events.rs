@@ -116,7 +116,7 @@ impl HandshakeTiming {
 /// version, the s2n cipher name (`TLS_NULL_WITH_NULL_NULL` before one is
 /// chosen), the key exchange group (NULL if none) and the policy's name.
 pub fn handshake_values(
-    tls: Option<&rustls::Connection>,
+    tls: Option<&crate::io::Tls>,
     policy: &Policy,
 ) -> (c_int, *const c_char, *const c_char, *const c_char) {
     let version = match tls.and_then(|t| t.protocol_version()) {
@@ -142,7 +142,7 @@ pub fn handshake_values(
 pub fn handshake_event(
     hooks: &EventHooks,
     timing: &mut HandshakeTiming,
-    tls: Option<&rustls::Connection>,
+    tls: Option<&crate::io::Tls>,
     policy: &Policy,
     error_code: c_int,
 ) -> Option<s2n_event_handshake> {

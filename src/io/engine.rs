@@ -1,0 +1,458 @@
+//! The protocol engine under a connection. It is rustls's unbuffered
+//! connection: records move through buffers s2nrs owns and sizes (see
+//! `wire::Records`), so an idle connection holds its keys and no record
+//! buffer, and a record is decrypted where it was read. While early data is
+//! in play it is rustls's buffered connection instead, the only one through
+//! which rustls reports and controls early data.
+
+use std::io::ErrorKind;
+use std::ops::Deref;
+
+use rustls::client::UnbufferedClientConnection;
+use rustls::server::UnbufferedServerConnection;
+use rustls::unbuffered::{
+    ConnectionState, EncodeError, EncryptError, UnbufferedStatus, WriteTraffic,
+};
+use rustls::{CommonState, Connection};
+
+use super::wire::Records;
+
+pub enum Engine {
+    Client(UnbufferedClientConnection),
+    Server(UnbufferedServerConnection),
+    Buffered(Connection),
+}
+
+/// A connection's engine and what it produced that was not taken yet.
+pub struct Tls {
+    engine: Engine,
+    /// Records for the peer, until the transport takes them.
+    pub out: Records,
+    /// Records rustls took but keeps (a handshake message continues in
+    /// the next record); they go back to it with the next input.
+    held: Records,
+    /// Decrypted data rustls handed over beyond what the caller could take.
+    stash: Vec<u8>,
+    stash_pos: usize,
+    /// The peer's close_notify arrived.
+    pub peer_closed: bool,
+    /// The transport ended (after what it delivered was processed).
+    eof: bool,
+    /// rustls failed: it must not process records again (its record
+    /// positions no longer match any buffer).
+    failed: Option<rustls::Error>,
+}
+
+impl Deref for Tls {
+    type Target = CommonState;
+
+    fn deref(&self) -> &CommonState {
+        match &self.engine {
+            Engine::Client(c) => c,
+            Engine::Server(s) => s,
+            Engine::Buffered(b) => b,
+        }
+    }
+}
+
+/// The result of processing records: how much decrypted data waits.
+pub struct Fed {
+    pub plaintext: usize,
+}
+
+impl Tls {
+    pub fn new(engine: Engine) -> Tls {
+        Tls {
+            engine,
+            out: Records::default(),
+            held: Records::default(),
+            stash: Vec::new(),
+            stash_pos: 0,
+            peer_closed: false,
+            eof: false,
+            failed: None,
+        }
+    }
+
+    /// The buffered connection, while early data is in play.
+    pub fn buffered_mut(&mut self) -> Option<&mut Connection> {
+        match &mut self.engine {
+            Engine::Buffered(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Runs the unbuffered engine toward `want` (the buffered one has none).
+    /// `input`: the transport's records, else (None) the held ones.
+    fn run(&mut self, input: Option<&mut Records>, want: Want<'_>) -> Result<Stop, rustls::Error> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let input = input.unwrap_or(&mut self.held);
+        let parts = (&mut self.out, &mut self.stash, &mut self.peer_closed);
+        let result = match &mut self.engine {
+            Engine::Client(c) => pump(c, input, parts, want),
+            Engine::Server(s) => pump(s, input, parts, want),
+            Engine::Buffered(_) => Ok(Stop::NeedInput),
+        };
+        if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
+    }
+
+    /// Processes the records at the front of `input` (taken ones are
+    /// removed); what rustls answers goes to `out`. `eof`: the transport ended.
+    pub fn feed(&mut self, input: &mut Records, eof: bool) -> Result<Fed, rustls::Error> {
+        self.eof |= eof;
+        let plaintext = match &mut self.engine {
+            Engine::Buffered(b) => {
+                let mut rest: &[u8] = input.filled();
+                while !rest.is_empty() {
+                    if b.read_tls(&mut rest).is_err() {
+                        // rustls holds too much unread plaintext: let the caller drain it first.
+                        break;
+                    }
+                }
+                let used = input.filled().len() - rest.len();
+                input.consume(used);
+                if eof {
+                    let _ = b.read_tls(&mut &[][..]);
+                }
+                let processed = b.process_new_packets();
+                write_buffered(b, &mut self.out);
+                let io = processed?;
+                self.peer_closed |= io.peer_has_closed();
+                io.plaintext_bytes_to_read()
+            }
+            _ => {
+                // Held records go first; in the common case there are none
+                // and rustls works in the transport's buffer.
+                let held = !self.held.is_empty();
+                if held {
+                    self.held.extend_from_slice(input.filled());
+                    input.clear();
+                }
+                let result = self.run(if held { None } else { Some(&mut *input) }, Want::Process);
+                self.rebalance(input, held, matches!(result, Ok(Stop::Plaintext(_))));
+                match result? {
+                    Stop::Plaintext(n) => n,
+                    _ => 0,
+                }
+            }
+        };
+        Ok(Fed {
+            plaintext: plaintext + self.stash.len() - self.stash_pos,
+        })
+    }
+
+    /// After processing. Stopped at decrypted data, rustls holds no
+    /// record (handshake messages and data do not interleave) and what is
+    /// left is records it has not looked at: they go back to the
+    /// transport's buffer. Otherwise rustls has taken every complete record
+    /// and may keep some, rewritten in place while it joins a handshake
+    /// message: what is left stays with it (`held`) until it lets go.
+    fn rebalance(&mut self, input: &mut Records, was_held: bool, stopped_at_data: bool) {
+        if stopped_at_data {
+            if was_held {
+                input.extend_from_slice(self.held.filled());
+                self.held.clear();
+            }
+        } else if !was_held && !input.is_empty() {
+            self.held.extend_from_slice(input.filled());
+            input.clear();
+        }
+        if self.held.is_empty() {
+            self.held.release();
+        }
+    }
+
+    /// Encodes into `out` what rustls queued outside of processing (the
+    /// first flight, early data).
+    pub fn collect(&mut self) {
+        let out = &mut self.out;
+        match &mut self.engine {
+            Engine::Buffered(b) => write_buffered(b, out),
+            Engine::Client(c) => drain(c, out),
+            Engine::Server(s) => drain(s, out),
+        }
+    }
+
+    /// Decrypted data, as `std::io::Read` reports it: Ok(0) after the
+    /// peer's close_notify, WouldBlock when more records are needed,
+    /// UnexpectedEof when the transport ended without close_notify.
+    pub fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stash_pos < self.stash.len() {
+            let n = buf.len().min(self.stash.len() - self.stash_pos);
+            buf[..n].copy_from_slice(&self.stash[self.stash_pos..self.stash_pos + n]);
+            self.stash_pos += n;
+            if self.stash_pos == self.stash.len() {
+                self.stash = Vec::new();
+                self.stash_pos = 0;
+            }
+            return Ok(n);
+        }
+        if let Engine::Buffered(b) = &mut self.engine {
+            return std::io::Read::read(&mut b.reader(), buf);
+        }
+        match self.run(None, Want::Read(buf)) {
+            Ok(Stop::Read(n)) => Ok(n),
+            _ if self.peer_closed => Ok(0),
+            _ if self.eof => Err(ErrorKind::UnexpectedEof.into()),
+            _ => Err(ErrorKind::WouldBlock.into()),
+        }
+    }
+
+    /// Encrypts all of `data` into `out`, in records of at most `record`
+    /// bytes; false when the connection cannot send application data.
+    pub fn write(&mut self, data: &[u8], record: usize) -> bool {
+        if let Engine::Buffered(b) = &mut self.engine {
+            let ok = std::io::Write::write_all(&mut b.writer(), data).is_ok();
+            write_buffered(b, &mut self.out);
+            return ok;
+        }
+        let mut encrypt_all = |w: &mut dyn Writable, out: &mut Records| {
+            data.chunks(record.max(1)).all(|chunk| {
+                // Room for the header, content type, tag and a TLS1.2
+                // explicit nonce; rustls says if it needs more.
+                fill(out, chunk.len() + 64, |buf| w.encrypt(chunk, buf))
+            })
+        };
+        matches!(
+            self.run(None, Want::Write(&mut encrypt_all)),
+            Ok(Stop::Written(true))
+        )
+    }
+
+    /// Queues close_notify; false when the handshake has not reached the
+    /// point where rustls can protect one.
+    pub fn close_notify(&mut self) -> bool {
+        if let Engine::Buffered(b) = &mut self.engine {
+            b.send_close_notify();
+            write_buffered(b, &mut self.out);
+            return true;
+        }
+        let mut close =
+            |w: &mut dyn Writable, out: &mut Records| fill(out, 64, |buf| w.close_notify(buf));
+        matches!(
+            self.run(None, Want::Write(&mut close)),
+            Ok(Stop::Written(true))
+        )
+    }
+
+    /// Sends a TLS1.3 KeyUpdate before the next data.
+    pub fn key_update(&mut self) -> Result<(), rustls::Error> {
+        if let Engine::Buffered(b) = &mut self.engine {
+            let r = b.refresh_traffic_keys();
+            write_buffered(b, &mut self.out);
+            return r;
+        }
+        self.run(None, Want::KeyUpdate).map(|_| ())
+    }
+
+    /// Whether records or decrypted data wait here.
+    pub fn holds_data(&self) -> bool {
+        let buffered = match &self.engine {
+            Engine::Buffered(b) => b.wants_write(),
+            _ => false,
+        };
+        !self.out.is_empty()
+            || !self.held.is_empty()
+            || self.stash_pos < self.stash.len()
+            || buffered
+    }
+
+    /// Frees the output buffer when it holds nothing.
+    pub fn release(&mut self) {
+        if self.out.is_empty() {
+            self.out.release();
+        }
+    }
+}
+
+/// What to run rustls for.
+enum Want<'a> {
+    /// Take the input's records until rustls needs more or holds decrypted data.
+    Process,
+    /// Take one decrypted record into this buffer (the rest to the stash).
+    Read(&'a mut [u8]),
+    /// Use the writable state (decrypted data on the way goes to the stash).
+    Write(&'a mut dyn FnMut(&mut dyn Writable, &mut Records) -> bool),
+    KeyUpdate,
+}
+
+/// Where running stopped.
+enum Stop {
+    /// rustls needs more records (or the connection is closed).
+    NeedInput,
+    /// Decrypted data waits; the next record's size.
+    Plaintext(usize),
+    /// Bytes read (Want::Read).
+    Read(usize),
+    /// Whether the writable state's use succeeded (Want::Write, KeyUpdate).
+    Written(bool),
+}
+
+/// rustls's writable state, whatever the side.
+trait Writable {
+    fn encrypt(&mut self, data: &[u8], out: &mut [u8]) -> Result<usize, EncryptError>;
+    fn close_notify(&mut self, out: &mut [u8]) -> Result<usize, EncryptError>;
+}
+
+impl<D> Writable for WriteTraffic<'_, D> {
+    fn encrypt(&mut self, data: &[u8], out: &mut [u8]) -> Result<usize, EncryptError> {
+        WriteTraffic::encrypt(self, data, out)
+    }
+    fn close_notify(&mut self, out: &mut [u8]) -> Result<usize, EncryptError> {
+        self.queue_close_notify(out)
+    }
+}
+
+/// Writes into `out`'s spare room (`need` bytes first, more if rustls
+/// says so); false if rustls refused.
+fn fill(
+    out: &mut Records,
+    mut need: usize,
+    mut write: impl FnMut(&mut [u8]) -> Result<usize, EncryptError>,
+) -> bool {
+    loop {
+        match write(out.spare(need)) {
+            Ok(n) => {
+                out.commit(n);
+                return true;
+            }
+            Err(EncryptError::InsufficientSize(e)) if e.required_size > need => {
+                need = e.required_size
+            }
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The two unbuffered connections, as one.
+trait Unbuffered {
+    type Data;
+    fn process<'c, 'i>(&'c mut self, input: &'i mut [u8]) -> UnbufferedStatus<'c, 'i, Self::Data>;
+}
+
+impl Unbuffered for UnbufferedClientConnection {
+    type Data = rustls::client::ClientConnectionData;
+    fn process<'c, 'i>(&'c mut self, input: &'i mut [u8]) -> UnbufferedStatus<'c, 'i, Self::Data> {
+        self.process_tls_records(input)
+    }
+}
+
+impl Unbuffered for UnbufferedServerConnection {
+    type Data = rustls::server::ServerConnectionData;
+    fn process<'c, 'i>(&'c mut self, input: &'i mut [u8]) -> UnbufferedStatus<'c, 'i, Self::Data> {
+        self.process_tls_records(input)
+    }
+}
+
+/// Runs rustls over `input` toward `want`: the handshake records it
+/// produces are encoded into `out`, consumed input is removed, decrypted
+/// data stays in rustls unless it is in the way (then it goes to `stash`).
+fn pump<C: Unbuffered>(
+    conn: &mut C,
+    input: &mut Records,
+    (out, stash, peer_closed): (&mut Records, &mut Vec<u8>, &mut bool),
+    mut want: Want<'_>,
+) -> Result<Stop, rustls::Error> {
+    let mut refreshed = false;
+    loop {
+        let UnbufferedStatus { discard, state } = conn.process(input.filled_mut());
+        let mut stop = None;
+        match state {
+            Err(e) => stop = Some(Err(e)),
+            Ok(ConnectionState::EncodeTlsData(mut data)) => encode(&mut data, out),
+            // `out` keeps them until the transport takes them.
+            Ok(ConnectionState::TransmitTlsData(data)) => data.done(),
+            Ok(ConnectionState::ReadTraffic(mut records)) => match &mut want {
+                Want::Process => {
+                    stop = Some(Ok(Stop::Plaintext(
+                        records.peek_len().map_or(0, |n| n.get()),
+                    )))
+                }
+                Want::Read(buf) => {
+                    let n = match records.next_record() {
+                        Some(Ok(record)) => {
+                            let n = buf.len().min(record.payload.len());
+                            buf[..n].copy_from_slice(&record.payload[..n]);
+                            stash.extend_from_slice(&record.payload[n..]);
+                            n
+                        }
+                        Some(Err(e)) => return Err(e),
+                        None => 0,
+                    };
+                    stop = Some(Ok(Stop::Read(n)));
+                }
+                Want::Write(_) | Want::KeyUpdate => {
+                    while let Some(record) = records.next_record() {
+                        stash.extend_from_slice(record?.payload);
+                    }
+                }
+            },
+            Ok(ConnectionState::PeerClosed) => *peer_closed = true,
+            Ok(ConnectionState::WriteTraffic(mut w)) => match &mut want {
+                Want::Write(f) => stop = Some(Ok(Stop::Written(f(&mut w, out)))),
+                Want::KeyUpdate if !refreshed => {
+                    // The KeyUpdate message comes out of the next round.
+                    w.refresh_traffic_keys()?;
+                    refreshed = true;
+                }
+                Want::KeyUpdate => stop = Some(Ok(Stop::Written(true))),
+                Want::Process | Want::Read(_) => stop = Some(Ok(Stop::NeedInput)),
+            },
+            // Closed, BlockedHandshake, and ReadEarlyData (an unbuffered
+            // server is configured to accept none).
+            Ok(_) => {
+                stop = Some(match want {
+                    Want::Write(_) | Want::KeyUpdate => Err(rustls::Error::HandshakeNotComplete),
+                    _ => Ok(Stop::NeedInput),
+                })
+            }
+        }
+        input.consume(discard);
+        if let Some(result) = stop {
+            return result;
+        }
+    }
+}
+
+/// Encodes what rustls queued, without letting it look at records (after
+/// a failure, its record positions match no buffer).
+fn drain<
+    C: Unbuffered + Deref<Target = rustls::unbuffered::UnbufferedConnectionCommon<C::Data>>,
+>(
+    conn: &mut C,
+    out: &mut Records,
+) {
+    while conn.wants_write() {
+        let UnbufferedStatus { state, .. } = conn.process(&mut []);
+        let Ok(ConnectionState::EncodeTlsData(mut data)) = state else {
+            break;
+        };
+        encode(&mut data, out);
+    }
+}
+
+/// Encodes one queued handshake or alert message into `out`.
+fn encode<D>(data: &mut rustls::unbuffered::EncodeTlsData<'_, D>, out: &mut Records) {
+    let mut need = 512;
+    loop {
+        match data.encode(out.spare(need)) {
+            Ok(n) => break out.commit(n),
+            Err(EncodeError::InsufficientSize(e)) => need = e.required_size,
+            Err(EncodeError::AlreadyEncoded) => break,
+        }
+    }
+}
+
+/// The buffered connection's records, moved to `out`.
+fn write_buffered(b: &mut Connection, out: &mut Records) {
+    while b.wants_write() {
+        if b.write_tls(out).is_err() {
+            break;
+        }
+    }
+}
