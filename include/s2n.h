@@ -743,19 +743,10 @@ S2N_API extern void *s2n_connection_get_ctx(struct s2n_connection *conn);
  */
 S2N_API extern int s2n_connection_server_name_extension_used(struct s2n_connection *conn);
 
-S2N_API extern int s2n_connection_prefer_throughput(struct s2n_connection *conn);
-
-S2N_API extern int s2n_connection_prefer_low_latency(struct s2n_connection *conn);
-
 /**
  * I/O buffers are released after each use when set, as s2n's dynamic buffers.
  */
 S2N_API extern int s2n_connection_set_dynamic_buffers(struct s2n_connection *conn, bool enabled);
-
-S2N_API extern
-int s2n_connection_set_dynamic_record_threshold(struct s2n_connection *conn,
-                                                uint32_t resize_threshold,
-                                                uint16_t timeout_threshold);
 
 S2N_API extern int s2n_connection_set_blinding(struct s2n_connection *conn, s2n_blinding blinding);
 
@@ -924,6 +915,15 @@ S2N_API extern const char *s2n_connection_get_handshake_type_name(struct s2n_con
  * messages in between are not tracked.
  */
 S2N_API extern const char *s2n_connection_get_last_message_name(struct s2n_connection *conn);
+
+S2N_API extern int s2n_connection_prefer_throughput(struct s2n_connection *conn);
+
+S2N_API extern int s2n_connection_prefer_low_latency(struct s2n_connection *conn);
+
+S2N_API extern
+int s2n_connection_set_dynamic_record_threshold(struct s2n_connection *conn,
+                                                uint32_t resize_threshold,
+                                                uint16_t timeout_threshold);
 
 S2N_API extern
 int s2n_connection_get_selected_signature_algorithm(struct s2n_connection *conn,

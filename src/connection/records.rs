@@ -1,0 +1,115 @@
+//! Record sizes as s2n chooses them (`s2n_connection_prefer_throughput`,
+//! `s2n_connection_prefer_low_latency`, `s2n_connection_set_dynamic_record_threshold`).
+
+use std::ffi::c_int;
+use std::time::{Duration, Instant};
+
+use super::Connection;
+use crate::error::*;
+use crate::ffi;
+use crate::types::*;
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_prefer_throughput(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.state().records.max_fragment = LARGE_FRAGMENT;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_prefer_low_latency(conn: *mut s2n_connection) -> c_int {
+    ffi::entry(|| {
+        Connection::from_handle(conn)?.state().records.max_fragment = SMALL_FRAGMENT;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn s2n_connection_set_dynamic_record_threshold(
+    conn: *mut s2n_connection,
+    resize_threshold: u32,
+    timeout_threshold: u16,
+) -> c_int {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        if resize_threshold > MAX_RESIZE_THRESHOLD {
+            return Err(Error::new(crate::error::S2N_ERR_INVALID_DYNAMIC_THRESHOLD));
+        }
+        let mut state = conn.state();
+        state.records.resize_threshold = resize_threshold;
+        state.records.timeout_secs = timeout_threshold;
+        Ok(S2N_SUCCESS)
+    })
+}
+
+/// s2n's record payload sizes: the default (an 8092-byte record), low
+/// latency (a 1440-byte record) and throughput (the TLS maximum).
+const DEFAULT_FRAGMENT: u16 = 8092 - 5;
+const SMALL_FRAGMENT: u16 = 1440 - 5;
+const LARGE_FRAGMENT: u16 = 16384;
+const MAX_RESIZE_THRESHOLD: u32 = 8 * 1024 * 1024;
+
+/// Record sizes as s2n chooses them: at most `max_fragment` bytes, and
+/// records that fit one TCP segment for the first `resize_threshold`
+/// bytes, again after `timeout_secs` without sending.
+pub struct RecordSizing {
+    pub max_fragment: u16,
+    pub timeout_secs: u16,
+    pub resize_threshold: u32,
+    sent: u32,
+    last_send: Option<Instant>,
+}
+
+impl Default for RecordSizing {
+    fn default() -> Self {
+        RecordSizing {
+            max_fragment: DEFAULT_FRAGMENT,
+            timeout_secs: 0,
+            resize_threshold: 0,
+            sent: 0,
+            last_send: None,
+        }
+    }
+}
+
+impl RecordSizing {
+    /// A new `s2n_send` call: after the timeout, small records again.
+    pub fn start_send(&mut self) {
+        if self.timeout_secs == 0 {
+            return;
+        }
+        let now = Instant::now();
+        // The first send under a timeout counts as after a long pause, as in s2n.
+        let idle = self.last_send.map_or(Duration::MAX, |t| now - t);
+        if idle > Duration::from_secs(self.timeout_secs.into()) {
+            self.sent = 0;
+        }
+        self.last_send = Some(now);
+    }
+
+    /// The next record's payload size, for the negotiated protocol.
+    pub fn next(&self, tls: &rustls::CommonState) -> usize {
+        let max = usize::from(self.max_fragment);
+        if self.sent >= self.resize_threshold {
+            return max;
+        }
+        // One Ethernet frame less IPv6, TCP and TCP option headers and the
+        // record header, less the content type (TLS1.3), the AEAD tag and
+        // TLS1.2 AES-GCM's explicit nonce.
+        let tls13 = tls.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);
+        let chacha = tls.negotiated_cipher_suite().is_some_and(|s| {
+            s.suite() == rustls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+                || s.suite() == rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+        });
+        let nonce = if tls13 || chacha { 0 } else { 8 };
+        let small = 1500 - 40 - 20 - 40 - 5 - usize::from(tls13) - 16 - nonce;
+        max.min(small)
+    }
+
+    pub fn sent(&mut self, n: usize) {
+        self.sent = self
+            .sent
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+}
