@@ -64,7 +64,7 @@ pub extern "C" fn s2n_connection_enable_quic(conn: *mut s2n_connection) -> c_int
                 "QUIC is not compatible with recv buffering",
             ));
         }
-        state.quic_enabled = true;
+        state.quic_settings.get_or_insert_default().enabled = true;
         Ok(S2N_SUCCESS)
     })
 }
@@ -107,7 +107,7 @@ pub extern "C" fn s2n_connection_set_quic_transport_parameters(
         } else {
             ffi::slice(data_buffer, usize::from(data_len))?.to_vec()
         };
-        conn.state().quic_params = data;
+        conn.state().quic_settings.get_or_insert_default().params = data;
         Ok(S2N_SUCCESS)
     })
 }
@@ -125,7 +125,10 @@ pub extern "C" fn s2n_connection_get_quic_transport_parameters(
         let buffer = ffi::out(data_buffer)?;
         let len = ffi::out(data_len)?;
         let state = conn.state();
-        let params = &state.quic_peer_params;
+        let params = state
+            .quic_settings
+            .as_ref()
+            .map_or(&[][..], |q| &q.peer_params[..]);
         *buffer = if params.is_empty() {
             std::ptr::null()
         } else {
@@ -148,7 +151,7 @@ pub extern "C" fn s2n_connection_set_secret_callback(
         if cb_func.is_none() {
             return Err(Error::new(S2N_ERR_NULL));
         }
-        conn.state().secret_cb = Some((cb_func, CPtr(ctx)));
+        conn.state().quic_settings.get_or_insert_default().secret_cb = Some((cb_func, CPtr(ctx)));
         Ok(S2N_SUCCESS)
     })
 }
@@ -255,10 +258,20 @@ const HEADER_LEN: usize = 4;
 /// s2n's limit on a handshake message (S2N_MAXIMUM_HANDSHAKE_MESSAGE_LENGTH).
 const MAX_MESSAGE_LEN: usize = 64 * 1024;
 
+/// A connection's QUIC settings: `s2n_connection_enable_quic`, our
+/// transport parameters, the peer's, and the secret callback.
+#[derive(Default)]
+pub struct Settings {
+    pub enabled: bool,
+    pub params: Vec<u8>,
+    pub peer_params: Vec<u8>,
+    pub secret_cb: Option<(s2n_secret_cb, CPtr)>,
+}
+
 /// Whether the connection (or its config) has QUIC on.
 pub fn is_enabled(conn: &Connection) -> bool {
     let state = conn.state();
-    state.quic_enabled || state.config.read().quic
+    state.quic_settings.as_ref().is_some_and(|q| q.enabled) || state.config.read().quic
 }
 
 /// What a QUIC handshake has in flight.
@@ -295,7 +308,11 @@ fn secret_type(label: &str) -> Option<s2n_secret_type_t> {
 fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     let mut overrides = state.overrides.clone();
     overrides.quic = true;
-    let params = state.quic_params.clone();
+    let params = state
+        .quic_settings
+        .as_ref()
+        .map(|q| q.params.clone())
+        .unwrap_or_default();
     let refused = |e: rustls::Error| {
         let why = "rustls refused the QUIC configuration (QUIC requires TLS1.3)";
         match e {
@@ -516,7 +533,11 @@ fn send_queued(
                 engine.sent = 0;
             }
             Out::Secret(kind, secret) => {
-                let callback = conn.state().secret_cb;
+                let callback = conn
+                    .state()
+                    .quic_settings
+                    .as_ref()
+                    .and_then(|q| q.secret_cb);
                 if let Some((cb, ctx)) = callback {
                     let rc = callbacks::quic_secret(cb, ctx, conn.handle(), *kind, secret);
                     if rc < 0 {
@@ -588,7 +609,7 @@ fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) -> Result<(),
     let deferred = {
         let mut state = conn.state();
         if let Some(params) = engine.tls.quic_transport_parameters() {
-            state.quic_peer_params = params.to_vec();
+            state.quic_settings.get_or_insert_default().peer_params = params.to_vec();
         }
         if !conn.is_client() && state.server_name_c.is_none() {
             if let rq::Connection::Server(server) = &engine.tls {

@@ -20,7 +20,7 @@ use crate::error::{
     Error, S2N_ERR_INVALID_STATE, S2N_ERR_NO_PRIVATE_KEY, S2N_ERR_NULL, S2N_ERR_REENTRANCY,
     S2N_ERR_SERVER_NAME_TOO_LONG,
 };
-use crate::ffi::{self, ArcHandle, BoxHandle, CPtr};
+use crate::ffi::{self, ArcHandle, BoxHandle};
 use crate::io::{RecvBuf, SendBuf, Transport};
 use crate::types::*;
 use notes::Selection;
@@ -34,6 +34,37 @@ pub enum Phase {
     Established,
     /// A fatal error ended it; only getters and free/wipe remain.
     Failed,
+}
+
+/// A TLS secret kept inline (no allocation per connection), zeroized on drop.
+pub struct Secret {
+    bytes: [u8; 48],
+    len: u8,
+}
+
+impl Secret {
+    /// None if longer than any TLS1.2 master or TLS1.3 (SHA-384) secret.
+    fn new(secret: &[u8]) -> Option<Secret> {
+        let mut bytes = [0u8; 48];
+        bytes.get_mut(..secret.len())?.copy_from_slice(secret);
+        Some(Secret {
+            bytes,
+            len: secret.len() as u8,
+        })
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.bytes);
+    }
 }
 
 /// Settings and protocol state, behind the connection's lock.
@@ -78,7 +109,7 @@ pub struct State {
     pub ocsp_response: Option<Vec<u8>>,
     /// The TLS1.2 master secret, for `s2n_connection_get_master_secret`,
     /// or the TLS1.3 exporter secret, for `s2n_connection_tls_exporter`.
-    pub master_secret: Option<zeroize::Zeroizing<Vec<u8>>>,
+    pub master_secret: Option<Secret>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
     /// A server's ClientHello: its records while they arrive, then the parsed
@@ -109,12 +140,9 @@ pub struct State {
     pub records: records::RecordSizing,
     /// TLS1.3 early data settings and progress.
     pub early: crate::early_data::EarlyData,
-    /// QUIC (`s2n_connection_enable_quic`), our transport parameters, the
-    /// peer's, the secret callback, and the QUIC handshake engine.
-    pub quic_enabled: bool,
-    pub quic_params: Vec<u8>,
-    pub quic_peer_params: Vec<u8>,
-    pub secret_cb: Option<(crate::quic::s2n_secret_cb, CPtr)>,
+    /// QUIC settings (boxed: most connections never use QUIC) and the QUIC
+    /// handshake engine.
+    pub quic_settings: Option<Box<crate::quic::Settings>>,
     pub quic: Option<Box<crate::quic::Engine>>,
 }
 
@@ -170,10 +198,7 @@ impl State {
             key_updates_sent: 0,
             records: records::RecordSizing::default(),
             early: Default::default(),
-            quic_enabled: false,
-            quic_params: Vec::new(),
-            quic_peer_params: Vec::new(),
-            secret_cb: None,
+            quic_settings: None,
             quic: None,
         }
     }
@@ -295,7 +320,7 @@ impl Connection {
         let logging = state.config.read().key_log.is_some();
         for secret in notes.secrets {
             if secret.label == "CLIENT_RANDOM" || secret.label == "EXPORTER_SECRET" {
-                state.master_secret = Some(zeroize::Zeroizing::new(secret.secret.clone()));
+                state.master_secret = Secret::new(&secret.secret);
             }
             if logging {
                 deferred.key_log.push(secret);

@@ -20,7 +20,8 @@ use super::wire::Records;
 pub enum Engine {
     Client(UnbufferedClientConnection),
     Server(UnbufferedServerConnection),
-    Buffered(Connection),
+    /// Boxed: it is larger than the others and rarely used.
+    Buffered(Box<Connection>),
 }
 
 /// A connection's engine and what it produced that was not taken yet.
@@ -40,7 +41,7 @@ pub struct Tls {
     eof: bool,
     /// rustls failed: it must not process records again (its record
     /// positions no longer match any buffer).
-    failed: Option<rustls::Error>,
+    failed: bool,
 }
 
 impl Deref for Tls {
@@ -70,7 +71,7 @@ impl Tls {
             stash_pos: 0,
             peer_closed: false,
             eof: false,
-            failed: None,
+            failed: false,
         }
     }
 
@@ -85,8 +86,8 @@ impl Tls {
     /// Runs the unbuffered engine toward `want` (the buffered one has none).
     /// `input`: the transport's records, else (None) the held ones.
     fn run(&mut self, input: Option<&mut Records>, want: Want<'_>) -> Result<Stop, rustls::Error> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
+        if self.failed {
+            return Err(rustls::Error::HandshakeNotComplete);
         }
         let input = input.unwrap_or(&mut self.held);
         let parts = (&mut self.out, &mut self.stash, &mut self.peer_closed);
@@ -95,9 +96,7 @@ impl Tls {
             Engine::Server(s) => pump(s, input, parts, want),
             Engine::Buffered(_) => Ok(Stop::NeedInput),
         };
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
-        }
+        self.failed = result.is_err();
         result
     }
 

@@ -68,8 +68,10 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         let alpn = state.overrides.alpn.clone();
         let engine = crate::session::client::with_offer(offer, || match (early, alpn) {
             (true, Some(alpn)) => ClientConnection::new_with_alpn(config, name, alpn)
-                .map(|c| Engine::Buffered(c.into())),
-            (true, None) => ClientConnection::new(config, name).map(|c| Engine::Buffered(c.into())),
+                .map(|c| Engine::Buffered(Box::new(c.into()))),
+            (true, None) => {
+                ClientConnection::new(config, name).map(|c| Engine::Buffered(Box::new(c.into())))
+            }
             (false, Some(alpn)) => {
                 UnbufferedClientConnection::new_with_alpn(config, name, alpn).map(Engine::Client)
             }
@@ -79,9 +81,10 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
         })?;
         let allowed = match &mut engine {
-            Engine::Buffered(rustls::Connection::Client(c)) => {
-                c.early_data().map(|e| e.bytes_left())
-            }
+            Engine::Buffered(b) => match &mut **b {
+                rustls::Connection::Client(c) => c.early_data().map(|e| e.bytes_left()),
+                rustls::Connection::Server(_) => None,
+            },
             _ => None,
         };
         state.early.offered = allowed.is_some();
@@ -99,7 +102,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             if state.early.decision == crate::early_data::Decision::Reject {
                 server.reject_early_data();
             }
-            Engine::Buffered(server.into())
+            Engine::Buffered(Box::new(server.into()))
         } else {
             Engine::Server(UnbufferedServerConnection::new(config).map_err(refused)?)
         }
