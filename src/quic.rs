@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
+use std::sync::atomic::Ordering;
 
 use rustls::quic::{self as rq, KeyChange};
 use zeroize::Zeroizing;
@@ -523,7 +524,7 @@ fn send_queued(
                         Ok(0) => return Err(Error::new(S2N_ERR_IO)),
                         Ok(n) => {
                             engine.sent += n;
-                            conn.state().wire_bytes_out += n as u64;
+                            conn.wire_out.fetch_add(n as u64, Ordering::Relaxed);
                         }
                         Err(e) => {
                             would_block(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?
@@ -587,7 +588,9 @@ fn read_message(
         inbox.truncate(have + got);
         match result {
             Ok(0) => return Err(Error::new(S2N_ERR_CLOSED)),
-            Ok(n) => conn.state().wire_bytes_in += n as u64,
+            Ok(n) => {
+                conn.wire_in.fetch_add(n as u64, Ordering::Relaxed);
+            }
             Err(e) => would_block(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_READ)?,
         }
     }

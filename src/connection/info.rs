@@ -3,6 +3,7 @@
 //! before, during and after the handshake.
 
 use std::ffi::{CStr, CString, c_char, c_int};
+use std::sync::atomic::Ordering;
 
 use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
 
@@ -245,12 +246,12 @@ pub extern "C" fn s2n_connection_get_peer_cert_chain(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_wire_bytes_in(conn: *mut s2n_connection) -> u64 {
-    Connection::from_handle(conn).map_or(0, |c| c.state().wire_bytes_in)
+    Connection::from_handle(conn).map_or(0, |c| c.wire_in.load(Ordering::Relaxed))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_wire_bytes_out(conn: *mut s2n_connection) -> u64 {
-    Connection::from_handle(conn).map_or(0, |c| c.state().wire_bytes_out)
+    Connection::from_handle(conn).map_or(0, |c| c.wire_out.load(Ordering::Relaxed))
 }
 
 /// A client's highest version: ours as a client, the ClientHello's as a server.

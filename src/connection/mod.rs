@@ -11,7 +11,7 @@ pub mod records;
 pub mod signatures;
 
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -84,8 +84,6 @@ pub struct State {
     pub selection: Option<Selection>,
     /// The last alert the peer sent, for `s2n_connection_get_alert`.
     pub alert: Option<u8>,
-    pub wire_bytes_in: u64,
-    pub wire_bytes_out: u64,
     /// Bytes of plaintext rustls holds for `s2n_recv`, as of the last read.
     pub plaintext_pending: usize,
     pub close_notify_received: bool,
@@ -166,8 +164,6 @@ impl State {
             phase: Phase::New,
             selection: None,
             alert: None,
-            wire_bytes_in: 0,
-            wire_bytes_out: 0,
             plaintext_pending: 0,
             close_notify_received: false,
             close_notify_sent: false,
@@ -211,6 +207,9 @@ pub struct Connection {
     pub recv: Mutex<RecvBuf>,
     /// `s2n_connection_set_ctx`: outside the lock, so callbacks can read it.
     ctx: std::sync::atomic::AtomicPtr<c_void>,
+    /// Bytes read from and written to the transport (counted without the lock).
+    pub wire_in: AtomicU64,
+    pub wire_out: AtomicU64,
 }
 
 impl BoxHandle for s2n_connection {
@@ -240,6 +239,14 @@ impl Connection {
 
     /// What our hooks inside a rustls step need to know of this connection.
     pub fn step_context(&self, state: &State) -> notes::Context {
+        if state.phase == Phase::Established {
+            // Only post-handshake messages (tickets, key updates) are left:
+            // no certificate is chosen, signed or verified any more.
+            return notes::Context {
+                conn: self.handle(),
+                ..Default::default()
+            };
+        }
         notes::Context {
             conn: self.handle(),
             server_name: if self.is_client() {
@@ -317,7 +324,7 @@ impl Connection {
         state.cert_requested |= notes.cert_requested;
         state.keep_alive.extend(notes.keep_alive);
         let mut deferred = Deferred::default();
-        let logging = state.config.read().key_log.is_some();
+        let logging = !notes.secrets.is_empty() && state.config.read().key_log.is_some();
         for secret in notes.secrets {
             if secret.label == "CLIENT_RANDOM" || secret.label == "EXPORTER_SECRET" {
                 state.master_secret = Secret::new(&secret.secret);
@@ -391,6 +398,8 @@ pub extern "C" fn s2n_connection_new(mode: ModeArg) -> *mut s2n_connection {
             send: Mutex::new(SendBuf::default()),
             recv: Mutex::new(RecvBuf::default()),
             ctx: Default::default(),
+            wire_in: AtomicU64::new(0),
+            wire_out: AtomicU64::new(0),
         }))
     })
 }
@@ -603,6 +612,8 @@ pub extern "C" fn s2n_connection_wipe(conn: *mut s2n_connection) -> c_int {
         let config = state.config.clone();
         *state = State::new(config);
         conn.ctx.store(std::ptr::null_mut(), Ordering::Relaxed);
+        conn.wire_in.store(0, Ordering::Relaxed);
+        conn.wire_out.store(0, Ordering::Relaxed);
         *send = SendBuf::default();
         *recv = RecvBuf::default();
         Ok(S2N_SUCCESS)

@@ -4,6 +4,7 @@
 
 use std::ffi::c_int;
 use std::io::ErrorKind;
+use std::sync::atomic::Ordering;
 
 use crate::connection::Connection;
 use crate::connection::hello::{HEADER_LEN, MAX_RECORD_LEN};
@@ -248,11 +249,13 @@ pub(super) fn flush(
     send: &mut SendBuf,
     blocked: &mut BlockedStatusArg,
 ) -> Result<(), Error> {
+    let mut transport = None;
     loop {
         if !send.pending() {
             send.out.clear();
             send.pos = 0;
             let mut state = conn.state();
+            transport = Some(state.transport);
             let dynamic = state.dynamic_buffers;
             if let Some(tls) = state.tls.as_mut() {
                 tls.collect();
@@ -268,12 +271,12 @@ pub(super) fn flush(
                 return Ok(());
             }
         }
-        let transport = conn.state().transport;
+        let transport = *transport.get_or_insert_with(|| conn.state().transport);
         match transport.write(&send.out.filled()[send.pos..]) {
             Ok(0) => return Err(Error::new(S2N_ERR_IO)),
             Ok(n) => {
                 send.pos += n;
-                conn.state().wire_bytes_out += n as u64;
+                conn.wire_out.fetch_add(n as u64, Ordering::Relaxed);
             }
             Err(e) => transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?,
         }
@@ -307,7 +310,7 @@ pub(super) fn fill(
         match result {
             Ok(0) => return Ok(true),
             Ok(n) => {
-                conn.state().wire_bytes_in += n as u64;
+                conn.wire_in.fetch_add(n as u64, Ordering::Relaxed);
                 let end = recv.buf.filled().len();
                 if recv.stream.track(&recv.buf.filled()[start..end]) {
                     recv.ready = true;
