@@ -127,6 +127,30 @@ static void client_cases(void)
                 .reply = CLIENT_SAYS_REVERSED,
         },
         {
+                /* Handshake messages split over 512-byte records: rustls joins
+                 * them while it keeps the records. */
+                .name = "client_tls13_rsa_small_records",
+                .argv = { S2NRS_S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_3", "-ciphersuites",
+                        "TLS_AES_128_GCM_SHA256", "-max_send_frag", "512", NULL },
+                .config = rsa,
+                .server_name = "s2nrs.test",
+                .version = S2N_TLS13,
+                .cipher = S2NRS_AES128_13,
+                .send = CLIENT_SAYS,
+                .reply = CLIENT_SAYS_REVERSED,
+        },
+        {
+                .name = "client_tls12_rsa_small_records",
+                .argv = { S2NRS_S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_2", "-cipher",
+                        "ECDHE-RSA-AES128-GCM-SHA256", "-max_send_frag", "512", NULL },
+                .config = rsa,
+                .server_name = "s2nrs.test",
+                .version = S2N_TLS12,
+                .cipher = S2NRS_RSA_AES128_12,
+                .send = CLIENT_SAYS,
+                .reply = CLIENT_SAYS_REVERSED,
+        },
+        {
                 .name = "client_tls13_rsa",
                 .argv = { S2NRS_S_SERVER("server-rsa-chain.pem", "server-rsa-key.pem"), "-tls1_3", "-ciphersuites",
                         "TLS_AES_128_GCM_SHA256", NULL },

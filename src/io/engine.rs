@@ -214,7 +214,7 @@ impl Tls {
             data.chunks(record.max(1)).all(|chunk| {
                 // Room for the header, content type, tag and a TLS1.2
                 // explicit nonce; rustls says if it needs more.
-                fill(out, chunk.len() + 64, |buf| w.encrypt(chunk, buf))
+                write_into(out, chunk.len() + 64, |buf| w.encrypt(chunk, buf))
             })
         };
         matches!(
@@ -231,8 +231,9 @@ impl Tls {
             write_buffered(b, &mut self.out);
             return true;
         }
-        let mut close =
-            |w: &mut dyn Writable, out: &mut Records| fill(out, 64, |buf| w.close_notify(buf));
+        let mut close = |w: &mut dyn Writable, out: &mut Records| {
+            write_into(out, 64, |buf| w.close_notify(buf))
+        };
         matches!(
             self.run(None, Want::Write(&mut close)),
             Ok(Stop::Written(true))
@@ -246,7 +247,10 @@ impl Tls {
             write_buffered(b, &mut self.out);
             return r;
         }
-        self.run(None, Want::KeyUpdate).map(|_| ())
+        match self.run(None, Want::KeyUpdate)? {
+            Stop::Written(true) => Ok(()),
+            _ => Err(rustls::Error::HandshakeNotComplete),
+        }
     }
 
     /// Whether records or decrypted data wait here.
@@ -288,7 +292,8 @@ enum Stop {
     Plaintext(usize),
     /// Bytes read (Want::Read).
     Read(usize),
-    /// Whether the writable state's use succeeded (Want::Write, KeyUpdate).
+    /// Whether the writable state was reached and its use succeeded
+    /// (Want::Write, KeyUpdate).
     Written(bool),
 }
 
@@ -309,7 +314,7 @@ impl<D> Writable for WriteTraffic<'_, D> {
 
 /// Writes into `out`'s spare room (`need` bytes first, more if rustls
 /// says so); false if rustls refused.
-fn fill(
+fn write_into(
     out: &mut Records,
     mut need: usize,
     mut write: impl FnMut(&mut [u8]) -> Result<usize, EncryptError>,
@@ -405,10 +410,10 @@ fn pump<C: Unbuffered>(
             // Closed, BlockedHandshake, and ReadEarlyData (an unbuffered
             // server is configured to accept none).
             Ok(_) => {
-                stop = Some(match want {
-                    Want::Write(_) | Want::KeyUpdate => Err(rustls::Error::HandshakeNotComplete),
-                    _ => Ok(Stop::NeedInput),
-                })
+                stop = Some(Ok(match want {
+                    Want::Write(_) | Want::KeyUpdate => Stop::Written(false),
+                    _ => Stop::NeedInput,
+                }))
             }
         }
         input.consume(discard);
