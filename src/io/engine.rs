@@ -253,6 +253,12 @@ impl Tls {
         }
     }
 
+    /// rustls keeps records of a handshake message it is joining: the next
+    /// input continues them and may start mid-record.
+    pub fn joining(&self) -> bool {
+        !self.held.is_empty()
+    }
+
     /// Whether records or decrypted data wait here.
     pub fn holds_data(&self) -> bool {
         let buffered = match &self.engine {

@@ -169,10 +169,11 @@ fn feed<'a>(
 ) -> Result<(), Error> {
     let context = conn.step_context(&state);
     let ticket_context = state.early.context.clone().unwrap_or_default();
-    // rustls ignores a close_notify that comes unprotected during the
-    // handshake (a warning); in s2n it ends the handshake.
-    let unprotected_close = hello::plaintext_close_notify(input.filled());
     let tls = tls_mut(&mut state)?;
+    // rustls ignores a close_notify that comes unprotected during the
+    // handshake (a warning); in s2n it ends the handshake. (While rustls
+    // keeps part of a handshake message, the input continues a record.)
+    let unprotected_close = !tls.joining() && hello::plaintext_close_notify(input.filled());
     let processed = crate::connection::notes::with_context(context, || {
         crate::early_data::with_ticket_context(&ticket_context, || tls.feed(input, eof))
     });
