@@ -202,23 +202,21 @@ impl Tls {
         }
     }
 
-    /// Encrypts all of `data` into `out`, in records of at most `record`
-    /// bytes; false when the connection cannot send application data.
-    pub fn write(&mut self, data: &[u8], record: usize) -> bool {
+    /// Encrypts one record's worth of data into `out` (the caller sizes
+    /// records); false when the connection cannot send application data.
+    pub fn write(&mut self, data: &[u8]) -> bool {
         if let Engine::Buffered(b) = &mut self.engine {
             let ok = std::io::Write::write_all(&mut b.writer(), data).is_ok();
             write_buffered(b, &mut self.out);
             return ok;
         }
-        let mut encrypt_all = |w: &mut dyn Writable, out: &mut Records| {
-            data.chunks(record.max(1)).all(|chunk| {
-                // Room for the header, content type, tag and a TLS1.2
-                // explicit nonce; rustls says if it needs more.
-                write_into(out, chunk.len() + 64, |buf| w.encrypt(chunk, buf))
-            })
+        // Room for the header, content type, tag and a TLS1.2 explicit
+        // nonce; rustls says if it needs more.
+        let mut encrypt = |w: &mut dyn Writable, out: &mut Records| {
+            write_into(out, data.len() + 64, |buf| w.encrypt(data, buf))
         };
         matches!(
-            self.run(None, Want::Write(&mut encrypt_all)),
+            self.run(None, Want::Write(&mut encrypt)),
             Ok(Stop::Written(true))
         )
     }

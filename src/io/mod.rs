@@ -459,7 +459,7 @@ pub fn send(
             while done < step {
                 let n = state.records.next(tls).min(step - done);
                 let record = gather(slices, send.consumed + done, n, &mut scratch);
-                if !tls.write(record, n) {
+                if !tls.write(record) {
                     return Err(Error::new(S2N_ERR_ENCRYPT));
                 }
                 state.records.sent(n);
