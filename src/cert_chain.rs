@@ -115,9 +115,15 @@ impl CertChainAndKey {
                     public_only: false,
                 });
                 let certified = CertifiedKey::new(certs.clone(), ours);
-                certified
-                    .keys_match()
-                    .map_err(|_| Error::new(S2N_ERR_KEY_MISMATCH))?;
+                // As s2n, any certificate version: compared by our parser
+                // (rustls's keys_match parses with webpki, which takes v3 only).
+                let matches = match key.public_key() {
+                    Some(spki) => x509::has_public_key(&certs[0], &spki),
+                    None => certified.keys_match().is_ok(),
+                };
+                if !matches {
+                    return Err(Error::new(S2N_ERR_KEY_MISMATCH));
+                }
                 (Some(PrivateKey { key }), Some(Arc::new(certified)))
             }
             None => {

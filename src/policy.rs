@@ -77,6 +77,27 @@ enum Entry {
     Unusable(&'static str),
 }
 
+/// aws-lc-rs's randomness, except for the one 2-byte value rustls draws:
+/// the seed of its ClientHello extension order. s2n sends its extensions in
+/// one order, so one config's ClientHellos have one fingerprint (JA3/JA4),
+/// and fingerprinting callers count on that.
+#[derive(Debug)]
+struct FixedExtensionOrder;
+
+impl rustls::crypto::SecureRandom for FixedExtensionOrder {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        if buf.len() == 2 {
+            buf.fill(0);
+            return Ok(());
+        }
+        aws_lc_rs::default_provider().secure_random.fill(buf)
+    }
+
+    fn fips(&self) -> bool {
+        false
+    }
+}
+
 /// Every name of the table, in table order.
 static POLICIES: LazyLock<Vec<(&'static str, Entry)>> = LazyLock::new(|| {
     let verifiable = aws_lc_rs::default_provider()
@@ -234,6 +255,7 @@ impl Policy {
                 Arc::new(CryptoProvider {
                     cipher_suites: self.suites.clone(),
                     kx_groups: self.kx_groups.clone(),
+                    secure_random: &FixedExtensionOrder,
                     ..aws_lc_rs::default_provider()
                 })
             })

@@ -179,6 +179,10 @@ fn map_webpki(err: &webpki::Error) -> c_int {
         }
         webpki::Error::IssuerNotCrlSigner => S2N_ERR_CRL_ISSUER,
         webpki::Error::BadDer | webpki::Error::BadDerTime => S2N_ERR_DECODE_CERTIFICATE,
+        // s2n checks the TLS purpose (X509_check_purpose) after the chain.
+        webpki::Error::RequiredEkuNotFoundContext(_) => S2N_ERR_CERT_INTENT_INVALID,
+        #[allow(deprecated)]
+        webpki::Error::RequiredEkuNotFound => S2N_ERR_CERT_INTENT_INVALID,
         _ => S2N_ERR_CERT_UNTRUSTED,
     }
 }
@@ -303,7 +307,7 @@ impl ChainCheck {
                 )
             };
             match result {
-                Ok(_) => return Ok(()),
+                Ok(_) => return self.check_leaf_intent(end_entity, server),
                 Err(webpki::Error::CertExpired { not_after, .. }) if !self.settings.check_time => {
                     time = not_after
                 }
@@ -312,10 +316,70 @@ impl ChainCheck {
                 {
                     time = not_before
                 }
-                Err(e) => return Err(cert_error(map_webpki(&e))),
+                Err(e) => {
+                    return match self.trusted_as_is(end_entity, self.now(now)) {
+                        Some(result) => result,
+                        None => Err(cert_error(map_webpki(&e))),
+                    };
+                }
             }
         }
         Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED))
+    }
+
+    /// s2n checks the TLS purpose of the leaf (OpenSSL's X509_check_purpose)
+    /// beside its extended key usage, which webpki checks: a keyUsage
+    /// extension must allow a server's key to sign or encipher, a client's to
+    /// sign or agree. Skipped with `s2n_config_disable_x509_intent_verification`.
+    fn check_leaf_intent(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        server: bool,
+    ) -> Result<(), rustls::Error> {
+        use crate::cert_chain::x509::{
+            KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, KU_KEY_ENCIPHERMENT, key_usage,
+        };
+        let wanted = if server {
+            KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT
+        } else {
+            KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT
+        };
+        match key_usage(end_entity) {
+            Some(bits) if self.settings.check_intent && bits & wanted == 0 => {
+                Err(cert_error(crate::error::S2N_ERR_CERT_INTENT_INVALID))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// As s2n (OpenSSL with partial chains): a received certificate that is
+    /// itself in the trust store is trusted as it is, whatever its issuer or
+    /// basic constraints (a self-signed CA:TRUE certificate presented as a
+    /// leaf), within its validity period unless time checks are off. None
+    /// when the certificate is not in the store.
+    fn trusted_as_is(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        now: UnixTime,
+    ) -> Option<Result<(), rustls::Error>> {
+        let id = crate::cert_chain::x509::identity(end_entity)?;
+        let in_store = self.settings.roots.roots.iter().any(|anchor| {
+            anchor.subject.as_ref() == id.subject
+                && anchor.subject_public_key_info.as_ref() == id.spki
+        });
+        if !in_store {
+            return None;
+        }
+        let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        Some(if !self.settings.check_time {
+            Ok(())
+        } else if now < id.not_before {
+            Err(cert_error(crate::error::S2N_ERR_CERT_NOT_YET_VALID))
+        } else if now > id.not_after {
+            Err(cert_error(crate::error::S2N_ERR_CERT_EXPIRED))
+        } else {
+            Ok(())
+        })
     }
 
     /// s2n's order: with verification on, the host check (the verify-host

@@ -315,15 +315,21 @@ mod fingerprint {
         }
     }
 
-    /// s2nrs copies the ClientHello: the fingerprint outlives it.
+    /// As s2n documents, the ClientHello is not copied (the caller keeps it
+    /// alive while it is fingerprinted), so setting one allocates nothing;
+    /// a new one set on the same fingerprint replaces it.
     #[test]
-    fn client_hello_copied() {
+    fn client_hello_borrowed() {
         let fp = Fp::new(JA3);
-        {
-            let hello = Hello::new(&minimal([3, 3]));
-            assert_eq!(s2n_fingerprint_set_client_hello(fp.0, hello.0), S2N_SUCCESS);
-        }
+        let first = Hello::new(&minimal([3, 3]));
+        let second = Hello::new(&minimal([3, 1]));
+        assert_eq!(s2n_fingerprint_set_client_hello(fp.0, first.0), S2N_SUCCESS);
         assert_eq!(fp.raw(100).as_deref(), Ok("771,49199,,,"));
+        assert_eq!(
+            s2n_fingerprint_set_client_hello(fp.0, second.0),
+            S2N_SUCCESS
+        );
+        assert_eq!(fp.raw(100).as_deref(), Ok("769,49199,,,"));
     }
 
     #[test]

@@ -44,8 +44,6 @@ impl SigningKey for S2nKey {
             .filter(|s| offered.contains(s))
             .find_map(|s| self.raw.choose_scheme(&[*s]));
         let inner = preferred.or_else(|| self.raw.choose_scheme(offered))?;
-        let scheme = inner.scheme();
-        notes::note(|n| n.signed = Some(scheme));
         Some(Box::new(S2nSigner {
             inner,
             leaf: self.leaf.clone(),
@@ -103,6 +101,9 @@ impl S2nSigner {
 
 impl Signer for S2nSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        // Noted when it signs, not when chosen: a server chooses a scheme
+        // before it knows it will resume, and a resumed handshake signs nothing.
+        notes::note(|n| n.signed = Some(self.inner.scheme()));
         self.sign_as_configured(message).map_err(|err| {
             notes::note(|n| n.failure = Some(err));
             rustls::Error::General("the handshake signature failed".into())

@@ -185,6 +185,94 @@ pub(super) fn spki_algorithm(spki_der: &[u8]) -> Option<&[u8]> {
     spki.read(SEQUENCE).ok()
 }
 
+/// A certificate's subject and SubjectPublicKeyInfo (contents, as webpki's
+/// trust anchors hold them) and its validity period (seconds since the Unix
+/// epoch): what decides whether a received certificate is itself trusted.
+pub(crate) struct Identity<'a> {
+    pub subject: &'a [u8],
+    pub spki: &'a [u8],
+    pub not_before: i64,
+    pub not_after: i64,
+}
+
+pub(crate) fn identity(cert_der: &[u8]) -> Option<Identity<'_>> {
+    let cert = parse(cert_der).ok()?;
+    let mut validity = Reader::new(cert.validity);
+    let not_before = time(validity.read_any().ok()?)?;
+    let not_after = time(validity.read_any().ok()?)?;
+    Some(Identity {
+        subject: cert.subject,
+        spki: cert.spki,
+        not_before,
+        not_after,
+    })
+}
+
+/// keyUsage's bits that matter for TLS (RFC 5280 4.2.1.3, first octet).
+pub(crate) const KU_DIGITAL_SIGNATURE: u8 = 0x80;
+pub(crate) const KU_KEY_ENCIPHERMENT: u8 = 0x20;
+pub(crate) const KU_KEY_AGREEMENT: u8 = 0x08;
+
+/// The first octet of a certificate's keyUsage bits; None when it has no
+/// keyUsage extension (any use allowed). A malformed one allows nothing.
+pub(crate) fn key_usage(cert_der: &[u8]) -> Option<u8> {
+    const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+    let ext = extensions(cert_der)
+        .ok()?
+        .into_iter()
+        .find(|ext| ext.oid == KEY_USAGE)?;
+    let bits = whole(ext.value, BIT_STRING).unwrap_or_default();
+    // The first content octet counts the unused bits of the last one.
+    Some(bits.get(1).copied().unwrap_or(0))
+}
+
+/// Does the certificate carry this SubjectPublicKeyInfo (DER)? Read with our
+/// own parser, so that X.509 v1 certificates (which webpki refuses) compare.
+pub(crate) fn has_public_key(cert_der: &[u8], spki_der: &[u8]) -> bool {
+    match (parse(cert_der), whole(spki_der, SEQUENCE)) {
+        (Ok(cert), Ok(spki)) => cert.spki == spki,
+        _ => false,
+    }
+}
+
+/// A UTCTime (YYMMDDHHMMSSZ, years 1950-2049) or GeneralizedTime
+/// (YYYYMMDDHHMMSSZ) as seconds since the Unix epoch.
+fn time((tag, content): (u8, &[u8])) -> Option<i64> {
+    const UTC_TIME: u8 = 0x17;
+    const GENERALIZED_TIME: u8 = 0x18;
+    let digits = content.strip_suffix(b"Z")?;
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |d: &[u8]| d.iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+    let (year, rest) = match (tag, digits.len()) {
+        (UTC_TIME, 12) => {
+            let yy = num(&digits[..2]);
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &digits[2..])
+        }
+        (GENERALIZED_TIME, 14) => (num(&digits[..4]), &digits[4..]),
+        _ => return None,
+    };
+    let [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map(|i| num(&rest[i..i + 2]));
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Days from the civil date (proleptic Gregorian calendar).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
 /// The extensions of a DER certificate, in order; empty when it has none.
 pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malformed> {
     parse(cert_der).map(|cert| cert.extensions)
@@ -197,6 +285,8 @@ struct Parsed<'a> {
     issuer: &'a [u8],
     subject: &'a [u8],
     spki: &'a [u8],
+    /// Content of the Validity SEQUENCE.
+    validity: &'a [u8],
     extensions: Vec<Extension<'a>>,
 }
 
@@ -222,7 +312,7 @@ fn parse(cert_der: &[u8]) -> Result<Parsed<'_>, Malformed> {
     tbs.read(INTEGER)?; // serialNumber
     tbs.read(SEQUENCE)?; // signature
     let issuer = tbs.read(SEQUENCE)?;
-    tbs.read(SEQUENCE)?; // validity
+    let validity = tbs.read(SEQUENCE)?;
     let subject = tbs.read(SEQUENCE)?;
     let spki = tbs.read(SEQUENCE)?;
     let mut parsed = Parsed {
@@ -230,6 +320,7 @@ fn parse(cert_der: &[u8]) -> Result<Parsed<'_>, Malformed> {
         issuer,
         subject,
         spki,
+        validity,
         extensions: Vec::new(),
     };
     let issuer_uid = tbs.read_optional(ISSUER_UNIQUE_ID)?;

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Overrides};
 use crate::error::{
     Error, S2N_ERR_INVALID_STATE, S2N_ERR_NO_PRIVATE_KEY, S2N_ERR_NULL, S2N_ERR_REENTRANCY,
-    S2N_ERR_SERVER_NAME_TOO_LONG,
+    S2N_ERR_SERVER_NAME_TOO_LONG, S2N_ERR_TOO_MANY_CERTIFICATES,
 };
 use crate::ffi::{self, ArcHandle, BoxHandle};
 use crate::io::{RecvBuf, SendBuf, Transport};
@@ -207,6 +207,12 @@ pub struct Connection {
     pub recv: Mutex<RecvBuf>,
     /// `s2n_connection_set_ctx`: outside the lock, so callbacks can read it.
     ctx: std::sync::atomic::AtomicPtr<c_void>,
+    /// The application's config (`s2n_connection_set_config`), readable
+    /// without the lock so callbacks can ask for it; NULL while the
+    /// connection runs on the library's default config, which, as in s2n,
+    /// `s2n_connection_get_config` does not hand out. The connection's state
+    /// holds a reference, so the config outlives the pointer.
+    app_config: std::sync::atomic::AtomicPtr<Config>,
     /// Bytes read from and written to the transport (counted without the lock).
     pub wire_in: AtomicU64,
     pub wire_out: AtomicU64,
@@ -398,6 +404,7 @@ pub extern "C" fn s2n_connection_new(mode: ModeArg) -> *mut s2n_connection {
             send: Mutex::new(SendBuf::default()),
             recv: Mutex::new(RecvBuf::default()),
             ctx: Default::default(),
+            app_config: Default::default(),
             wire_in: AtomicU64::new(0),
             wire_out: AtomicU64::new(0),
         }))
@@ -409,8 +416,10 @@ pub extern "C" fn s2n_connection_set_config(
     conn: *mut s2n_connection,
     config: *mut s2n_config,
 ) -> c_int {
-    configure(conn, |state| {
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
         let config = s2n_config::share(config)?;
+        let mut state = conn.state();
         // As s2n: a chain without its private key needs the async pkey callback.
         let settings = config.read();
         if settings.signing.async_pkey.is_none() && settings.chains.iter().any(|c| c.public_only())
@@ -423,9 +432,15 @@ pub extern "C" fn s2n_connection_set_config(
                 policy.check_local_chain(chain)?;
             }
         }
+        // As s2n: a client sends one certificate, so its config has one default.
+        if conn.is_client() && settings.default_chains().len() > 1 {
+            return Err(Error::new(S2N_ERR_TOO_MANY_CERTIFICATES));
+        }
         drop(settings);
+        conn.app_config
+            .store(Arc::as_ptr(&config).cast_mut(), Ordering::Release);
         state.config = config;
-        Ok(())
+        Ok(S2N_SUCCESS)
     })
 }
 
@@ -707,10 +722,18 @@ pub extern "C" fn s2n_connection_get_config(
     config: *mut *mut s2n_config,
 ) -> c_int {
     ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
+        let conn = Connection::unlocked(conn)?;
         let out = ffi::out(config)?;
+        let app_config = conn.app_config.load(Ordering::Acquire);
+        // As s2n: the library's default config is not the caller's to use.
+        if app_config.is_null() {
+            return Err(Error::with_reason(
+                S2N_ERR_NULL,
+                "the connection has no config of the application's",
+            ));
+        }
         // A borrowed pointer, valid while the connection keeps the config.
-        *out = Arc::as_ptr(&conn.state().config).cast_mut().cast();
+        *out = app_config.cast();
         Ok(S2N_SUCCESS)
     })
 }

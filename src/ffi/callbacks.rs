@@ -25,12 +25,21 @@ pub fn clock(cb: s2n_clock_time_nanoseconds, ctx: CPtr) -> Option<u64> {
     (rc == 0).then_some(nanos)
 }
 
+/// As s2n, the C library's errno is cleared before an I/O callback runs: a
+/// callback that fails without setting it is an I/O error, not "blocked"
+/// because of an EAGAIN left over from an earlier call.
+fn clear_os_errno() {
+    // SAFETY: __errno_location returns this thread's errno, always valid.
+    unsafe { *libc::__errno_location() = 0 };
+}
+
 /// The application's recv callback: bytes read, 0 at end of stream, -1 with errno set.
 pub fn recv(cb: s2n_recv_fn, ctx: CPtr, buf: &mut [u8]) -> std::io::Result<usize> {
     let Some(f) = cb else {
         return Err(std::io::ErrorKind::NotConnected.into());
     };
     let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+    clear_os_errno();
     // SAFETY: `buf` is writable for `len` bytes during the call.
     let n = unsafe { f(ctx.0, buf.as_mut_ptr(), len) };
     if n < 0 {
@@ -46,6 +55,7 @@ pub fn send(cb: s2n_send_fn, ctx: CPtr, buf: &[u8]) -> std::io::Result<usize> {
         return Err(std::io::ErrorKind::NotConnected.into());
     };
     let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+    clear_os_errno();
     // SAFETY: `buf` is readable for `len` bytes during the call.
     let n = unsafe { f(ctx.0, buf.as_ptr(), len) };
     if n < 0 {

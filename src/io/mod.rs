@@ -421,7 +421,11 @@ pub fn send(
     {
         let mut state = conn.state();
         ensure_established(&state)?;
-        if state.close_notify_sent {
+        // Before TLS1.3 there is no half-close: s2n stops writing once the
+        // peer's close_notify arrived, as it does after sending its own.
+        let half_close = state.tls.as_ref().and_then(|t| t.protocol_version())
+            == Some(rustls::ProtocolVersion::TLSv1_3);
+        if state.close_notify_sent || (state.close_notify_received && !half_close) {
             return Err(Error::new(S2N_ERR_CLOSED));
         }
         state.records.start_send();

@@ -8,9 +8,10 @@
 //! for the list text, `S2N_ERR_STUFFER_IS_FULL` for JA4's fixed prefix and
 //! separators). The hash string is computed from the unbounded raw string.
 //!
-//! The ClientHello is copied into the fingerprint by
-//! `s2n_fingerprint_set_client_hello` (s2n keeps the pointer), so a
-//! fingerprint never reads a ClientHello that has since been freed.
+//! As in s2n, `s2n_fingerprint_set_client_hello` keeps a pointer to the
+//! ClientHello (the caller keeps it alive while it fingerprints it), and a
+//! reused fingerprint computes hashes (and, for most ClientHellos, raw
+//! strings) without allocating.
 
 use std::ffi::c_int;
 use std::sync::{Mutex, MutexGuard};
@@ -56,21 +57,42 @@ const JA4_HASH_STR_SIZE: usize = 36;
 const MD5_DIGEST_LENGTH: usize = 16;
 
 /// The text of a fingerprint as s2n writes it: into a caller's buffer of
-/// `cap` bytes, or unbounded when it is going to be hashed.
+/// `cap` bytes, or unbounded when it is going to be hashed. A JA3 hash is
+/// computed as the text is written (`md5`), without keeping the text.
 struct Out {
     text: Vec<u8>,
     cap: usize,
+    md5: Option<md5::Md5>,
+    hashed: usize,
 }
 
 impl Out {
     fn new(mut text: Vec<u8>, cap: usize) -> Out {
         text.clear();
-        Out { text, cap }
+        Out {
+            text,
+            cap,
+            md5: None,
+            hashed: 0,
+        }
+    }
+
+    /// An unbounded text that is only hashed with MD5.
+    fn md5() -> Out {
+        Out {
+            md5: Some(md5::Md5::default()),
+            ..Out::new(Vec::new(), usize::MAX)
+        }
     }
 
     /// Appends `bytes` whole, or fails with `full` when they do not fit.
     #[track_caller]
     fn put(&mut self, bytes: &[u8], full: c_int) -> Result<(), Error> {
+        if let Some(md5) = &mut self.md5 {
+            md5.update(bytes);
+            self.hashed += bytes.len();
+            return Ok(());
+        }
         if self.cap - self.text.len() < bytes.len() {
             return Err(Error::new(full));
         }
@@ -91,7 +113,12 @@ impl Out {
     }
 
     fn len(&self) -> usize {
-        self.text.len()
+        self.text.len() + self.hashed
+    }
+
+    /// The MD5 digest of what was written (an `Out::md5()`).
+    fn digest(self) -> [u8; MD5_DIGEST_LENGTH] {
+        self.md5.unwrap_or_default().finish()
     }
 }
 
@@ -116,6 +143,17 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// Lowercase hex of an MD5 digest, on the stack.
+fn md5_hex(digest: &[u8; MD5_DIGEST_LENGTH]) -> [u8; 2 * MD5_DIGEST_LENGTH] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = [0; 2 * MD5_DIGEST_LENGTH];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
+    }
+    hex
 }
 
 /// The version s2n fingerprints for the legacy version field: its one-byte
@@ -144,20 +182,42 @@ fn raw_into(
     Ok(out.text)
 }
 
+/// A hash string (JA3's 32 or JA4's 36 characters), kept on the stack.
+struct HashText {
+    bytes: [u8; JA4_HASH_STR_SIZE],
+    len: usize,
+}
+
+impl HashText {
+    fn new(text: &[u8]) -> HashText {
+        let mut bytes = [0; JA4_HASH_STR_SIZE];
+        let len = text.len().min(JA4_HASH_STR_SIZE);
+        bytes[..len].copy_from_slice(&text[..len]);
+        HashText { bytes, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// The hash string of `hello` and the length of its raw string, using `text`
-/// as scratch space. Returns (hash, raw size, scratch).
+/// as scratch space (JA4 only: JA3 is hashed as it is written, so that, as
+/// in s2n, computing it allocates nothing). Returns (hash, raw size, scratch).
 fn hash_into(
     kind: s2n_fingerprint_type,
     hello: &ClientHello,
     text: Vec<u8>,
-) -> Result<(String, usize, Vec<u8>), Error> {
-    let mut out = Out::new(text, usize::MAX);
-    let hash = match kind {
+) -> Result<(HashText, usize, Vec<u8>), Error> {
+    match kind {
         S2N_FINGERPRINT_JA3 => {
+            let mut out = Out::md5();
             ja3::write(hello, &mut out)?;
-            hex(&md5::md5(&out.text))
+            let raw_size = out.len();
+            Ok((HashText::new(&md5_hex(&out.digest())), raw_size, text))
         }
         S2N_FINGERPRINT_JA4 => {
+            let mut out = Out::new(text, usize::MAX);
             let parts = ja4::write(hello, &mut out)?;
             let digest12 = |part: &[u8]| {
                 if part.is_empty() {
@@ -169,16 +229,16 @@ fn hash_into(
                 }
             };
             let text = &out.text;
-            format!(
+            let hash = format!(
                 "{}_{}_{}",
                 String::from_utf8_lossy(&text[..ja4::PREFIX_LEN]),
                 digest12(&text[parts.b.clone()]),
                 digest12(&text[parts.c.clone()]),
-            )
+            );
+            let raw_size = out.len();
+            Ok((HashText::new(hash.as_bytes()), raw_size, out.text))
         }
-    };
-    let raw_size = out.len();
-    Ok((hash, raw_size, out.text))
+    }
 }
 
 /// The raw fingerprint string, failing as s2n does if it is longer than `max`.
@@ -193,8 +253,22 @@ fn raw_string(
 /// The hash string and raw size.
 #[cfg(test)]
 fn hash_string(kind: s2n_fingerprint_type, hello: &ClientHello) -> Result<(String, usize), Error> {
-    hash_into(kind, hello, Vec::new()).map(|(hash, size, _)| (hash, size))
+    hash_into(kind, hello, Vec::new())
+        .map(|(hash, size, _)| (String::from_utf8_lossy(hash.as_bytes()).into_owned(), size))
 }
+
+/// The address of an `s2n_client_hello` the application keeps alive.
+#[derive(Clone, Copy)]
+struct ClientHelloPtr(usize);
+
+impl ClientHelloPtr {
+    fn get<'a>(self) -> Result<&'a ClientHello, Error> {
+        client_hello(self.0 as *mut s2n_client_hello)
+    }
+}
+
+/// What a fingerprint object reserves for raw strings when it is made.
+const SCRATCH_CAPACITY: usize = 2048;
 
 /// What an `s2n_fingerprint *` points at.
 pub struct Fingerprint {
@@ -204,8 +278,9 @@ pub struct Fingerprint {
 
 #[derive(Default)]
 struct State {
-    /// A copy of the ClientHello set by `s2n_fingerprint_set_client_hello`.
-    hello: Option<ClientHello>,
+    /// The ClientHello set by `s2n_fingerprint_set_client_hello`: as in s2n,
+    /// not copied, so the caller keeps it alive while it fingerprints it.
+    hello: Option<ClientHelloPtr>,
     /// The length of the raw string, once a hash or raw string was computed
     /// for this ClientHello; 0 before (no raw string is empty).
     raw_size: usize,
@@ -276,7 +351,12 @@ pub extern "C" fn s2n_fingerprint_new(r#type: FingerprintTypeArg) -> *mut s2n_fi
         let kind = r#type.get()?;
         Ok(s2n_fingerprint::into_handle(Fingerprint {
             kind,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                // Room for the raw string of most ClientHellos: as in s2n,
+                // computing fingerprints with a reused object allocates nothing.
+                scratch: Vec::with_capacity(SCRATCH_CAPACITY),
+                ..State::default()
+            }),
         }))
     })
 }
@@ -309,7 +389,7 @@ pub extern "C" fn s2n_fingerprint_wipe(fingerprint: *mut s2n_fingerprint) -> c_i
     })
 }
 
-/// Sets the ClientHello to fingerprint (copied), resetting the raw size.
+/// Sets the ClientHello to fingerprint (not copied), resetting the raw size.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_set_client_hello(
     fingerprint: *mut s2n_fingerprint,
@@ -317,11 +397,11 @@ pub extern "C" fn s2n_fingerprint_set_client_hello(
 ) -> c_int {
     ffi::entry(|| {
         let fingerprint = self::fingerprint(fingerprint)?;
-        let hello = client_hello(ch)?;
+        client_hello(ch)?;
         // s2n refuses SSLv2 ClientHellos here with
         // S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED; s2nrs never has one.
         let mut state = fingerprint.state();
-        state.hello = Some(hello.clone());
+        state.hello = Some(ClientHelloPtr(ch as usize));
         state.raw_size = 0;
         Ok(S2N_SUCCESS)
     })
@@ -365,13 +445,13 @@ pub extern "C" fn s2n_fingerprint_get_hash(
         let state = &mut *state;
         let hello = state
             .hello
-            .as_ref()
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
+            .get()?;
         let scratch = std::mem::take(&mut state.scratch);
         let (hash, raw_size, scratch) = hash_into(fingerprint.kind, hello, scratch)?;
         state.scratch = scratch;
         write_output(output, hash.as_bytes())?;
-        *output_size = to_u32(hash.len());
+        *output_size = to_u32(hash.len);
         state.raw_size = raw_size;
         Ok(S2N_SUCCESS)
     })
@@ -422,8 +502,8 @@ pub extern "C" fn s2n_fingerprint_get_raw(
         let state = &mut *state;
         let hello = state
             .hello
-            .as_ref()
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
+            .get()?;
         let scratch = std::mem::take(&mut state.scratch);
         let raw = raw_into(fingerprint.kind, hello, to_usize(max_output_size), scratch)?;
         write_output(output, &raw)?;
@@ -458,11 +538,12 @@ pub extern "C" fn s2n_client_hello_get_fingerprint_hash(
         non_null(hash)?;
         let hello = client_hello(ch)?;
 
-        let mut out = Out::new(Vec::new(), usize::MAX);
+        let mut out = Out::md5();
         ja3::write(hello, &mut out)?;
-        write_output(hash, &md5::md5(&out.text))?;
+        let str_len = out.len();
+        write_output(hash, &out.digest())?;
         *ffi::out(hash_size)? = to_u32(MD5_DIGEST_LENGTH);
-        *ffi::out(str_size)? = to_u32(out.len());
+        *ffi::out(str_size)? = to_u32(str_len);
         Ok(S2N_SUCCESS)
     })
 }

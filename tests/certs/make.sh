@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the test PKI (committed; valid until 2125 except expired.pem).
 # ECDSA P-256 and RSA-2048 CAs, server and client leaves, a wildcard leaf,
-# an expired leaf and an untrusted self-signed leaf.
+# an expired leaf, an untrusted self-signed leaf, a trusted self-signed CA
+# used as a leaf, an X.509 v1 leaf and a leaf without a TLS key usage.
 set -euo pipefail
 cd "$(dirname "$0")"
 days=36500
@@ -11,9 +12,9 @@ ca() { # name keyalg
         -subj "/CN=s2nrs test $1" -addext basicConstraints=critical,CA:TRUE \
         -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 }
-leaf() { # name keyalg ca eku san
+leaf() { # name keyalg ca eku san [extra extension line]
     openssl req -new -newkey "$2" -nodes -keyout "$1-key.pem" -out "$1.csr" -subj "/CN=$1" 2>/dev/null
-    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=%s\nsubjectAltName=%s\n' "$4" "$5" > "$1.ext"
+    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=%s\nsubjectAltName=%s\n%s\n' "$4" "$5" "${6:-}" > "$1.ext"
     openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3-key.pem" -CAcreateserial -days $days \
         -extfile "$1.ext" -out "$1.pem" 2>/dev/null
     cat "$1.pem" "$3.pem" > "$1-chain.pem"
@@ -40,4 +41,13 @@ rm -rf demoCA expired.csr expired.ext
 # Untrusted: self-signed, not under either CA.
 openssl req -x509 -new -newkey "$ec" -nodes -keyout untrusted-key.pem -out untrusted.pem -days $days \
     -subj "/CN=localhost" -addext subjectAltName=DNS:localhost 2>/dev/null
-rm -f ./*.srl ec.param
+# Self-signed with CA:TRUE, presented as a leaf by servers whose clients trust it directly.
+openssl req -x509 -new -newkey "$ec" -nodes -keyout selfsigned-ca-key.pem -out selfsigned-ca.pem -days $days \
+    -subj "/CN=localhost" -addext basicConstraints=critical,CA:TRUE -addext subjectAltName=DNS:localhost 2>/dev/null
+# X.509 version 1 (no extensions), signed by the ECDSA CA.
+openssl req -new -newkey "$ec" -nodes -keyout v1-ecdsa-key.pem -out v1.csr -subj "/CN=localhost" 2>/dev/null
+openssl x509 -req -in v1.csr -CA ca-ecdsa.pem -CAkey ca-ecdsa-key.pem -CAcreateserial -days $days -out v1-ecdsa.pem 2>/dev/null
+cat v1-ecdsa.pem ca-ecdsa.pem > v1-ecdsa-chain.pem
+# A leaf whose keyUsage allows only certificate signing: no TLS purpose.
+leaf kucertsign-ecdsa "$ec" ca-ecdsa serverAuth "DNS:localhost" "keyUsage=critical,keyCertSign"
+rm -f ./*.srl ec.param v1.csr

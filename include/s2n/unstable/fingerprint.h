@@ -40,7 +40,7 @@ S2N_API extern int s2n_fingerprint_free(struct s2n_fingerprint **fingerprint);
 S2N_API extern int s2n_fingerprint_wipe(struct s2n_fingerprint *fingerprint);
 
 /**
- * Sets the ClientHello to fingerprint (copied), resetting the raw size.
+ * Sets the ClientHello to fingerprint (not copied), resetting the raw size.
  */
 S2N_API extern int s2n_fingerprint_set_client_hello(struct s2n_fingerprint *fingerprint, struct s2n_client_hello *ch);
 

@@ -62,7 +62,19 @@ fn list(out: &mut Out, values: impl IntoIterator<Item = Result<u16, Error>>) -> 
             out.text(b"-")?;
         }
         first = false;
-        out.text(value.to_string().as_bytes())?;
+        // Decimal on the stack: the hash path allocates nothing.
+        let mut digits = [0u8; 5];
+        let mut start = digits.len();
+        let mut rest = value;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        out.text(&digits[start..])?;
     }
     Ok(())
 }

@@ -23,29 +23,64 @@ const K: [u32; 64] = [
 ];
 
 /// The MD5 digest of `data`.
+#[cfg(test)]
 pub fn md5(data: &[u8]) -> [u8; 16] {
-    let mut state: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+    let mut md5 = Md5::default();
+    md5.update(data);
+    md5.finish()
+}
 
-    // Padding: 0x80, zeros to 56 mod 64, then the bit length, little-endian.
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    let mut tail = Vec::with_capacity(128);
-    let whole = data.len() - data.len() % 64;
-    tail.extend_from_slice(&data[whole..]);
-    tail.push(0x80);
-    while tail.len() % 64 != 56 {
-        tail.push(0);
-    }
-    tail.extend_from_slice(&bit_len.to_le_bytes());
+/// An MD5 computation fed in pieces; it allocates nothing (fingerprint
+/// hashes are computed without allocating, as s2n's are).
+#[derive(Clone)]
+pub struct Md5 {
+    state: [u32; 4],
+    block: [u8; 64],
+    /// Bytes of `block` filled.
+    filled: usize,
+    total: u64,
+}
 
-    for block in data[..whole].chunks_exact(64).chain(tail.chunks_exact(64)) {
-        compress(&mut state, block);
+impl Default for Md5 {
+    fn default() -> Self {
+        Md5 {
+            state: [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476],
+            block: [0; 64],
+            filled: 0,
+            total: 0,
+        }
+    }
+}
+
+impl Md5 {
+    pub fn update(&mut self, mut data: &[u8]) {
+        self.total = self.total.wrapping_add(data.len() as u64);
+        while !data.is_empty() {
+            let take = (64 - self.filled).min(data.len());
+            self.block[self.filled..self.filled + take].copy_from_slice(&data[..take]);
+            self.filled += take;
+            data = &data[take..];
+            if self.filled == 64 {
+                compress(&mut self.state, &self.block);
+                self.filled = 0;
+            }
+        }
     }
 
-    let mut digest = [0; 16];
-    for (out, word) in digest.chunks_exact_mut(4).zip(state) {
-        out.copy_from_slice(&word.to_le_bytes());
+    pub fn finish(mut self) -> [u8; 16] {
+        // Padding: 0x80, zeros to 56 mod 64, then the bit length, little-endian.
+        let bit_len = self.total.wrapping_mul(8);
+        self.update(&[0x80]);
+        while self.filled != 56 {
+            self.update(&[0]);
+        }
+        self.update(&bit_len.to_le_bytes());
+        let mut digest = [0; 16];
+        for (out, word) in digest.chunks_exact_mut(4).zip(self.state) {
+            out.copy_from_slice(&word.to_le_bytes());
+        }
+        digest
     }
-    digest
 }
 
 /// One 64-byte block.
