@@ -19,9 +19,11 @@
  *  - a chain loaded without its private key needs the callback
  *    (s2n_connection_set_config: S2N_ERR_NO_PRIVATE_KEY) and signs through it;
  *  - applied inside the callback (or on another thread while the callback
- *    waits), the handshake goes on; applied later, s2n blocks on application
- *    input until then (s2nrs cannot pause and fails with
- *    S2N_ERR_UNIMPLEMENTED instead: both accepted).
+ *    waits), the handshake goes on; applied later, s2n_negotiate blocks on
+ *    application input (S2N_ERR_ASYNC_BLOCKED) until then, and goes on once
+ *    it is applied, for a server and for an mTLS client;
+ *  - a connection freed while its operation waits frees cleanly, and the
+ *    operation then fails to apply.
  */
 #include "s2nrs_tls.h"
 
@@ -106,12 +108,9 @@ static int async_pkey_cb(struct s2n_connection *conn, struct s2n_async_pkey_op *
     EXPECT_SUCCESS(s2n_async_pkey_op_get_input(op, input, sizeof(input)));
     EXPECT_SUCCESS(s2n_connection_get_selected_signature_algorithm(conn, &probe->sig));
     EXPECT_SUCCESS(s2n_connection_get_selected_digest_algorithm(conn, &probe->hash));
-    /* A getter that needs the handshake's state: s2n answers; s2nrs, whose
-     * handshake step is running, refuses rather than deadlocks. */
-    s2n_errno = 0;
+    /* A getter that needs the handshake's state answers inside the callback. */
     int version = s2n_connection_get_actual_protocol_version(conn);
-    EXPECT(version == S2N_TLS12 || version == S2N_TLS13
-            || (version == S2N_FAILURE && s2n_errno == S2NRS_E_REENTRANCY));
+    EXPECT(version == S2N_TLS12 || version == S2N_TLS13);
     if (probe->chain) {
         EXPECT(s2n_connection_get_selected_cert(conn) == probe->chain);
     } else {
@@ -362,24 +361,44 @@ int main(void)
         n = run(&fast, &probe, &r);
         EXPECT_EQ_INT(probe.calls, 1);
         EXPECT(probe.saved != NULL);
-        if (n.failed == S2NRS_SERVER && n.err == S2NRS_E_UNIMPLEMENTED) {
-            printf("  deferred operation refused with S2N_ERR_UNIMPLEMENTED (s2nrs)\n");
-            if (probe.saved) {
-                EXPECT_SUCCESS(s2n_async_pkey_op_perform(probe.saved, s2n_cert_chain_and_key_get_private_key(ecdsa)));
-                EXPECT_FAILURE_WITH_ERRNO(s2n_async_pkey_op_apply(probe.saved, r.p.server), S2NRS_E_UNIMPLEMENTED);
-            }
-        } else {
-            /* s2n: the server waits for the application. */
-            EXPECT_EQ_INT(n.failed, S2NRS_STUCK);
-            EXPECT_EQ_INT(n.server_blocked, S2N_BLOCKED_ON_APPLICATION_INPUT);
-            EXPECT_ERR(n.server_err, S2NRS_E_ASYNC_BLOCKED);
-            if (probe.saved) {
-                EXPECT_SUCCESS(s2n_async_pkey_op_perform(probe.saved, s2n_cert_chain_and_key_get_private_key(ecdsa)));
-                EXPECT_SUCCESS(s2n_async_pkey_op_apply(probe.saved, r.p.server));
-                EXPECT_HANDSHAKE_OK(r.p.client, r.p.server);
-            }
+        /* The server waits for the application. */
+        EXPECT_EQ_INT(n.failed, S2NRS_STUCK);
+        EXPECT_EQ_INT(n.server_blocked, S2N_BLOCKED_ON_APPLICATION_INPUT);
+        EXPECT_ERR(n.server_err, S2NRS_E_ASYNC_BLOCKED);
+        if (probe.saved) {
+            EXPECT_SUCCESS(s2n_async_pkey_op_perform(probe.saved, s2n_cert_chain_and_key_get_private_key(ecdsa)));
+            EXPECT_SUCCESS(s2n_async_pkey_op_apply(probe.saved, r.p.server));
+            EXPECT_HANDSHAKE_OK(r.p.client, r.p.server);
         }
         if (probe.saved) {
+            EXPECT_SUCCESS(s2n_async_pkey_op_free(probe.saved));
+        }
+        finish(&r);
+
+        /* An mTLS client's operation left for later: the client waits. */
+        printf("deferred, mTLS client (%s)\n", policy);
+        probe = (struct probe) { .mode = DEFERRED };
+        n = run(&m, &probe, &r);
+        EXPECT_EQ_INT(n.failed, S2NRS_STUCK);
+        EXPECT_EQ_INT(n.client_blocked, S2N_BLOCKED_ON_APPLICATION_INPUT);
+        EXPECT_ERR(n.client_err, S2NRS_E_ASYNC_BLOCKED);
+        if (probe.saved) {
+            EXPECT_SUCCESS(s2n_async_pkey_op_perform(probe.saved, s2n_cert_chain_and_key_get_private_key(client_chain)));
+            EXPECT_SUCCESS(s2n_async_pkey_op_apply(probe.saved, r.p.client));
+            EXPECT_HANDSHAKE_OK(r.p.client, r.p.server);
+            EXPECT_SUCCESS(s2n_async_pkey_op_free(probe.saved));
+        }
+        finish(&r);
+
+        /* Freed while its operation waits: nothing hangs or leaks. */
+        printf("freed while deferred (%s)\n", policy);
+        probe = (struct probe) { .mode = DEFERRED };
+        n = run(&fast, &probe, &r);
+        EXPECT_EQ_INT(n.failed, S2NRS_STUCK);
+        EXPECT_SUCCESS(s2n_connection_free(r.p.server));
+        r.p.server = NULL;
+        if (probe.saved) {
+            EXPECT_SUCCESS(s2n_async_pkey_op_perform(probe.saved, s2n_cert_chain_and_key_get_private_key(ecdsa)));
             EXPECT_SUCCESS(s2n_async_pkey_op_free(probe.saved));
         }
         finish(&r);

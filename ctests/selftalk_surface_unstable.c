@@ -178,11 +178,17 @@ static void test_unsupported(void)
     uint8_t oid[] = "1.3.187.25240.2";
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_add_custom_x509_extension(config, oid, sizeof(oid) - 1));
 
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_ktls_enable_unsafe_tls13(config));
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_connection_ktls_enable_send(conn));
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_connection_ktls_enable_recv(conn));
-    size_t written = 0;
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_sendfile(conn, 0, 0, 1, &written, &blocked));
+    /* kTLS: s2n's error for a platform without it. */
+    if (s2nrs_library_is_s2nrs()) {
+        EXPECT_FAILURE_WITH_ERRNO(s2n_config_ktls_enable_unsafe_tls13(config), S2NRS_E_KTLS_UNSUPPORTED_PLATFORM);
+        EXPECT_FAILURE_WITH_ERRNO(s2n_connection_ktls_enable_send(conn), S2NRS_E_KTLS_UNSUPPORTED_PLATFORM);
+        EXPECT_FAILURE_WITH_ERRNO(s2n_connection_ktls_enable_recv(conn), S2NRS_E_KTLS_UNSUPPORTED_PLATFORM);
+        size_t written = 0;
+        EXPECT_FAILURE_WITH_ERRNO(s2n_sendfile(conn, 0, 0, 1, &written, &blocked), S2NRS_E_KTLS_UNSUPPORTED_PLATFORM);
+        /* OCSP checks: s2n's error for a libcrypto without OCSP. */
+        EXPECT_FAILURE_WITH_ERRNO(s2n_config_set_check_stapled_ocsp_response(config, 1), S2NRS_E_OCSP_NOT_SUPPORTED);
+        EXPECT_SUCCESS(s2n_config_set_check_stapled_ocsp_response(config, 0));
+    }
 
     EXPECT_UNIMPLEMENTED_IN_S2NRS(
             s2n_config_set_async_offload_callback(config, S2N_ASYNC_OFFLOAD_PKEY_VERIFY, offload_cb, NULL));

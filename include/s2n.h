@@ -313,10 +313,8 @@ int s2n_mem_set_callbacks(s2n_mem_init_callback mem_init_callback,
                           s2n_mem_free_callback mem_free_callback);
 
 /**
- * Partial: the operation must be applied before the callback returns (in
- * it, or on another thread while it waits); one left for later fails the
- * handshake with `S2N_ERR_UNIMPLEMENTED` where s2n blocks with
- * `S2N_ERR_ASYNC_BLOCKED`.
+ * Each handshake signature becomes an operation for the callback, applied
+ * in it or later (the handshake then blocks on application input).
  */
 S2N_API extern int s2n_config_set_async_pkey_callback(struct s2n_config *config, s2n_async_pkey_fn fn);
 
@@ -327,8 +325,8 @@ S2N_API extern int s2n_config_set_async_pkey_callback(struct s2n_config *config,
 S2N_API extern int s2n_async_pkey_op_perform(struct s2n_async_pkey_op *op, s2n_cert_private_key *key);
 
 /**
- * Partial: only while the callback that received the operation runs;
- * afterwards `S2N_ERR_UNIMPLEMENTED` (the handshake has already failed).
+ * Applies a completed operation, in the callback or while its handshake
+ * waits for it; after that handshake ended, `S2N_ERR_INVALID_STATE`.
  */
 S2N_API extern int s2n_async_pkey_op_apply(struct s2n_async_pkey_op *op, struct s2n_connection *conn);
 
@@ -776,6 +774,9 @@ int s2n_connection_set_protocol_preferences(struct s2n_connection *conn,
 
 /**
  * The name a client sends as SNI and checks the server's certificate against.
+ *
+ * Partial: an IP address is checked against the certificate but not sent
+ * as SNI (rustls sends server_name only for DNS names; s2n sends any name).
  */
 S2N_API extern int s2n_set_server_name(struct s2n_connection *conn, const char *server_name);
 
@@ -1333,6 +1334,10 @@ S2N_API extern int s2n_session_ticket_get_lifetime(struct s2n_session_ticket *ti
  */
 S2N_API extern int s2n_connection_set_session(struct s2n_connection *conn, const uint8_t *session, size_t length);
 
+/**
+ * Partial: a client's session, as a handle into this process's session
+ * store; a server has none (s2n serializes the resumed TLS1.2 state there).
+ */
 S2N_API extern int s2n_connection_get_session(struct s2n_connection *conn, uint8_t *session, size_t max_length);
 
 S2N_API extern int s2n_connection_get_session_ticket_lifetime_hint(struct s2n_connection *conn);
@@ -1366,7 +1371,8 @@ int s2n_config_set_verify_host_callback(struct s2n_config *config,
 
 /**
  * Partial: 0 (no check) is accepted; asking for the stapled response to be
- * verified fails with S2N_ERR_UNIMPLEMENTED (webpki does not verify OCSP).
+ * verified fails with S2N_ERR_OCSP_NOT_SUPPORTED, as s2n-tls does on a
+ * libcrypto without OCSP (webpki does not verify OCSP responses).
  */
 S2N_API extern int s2n_config_set_check_stapled_ocsp_response(struct s2n_config *config, uint8_t check_ocsp);
 

@@ -3,13 +3,12 @@
 //! to the application: it reads the digest, signs it (or lets s2n sign with
 //! `s2n_async_pkey_op_perform`), and applies the result.
 //!
-//! Partial: rustls signs inside its state machine and cannot pause there, so
-//! the operation must be applied before the callback returns, either in the
-//! callback itself or on another thread while the callback waits. An
-//! operation left for later fails the handshake with `S2N_ERR_UNIMPLEMENTED`
-//! (where s2n would block with `S2N_ERR_ASYNC_BLOCKED`), and so does applying
-//! it afterwards. Only signatures exist: rustls has no RSA key exchange, so
-//! there are never decrypt operations.
+//! An operation may also be left for later: the callback returns without
+//! applying it, `s2n_negotiate` blocks on application input, and once the
+//! application applied it the next `s2n_negotiate` goes on (the handshake
+//! step waits on a thread of its own, see `io::pause`). Only signatures
+//! exist: rustls has no RSA key exchange, so there are never decrypt
+//! operations.
 
 use std::ffi::c_int;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -42,8 +41,10 @@ struct Op {
     /// Performed, or given its output.
     complete: bool,
     applied: bool,
-    /// The callback is still running; only then can the result be used.
+    /// The callback is still running.
     waiting: bool,
+    /// The callback returned without applying: a paused step waits for it.
+    pending: bool,
 }
 
 /// What an `s2n_async_pkey_op *` points at; the signer keeps its own reference.
@@ -59,9 +60,12 @@ impl OpHandle {
     }
 }
 
-fn deferred() -> Error {
-    Error::unimplemented(
-        "s2nrs cannot pause a handshake: an async private-key operation must be applied before the callback returns",
+/// The step ended without the operation: the connection was freed or wiped
+/// while it waited, or the operation is applied after its handshake ended.
+fn not_applied() -> Error {
+    Error::with_reason(
+        S2N_ERR_INVALID_STATE,
+        "the async private-key operation was not applied while its handshake waited for it",
     )
 }
 
@@ -79,18 +83,33 @@ pub fn sign(
         complete: false,
         applied: false,
         waiting: true,
+        pending: false,
     }));
     let handle = s2n_async_pkey_op::into_handle(OpHandle(op.clone()));
     let rc = ffi::callbacks::async_pkey(cb, conn, handle);
-    let mut op = op.lock().unwrap_or_else(|e| e.into_inner());
-    op.waiting = false;
-    if rc != S2N_SUCCESS {
-        return Err(Error::new(S2N_ERR_ASYNC_CALLBACK_FAILED));
+    {
+        let mut op = op.lock().unwrap_or_else(|e| e.into_inner());
+        op.waiting = false;
+        if rc != S2N_SUCCESS {
+            return Err(Error::new(S2N_ERR_ASYNC_CALLBACK_FAILED));
+        }
+        // Left for later: the handshake step waits for it (see io::pause).
+        op.pending = !op.applied;
     }
-    if !op.applied {
-        return Err(deferred());
+    let ready = is_applied(&op) || {
+        let watched = op.clone();
+        crate::io::pause::wait_for_application(Box::new(move || is_applied(&watched)))
+    };
+    let mut op = op.lock().unwrap_or_else(|e| e.into_inner());
+    op.pending = false;
+    if !(ready && op.applied) {
+        return Err(not_applied());
     }
     op.output.take().ok_or_else(|| Error::new(S2N_ERR_SAFETY))
+}
+
+fn is_applied(op: &Mutex<Op>) -> bool {
+    op.lock().unwrap_or_else(|e| e.into_inner()).applied
 }
 
 /// The operation's input: the digest s2n would sign (the content itself for
@@ -110,10 +129,8 @@ fn input(request: &SignRequest) -> Vec<u8> {
         .to_vec()
 }
 
-/// Partial: the operation must be applied before the callback returns (in
-/// it, or on another thread while it waits); one left for later fails the
-/// handshake with `S2N_ERR_UNIMPLEMENTED` where s2n blocks with
-/// `S2N_ERR_ASYNC_BLOCKED`.
+/// Each handshake signature becomes an operation for the callback, applied
+/// in it or later (the handshake then blocks on application input).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_async_pkey_callback(
     config: *mut s2n_config,
@@ -154,8 +171,8 @@ pub extern "C" fn s2n_async_pkey_op_perform(
     })
 }
 
-/// Partial: only while the callback that received the operation runs;
-/// afterwards `S2N_ERR_UNIMPLEMENTED` (the handshake has already failed).
+/// Applies a completed operation, in the callback or while its handshake
+/// waits for it; after that handshake ended, `S2N_ERR_INVALID_STATE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_async_pkey_op_apply(
     op: *mut s2n_async_pkey_op,
@@ -176,8 +193,8 @@ pub extern "C" fn s2n_async_pkey_op_apply(
         if op.conn != conn as usize {
             return Err(Error::new(S2N_ERR_ASYNC_WRONG_CONNECTION));
         }
-        if !op.waiting {
-            return Err(deferred());
+        if !op.waiting && !op.pending {
+            return Err(not_applied());
         }
         if op.request.strict {
             let signature = op.output.as_deref().unwrap_or_default();

@@ -662,7 +662,8 @@ pub extern "C" fn s2n_config_set_verify_host_callback(
 }
 
 /// Partial: 0 (no check) is accepted; asking for the stapled response to be
-/// verified fails with S2N_ERR_UNIMPLEMENTED (webpki does not verify OCSP).
+/// verified fails with S2N_ERR_OCSP_NOT_SUPPORTED, as s2n-tls does on a
+/// libcrypto without OCSP (webpki does not verify OCSP responses).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_check_stapled_ocsp_response(
     config: *mut s2n_config,
@@ -671,8 +672,9 @@ pub extern "C" fn s2n_config_set_check_stapled_ocsp_response(
     ffi::entry(|| {
         s2n_config::get(config)?;
         if check_ocsp != 0 {
-            return Err(Error::unimplemented(
-                "webpki does not verify stapled OCSP responses",
+            return Err(Error::with_reason(
+                crate::error::S2N_ERR_OCSP_NOT_SUPPORTED,
+                "s2nrs does not verify stapled OCSP responses",
             ));
         }
         Ok(S2N_SUCCESS)

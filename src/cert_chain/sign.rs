@@ -103,7 +103,17 @@ impl Signer for S2nSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
         // Noted when it signs, not when chosen: a server chooses a scheme
         // before it knows it will resume, and a resumed handshake signs nothing.
-        notes::note(|n| n.signed = Some(self.inner.scheme()));
+        // A TLS1.3 CertificateVerify signs 64 spaces and a context string
+        // (RFC 8446 4.4.3); a TLS1.2 signature signs the hello randoms first.
+        let version = if message.starts_with(&[0x20; 64]) {
+            crate::types::S2N_TLS13
+        } else {
+            crate::types::S2N_TLS12
+        };
+        notes::note(|n| {
+            n.signed = Some(self.inner.scheme());
+            n.version = Some(version);
+        });
         self.sign_as_configured(message).map_err(|err| {
             notes::note(|n| n.failure = Some(err));
             rustls::Error::General("the handshake signature failed".into())

@@ -65,7 +65,11 @@ fn highest(state: &State) -> c_int {
 }
 
 pub(super) fn negotiated_version(state: &State) -> Option<c_int> {
-    let v = version_number(state.tls.as_ref()?.protocol_version());
+    let Some(tls) = state.tls.as_ref() else {
+        // Inside a handshake step (a callback's getter): what it showed.
+        return super::notes::peek(|n| n.version);
+    };
+    let v = version_number(tls.protocol_version());
     (v != S2N_UNKNOWN_PROTOCOL_VERSION).then_some(v)
 }
 

@@ -13,7 +13,7 @@ pub mod signatures;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::config::{Config, Overrides};
 use crate::error::{
@@ -93,8 +93,9 @@ pub struct State {
     /// rustls protected (which only rustls could have replaced).
     pub shutdown_alert: Option<u8>,
     pub shutdown_record: Option<Vec<u8>>,
-    /// Self-service blinding: when the delay the application must wait ends.
-    pub delay_until: Option<Instant>,
+    /// Self-service blinding: when the delay began (the config's monotonic
+    /// clock, in nanoseconds) and how long it is.
+    pub delay: Option<(u64, u64)>,
     pub server_name_used: bool,
     pub handshake_freed: bool,
     /// NUL-terminated copies handed to C by the getters: the server name
@@ -142,9 +143,28 @@ pub struct State {
     /// handshake engine.
     pub quic_settings: Option<Box<crate::quic::Settings>>,
     pub quic: Option<Box<crate::quic::Engine>>,
+    /// A handshake step waiting for an async private-key operation; it holds
+    /// the protocol state (`tls` is None meanwhile).
+    pub paused: Option<Box<crate::io::PausedStep>>,
 }
 
 impl State {
+    /// Now on the config's monotonic clock (`s2n_config_set_monotonic_clock`),
+    /// which, as in s2n, measures the blinding delay.
+    pub fn monotonic_ns(&self) -> u64 {
+        let clock = self.config.read().monotonic_clock;
+        clock
+            .and_then(|(cb, ctx)| ffi::callbacks::clock(cb, ctx))
+            .unwrap_or_else(crate::unstable::events::monotonic_ns)
+    }
+
+    /// Nanoseconds of the self-service blinding delay still to wait.
+    pub fn remaining_delay(&self) -> u64 {
+        self.delay.map_or(0, |(start, delay)| {
+            delay.saturating_sub(self.monotonic_ns().saturating_sub(start))
+        })
+    }
+
     /// The connection's security policy: its own, else its config's.
     pub fn policy(&self) -> &'static crate::policy::Policy {
         self.overrides.policy.unwrap_or(self.config.read().policy)
@@ -169,7 +189,7 @@ impl State {
             close_notify_sent: false,
             shutdown_alert: None,
             shutdown_record: None,
-            delay_until: None,
+            delay: None,
             server_name_used: false,
             handshake_freed: false,
             server_name_c: None,
@@ -196,6 +216,7 @@ impl State {
             early: Default::default(),
             quic_settings: None,
             quic: None,
+            paused: None,
         }
     }
 }
@@ -229,15 +250,16 @@ fn default_config() -> Arc<Config> {
 }
 
 impl Connection {
-    /// The connection behind a handle. A callback that rustls runs while
-    /// this thread holds the connection's lock (certificate validation,
-    /// async private keys) gets `S2N_ERR_REENTRANCY` rather than a deadlock.
+    /// The connection behind a handle. Handshake steps run without the
+    /// connection's lock (see `io::feed`), so callbacks inside them can call
+    /// getters; a callback run while this thread holds the lock (none does
+    /// today) would get `S2N_ERR_REENTRANCY` rather than a deadlock.
     pub fn from_handle<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
         let connection = s2n_connection::get(conn)?;
         if notes::driving(conn) && connection.state.try_lock().is_err() {
             return Err(Error::with_reason(
                 S2N_ERR_REENTRANCY,
-                "called from a callback inside this connection's handshake step; from there only the mode, ctx, selected cert and selected signature algorithms can be read",
+                "called from a callback while this thread holds the connection's lock",
             ));
         }
         Ok(connection)
@@ -508,10 +530,7 @@ pub extern "C" fn s2n_connection_get_delay(conn: *mut s2n_connection) -> u64 {
         let _: c_int = ffi::entry(|| Err(Error::new(crate::error::S2N_ERR_NULL)));
         return u64::MAX;
     };
-    let until = conn.state().delay_until;
-    until.map_or(0, |t| {
-        t.saturating_duration_since(Instant::now()).as_nanos() as u64
-    })
+    conn.state().remaining_delay()
 }
 
 /// Partial: updates our sending keys (TLS1.3) before the next application
@@ -562,6 +581,9 @@ pub extern "C" fn s2n_connection_set_protocol_preferences(
 }
 
 /// The name a client sends as SNI and checks the server's certificate against.
+///
+/// Partial: an IP address is checked against the certificate but not sent
+/// as SNI (rustls sends server_name only for DNS names; s2n sends any name).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_set_server_name(
     conn: *mut s2n_connection,
@@ -768,7 +790,11 @@ pub fn blind(conn: &Connection) {
     let delay = Duration::from_nanos(max / 3 + u64::from_le_bytes(random) % (max - max / 3));
     match blinding {
         s2n_blinding::S2N_BUILT_IN_BLINDING => std::thread::sleep(delay),
-        _ => conn.state().delay_until = Some(Instant::now() + delay),
+        _ => {
+            let mut state = conn.state();
+            let now = state.monotonic_ns();
+            state.delay = Some((now, u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX)));
+        }
     }
 }
 

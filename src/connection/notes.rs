@@ -32,6 +32,9 @@ pub struct Notes {
     pub signed: Option<SignatureScheme>,
     /// The scheme the peer's signature was checked with.
     pub verified: Option<SignatureScheme>,
+    /// The protocol version (s2n's number) our signature showed: what the
+    /// version getter answers inside the step, before rustls can be asked.
+    pub version: Option<std::ffi::c_int>,
     /// The OCSP response stapled by the server.
     pub ocsp: Option<Vec<u8>>,
     pub secrets: Vec<Secret>,

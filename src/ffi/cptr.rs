@@ -18,3 +18,25 @@ impl Default for CPtr {
         CPtr(std::ptr::null_mut())
     }
 }
+
+/// A value handed from one thread to another that never use it at the same
+/// time: a handshake step's state moves to the thread that runs the step
+/// while the thread that handed it over waits (see `io::pause`). It holds
+/// pointers (the connection's handle) that are not `Send` by themselves.
+pub struct Handover<T>(T);
+
+impl<T> Handover<T> {
+    pub fn new(value: T) -> Self {
+        Handover(value)
+    }
+
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+// SAFETY: the value is used by one thread at a time (the giver waits on a
+// channel until the receiver hands it back or parks), and the pointers it
+// holds are the connection's handle, valid while the connection exists,
+// which outlives the step (dropping a paused step joins its thread).
+unsafe impl<T> Send for Handover<T> {}

@@ -14,7 +14,7 @@ use std::sync::Once;
 
 use crate::error::{self, Error};
 
-pub(crate) use cptr::CPtr;
+pub(crate) use cptr::{CPtr, Handover};
 pub(crate) use enums::c_enum_arg;
 pub(crate) use handle::{ArcHandle, BoxHandle, RefHandle};
 pub(crate) use slices::*;
@@ -85,6 +85,17 @@ pub fn not_yet<R: Failure>() -> R {
 #[track_caller]
 pub fn unsupported<R: Failure>(why: &'static str) -> R {
     let err = Error::unimplemented(why);
+    entry(|| Err(err))
+}
+
+/// The whole body of a function whose feature s2nrs lacks where s2n-tls
+/// itself reports it missing on some builds or platforms: fails with s2n's
+/// error for that case (`code`, e.g. `S2N_ERR_KTLS_UNSUPPORTED_PLATFORM`),
+/// so callers that check it behave as with such an s2n-tls. MATRIX.md shows
+/// `why` and the code.
+#[track_caller]
+pub fn unavailable<R: Failure>(code: std::ffi::c_int, why: &'static str) -> R {
+    let err = Error::with_reason(code, why);
     entry(|| Err(err))
 }
 

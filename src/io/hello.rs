@@ -177,5 +177,5 @@ pub(super) fn client_hello_arrived(
         .take()
         .map(|c| c.records)
         .unwrap_or_default();
-    feed(conn, state, &mut records, false)
+    feed(conn, state, &mut records, false, blocked)
 }

@@ -15,6 +15,7 @@ mod early_data;
 mod engine;
 mod errors;
 mod hello;
+pub(crate) mod pause;
 mod setters;
 mod wire;
 
@@ -150,7 +151,7 @@ fn read_record(
         }
         return capture.check_type();
     }
-    let result = feed(conn, state, &mut recv.buf, eof);
+    let result = feed(conn, state, &mut recv.buf, eof, blocked);
     // What rustls left in the buffer is records it has not looked at yet.
     recv.ready = !recv.buf.is_empty();
     if recv.buf.is_empty() && conn.state().dynamic_buffers {
@@ -160,26 +161,148 @@ fn read_record(
 }
 
 /// Gives records to rustls and processes them; what rustls did not take
-/// stays in `input`.
+/// stays in `input`. A connection that may wait for an async private-key
+/// operation runs the step on a thread of its own (see `pause`).
 fn feed<'a>(
     conn: &'a Connection,
     mut state: MutexGuard<'a, State>,
     input: &mut Records,
     eof: bool,
+    blocked: &mut BlockedStatusArg,
 ) -> Result<(), Error> {
     let context = conn.step_context(&state);
     let ticket_context = state.early.context.clone().unwrap_or_default();
+    let handshaking = state.phase == Phase::Handshaking;
+    let pausable = handshaking && state.config.read().signing.async_pkey.is_some();
     let tls = tls_mut(&mut state)?;
     // rustls ignores a close_notify that comes unprotected during the
     // handshake (a warning); in s2n it ends the handshake. (While rustls
     // keeps part of a handshake message, the input continues a record.)
-    let unprotected_close = !tls.joining() && hello::plaintext_close_notify(input.filled());
+    let after = AfterStep {
+        unprotected_close: !tls.joining() && hello::plaintext_close_notify(input.filled()),
+        eof,
+    };
+    if handshaking {
+        // The step runs without the connection's lock, so the application's
+        // callbacks inside it (certificate validation, verify host, private
+        // keys) can call the connection's getters, as in s2n.
+        let tls = state
+            .tls
+            .take()
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        drop(state);
+        let step = pause::Step {
+            tls,
+            input: std::mem::take(input),
+            eof,
+            context,
+            ticket_context,
+        };
+        if pausable {
+            return finish_step(conn, pause::run(step), after, input, blocked);
+        }
+        return take_back(conn, pause::run_here(step), after, input);
+    }
     let processed = crate::connection::notes::with_context(context, || {
         crate::early_data::with_ticket_context(&ticket_context, || tls.feed(input, eof))
     });
+    let notes = crate::connection::notes::take();
+    after_step(conn, state, processed, notes, after)
+}
+
+/// What a step needs to know of its input once it ran.
+#[derive(Clone, Copy)]
+pub struct AfterStep {
+    unprotected_close: bool,
+    eof: bool,
+}
+
+/// A handshake step waiting for the application's private-key operation.
+pub struct PausedStep {
+    step: pause::Paused,
+    after: AfterStep,
+}
+
+/// Takes back what a step on its own thread gave, or records that it waits.
+fn finish_step(
+    conn: &Connection,
+    ran: pause::Ran,
+    after: AfterStep,
+    input: &mut Records,
+    blocked: &mut BlockedStatusArg,
+) -> Result<(), Error> {
+    match ran {
+        pause::Ran::Done(outcome) => take_back(conn, *outcome, after, input),
+        pause::Ran::Paused(step) => {
+            let mut state = conn.state();
+            state.paused = Some(Box::new(PausedStep { step, after }));
+            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+            Err(Error::new(S2N_ERR_ASYNC_BLOCKED))
+        }
+        pause::Ran::Lost => {
+            conn.state().phase = Phase::Failed;
+            Err(Error::with_reason(
+                S2N_ERR_INTERNAL_LIBCRYPTO_ERROR,
+                "the handshake step's thread ended without its state",
+            ))
+        }
+    }
+}
+
+/// Puts the protocol state back after a step and learns from it.
+fn take_back(
+    conn: &Connection,
+    outcome: pause::Outcome,
+    after: AfterStep,
+    input: &mut Records,
+) -> Result<(), Error> {
+    // Records that arrived while a step waited come after its own.
+    let mut rest = outcome.input;
+    rest.extend_from_slice(input.filled());
+    *input = rest;
+    let mut state = conn.state();
+    state.tls = Some(outcome.tls);
+    after_step(conn, state, outcome.processed, outcome.notes, after)
+}
+
+/// Resumes a step that waited for the application, once the operation is
+/// applied; until then, blocked on application input as in s2n. Ok(false)
+/// when no step waits.
+fn resume_step(
+    conn: &Connection,
+    input: &mut Records,
+    blocked: &mut BlockedStatusArg,
+) -> Result<bool, Error> {
+    let paused = conn.state().paused.take();
+    let Some(paused) = paused else {
+        return Ok(false);
+    };
+    if !paused.step.ready() {
+        conn.state().paused = Some(paused);
+        *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
+        return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
+    }
+    let PausedStep { step, after } = *paused;
+    finish_step(conn, step.resume(), after, input, blocked)?;
+    Ok(true)
+}
+
+/// What the connection learns from a step: the hooks' notes, the peer's
+/// close_notify, rustls's failure as s2n's error.
+fn after_step<'a>(
+    conn: &'a Connection,
+    mut state: MutexGuard<'a, State>,
+    processed: Result<engine::Fed, rustls::Error>,
+    mut notes: crate::connection::notes::Notes,
+    after: AfterStep,
+) -> Result<(), Error> {
+    let AfterStep {
+        unprotected_close,
+        eof,
+    } = after;
+    let tls = tls_mut(&mut state)?;
     let peer_closed = tls.peer_closed;
     let unprotected_close = unprotected_close && tls.is_handshaking();
-    let mut notes = crate::connection::notes::take();
     let no_usable_chain = notes.no_usable_chain;
     let failure = notes.failure.take();
     let deferred = conn.apply_notes(&mut state, notes);
@@ -364,6 +487,9 @@ fn drive(
     }
     let result = (|| loop {
         flush(conn, &mut send, blocked)?;
+        if resume_step(conn, &mut recv.buf, blocked)? {
+            continue;
+        }
         {
             let mut state = conn.state();
             if state.tls.is_none() {
@@ -585,10 +711,8 @@ pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Resul
         if state.phase == Phase::New {
             return Ok(());
         }
-        if let Some(until) = state.delay_until {
-            if std::time::Instant::now() < until {
-                return Err(Error::new(S2N_ERR_SHUTDOWN_PAUSED));
-            }
+        if state.remaining_delay() > 0 {
+            return Err(Error::new(S2N_ERR_SHUTDOWN_PAUSED));
         }
         if !state.close_notify_sent && state.phase != Phase::Failed {
             if let Some(tls) = state.tls.as_mut() {

@@ -300,6 +300,8 @@ pub extern "C" fn s2n_connection_set_session(
     })
 }
 
+/// Partial: a client's session, as a handle into this process's session
+/// store; a server has none (s2n serializes the resumed TLS1.2 state there).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_session(
     conn: *mut s2n_connection,

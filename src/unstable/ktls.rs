@@ -8,21 +8,24 @@ use std::ffi::{c_char, c_int, c_ulong, c_void};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> c_int {
-    ffi::unsupported(
+    ffi::unavailable(
+        crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs keeps the record layer in rustls and does not hand its traffic keys to the kernel TLS module",
     )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> c_int {
-    ffi::unsupported(
+    ffi::unavailable(
+        crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs keeps the record layer in rustls and does not hand its traffic keys to the kernel TLS module",
     )
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_ktls_enable_unsafe_tls13(config: *mut s2n_config) -> c_int {
-    ffi::unsupported(
+    ffi::unavailable(
+        crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs does not offload records to kernel TLS, so there is no TLS1.3 kTLS to allow",
     )
 }
@@ -53,7 +56,8 @@ pub extern "C" fn s2n_sendfile(
     bytes_written: *mut usize,
     blocked: *mut BlockedStatusArg,
 ) -> c_int {
-    ffi::unsupported(
+    ffi::unavailable(
+        crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs does not offload records to kernel TLS, which sendfile needs to encrypt file data in the kernel",
     )
 }
