@@ -3,8 +3,9 @@
 # checks), formatting and lints, then the library built and staged by CMake
 # and the C suite run against it through find_package(s2n), plainly, under
 # ASan/UBSan and under valgrind (when installed), the differential runs
-# against real s2n-tls, a smoke run of the benchmark against it, and a short
-# run of the fuzz targets (fuzz/).
+# against real s2n-tls, s2n-tls's own Rust bindings test suites, a smoke run
+# of the benchmark against real s2n-tls, and a short run of the fuzz targets
+# (fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,6 +18,10 @@ reference/build.sh build/ref-stage
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DS2NRS_REFERENCE_PREFIX="$PWD/build/ref-stage"
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
+# Programs written for s2n-tls: its own Rust bindings test suites (crates.io
+# s2n-tls, s2n-tls-tokio, s2n-tls-sys), built against the staged install;
+# failures other than those listed in bindings/allowed.tsv fail the run.
+python3 bindings/run.py --prefix "$PWD/build/stage"
 # A seconds-long smoke of every benchmark case against real s2n-tls; no
 # figures asserted.
 python3 bench/run.py --smoke
