@@ -6,7 +6,9 @@
  *     s2n_connection_release_buffers and s2n_connection_wipe holds less than
  *     the stage before it, and a wiped connection no more than a new one;
  *   - the wiped objects handshake again and move data;
- *   - s2n_connection_free gives back every byte.
+ *   - s2n_connection_free gives back every byte, and s2n_cleanup_final
+ *     leaves nothing allocated through the callbacks, which can then be set
+ *     again for another s2n_init;
  * Each stage is printed, for both connections of a pair together.
  */
 #include "s2nrs_tls.h"
@@ -116,5 +118,15 @@ int main(void)
     lifecycle(POLICY_TLS13);
     lifecycle(POLICY_TLS12);
     s2nrs_tls_teardown();
+    /* s2n_cleanup_final returns every byte allocated through the callbacks,
+     * and the library can be set up again: callbacks, init, cleanup. */
+    printf("after s2n_cleanup_final: %lld bytes\n", live());
+    EXPECT_EQ_INT(live(), 0);
+    EXPECT_SUCCESS(s2n_mem_set_callbacks(count_init, count_cleanup, count_malloc, count_free));
+    EXPECT_SUCCESS(s2n_init());
+    lifecycle(POLICY_TLS13);
+    EXPECT_SUCCESS(s2n_cleanup_final());
+    printf("after the second s2n_cleanup_final: %lld bytes\n", live());
+    EXPECT_EQ_INT(live(), 0);
     return S2NRS_TEST_RESULT();
 }

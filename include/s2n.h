@@ -300,11 +300,12 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Partial: everything s2nrs allocates goes through the callbacks, AWS-LC's
- * allocations included (s2n-tls cannot route its libcrypto's), but the
- * parsed security-policy table and AWS-LC's process-wide state stay
- * allocated after `s2n_cleanup_final` (built once per process; s2n-tls frees
- * everything of its own).
+ * Everything s2nrs allocates goes through the callbacks, AWS-LC's
+ * allocations included (s2n-tls cannot route its libcrypto's), except what
+ * lives for the rest of the process (the security-policy table, the
+ * default config), which uses the system allocator: after
+ * `s2n_cleanup_final` nothing is held through the callbacks, and they may be
+ * set again before the next `s2n_init`.
  */
 S2N_API extern
 int s2n_mem_set_callbacks(s2n_mem_init_callback mem_init_callback,

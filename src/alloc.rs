@@ -8,11 +8,12 @@ use crate::ffi::{self, alloc};
 use crate::init;
 use crate::types::*;
 
-/// Partial: everything s2nrs allocates goes through the callbacks, AWS-LC's
-/// allocations included (s2n-tls cannot route its libcrypto's), but the
-/// parsed security-policy table and AWS-LC's process-wide state stay
-/// allocated after `s2n_cleanup_final` (built once per process; s2n-tls frees
-/// everything of its own).
+/// Everything s2nrs allocates goes through the callbacks, AWS-LC's
+/// allocations included (s2n-tls cannot route its libcrypto's), except what
+/// lives for the rest of the process (the security-policy table, the
+/// default config), which uses the system allocator: after
+/// `s2n_cleanup_final` nothing is held through the callbacks, and they may be
+/// set again before the next `s2n_init`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_mem_set_callbacks(
     mem_init_callback: s2n_mem_init_callback,
@@ -39,11 +40,11 @@ pub extern "C" fn s2n_mem_set_callbacks(
         .map_err(|e| match e {
             alloc::SetError::AlreadySet => Error::with_reason(
                 S2N_ERR_INITIALIZED,
-                "s2nrs cannot change allocators once callbacks are set",
+                "s2nrs has already switched allocators as often as it can",
             ),
             alloc::SetError::MemoryHeld => Error::with_reason(
                 S2N_ERR_INITIALIZED,
-                "s2nrs already holds memory from the system allocator; set the callbacks first",
+                "s2nrs still holds memory from the allocator in use; set the callbacks first or after s2n_cleanup_final",
             ),
         })?;
         Ok(S2N_SUCCESS)

@@ -47,6 +47,13 @@ pub extern "C" fn s2n_init() -> c_int {
             ));
         }
         alloc::stop_counting();
+        // AWS-LC makes its entropy state (process-wide, and this thread's)
+        // once and keeps it: made now, with the system allocator, so that
+        // s2n_cleanup_final leaves nothing allocated through the callbacks.
+        alloc::permanent(|| {
+            let mut warm = [0u8; 1];
+            let _ = aws_lc_rs::rand::fill(&mut warm);
+        });
         if std::env::var_os("S2N_PRINT_STACKTRACE").is_some() {
             crate::error::s2n_stack_traces_enabled_set(true);
         }
@@ -68,6 +75,9 @@ pub extern "C" fn s2n_cleanup_final() -> c_int {
         if !*initialized {
             return Err(Error::new(S2N_ERR_NOT_INITIALIZED));
         }
+        // As s2n, nothing of the library stays allocated through the
+        // application's callbacks (what lives for good uses the system's).
+        crate::session::client::forget_all();
         if !alloc::run_hook(|cb| cb.cleanup) {
             return Err(Error::with_reason(
                 S2N_ERR_CANCELLED,

@@ -90,7 +90,7 @@ impl rustls::crypto::SecureRandom for FixedExtensionOrder {
             buf.fill(0);
             return Ok(());
         }
-        aws_lc_rs::default_provider().secure_random.fill(buf)
+        ::aws_lc_rs::rand::fill(buf).map_err(|_| rustls::crypto::GetRandomFailed)
     }
 
     fn fips(&self) -> bool {
@@ -99,7 +99,10 @@ impl rustls::crypto::SecureRandom for FixedExtensionOrder {
 }
 
 /// Every name of the table, in table order.
-static POLICIES: LazyLock<Vec<(&'static str, Entry)>> = LazyLock::new(|| {
+static POLICIES: LazyLock<Vec<(&'static str, Entry)>> =
+    LazyLock::new(|| crate::ffi::alloc::permanent(parse_policies));
+
+fn parse_policies() -> Vec<(&'static str, Entry)> {
     let verifiable = aws_lc_rs::default_provider()
         .signature_verification_algorithms
         .supported_schemes();
@@ -107,7 +110,7 @@ static POLICIES: LazyLock<Vec<(&'static str, Entry)>> = LazyLock::new(|| {
         .into_iter()
         .map(|row| (row.name, Entry::new(row, &verifiable)))
         .collect()
-});
+}
 
 fn rustls_suite(code: u16) -> Option<SupportedCipherSuite> {
     aws_lc_rs::ALL_CIPHER_SUITES
@@ -252,11 +255,13 @@ impl Policy {
     pub fn provider(&self) -> Arc<CryptoProvider> {
         self.provider
             .get_or_init(|| {
-                Arc::new(CryptoProvider {
-                    cipher_suites: self.suites.clone(),
-                    kx_groups: self.kx_groups.clone(),
-                    secure_random: &FixedExtensionOrder,
-                    ..aws_lc_rs::default_provider()
+                crate::ffi::alloc::permanent(|| {
+                    Arc::new(CryptoProvider {
+                        cipher_suites: self.suites.clone(),
+                        kx_groups: self.kx_groups.clone(),
+                        secure_random: &FixedExtensionOrder,
+                        ..aws_lc_rs::default_provider()
+                    })
                 })
             })
             .clone()
@@ -497,6 +502,10 @@ mod tests;
 /// A NUL-terminated copy of a name the C getters return (the table's names,
 /// handshake type names). Made once per name and kept: the set is small and fixed.
 pub fn c_name(name: &str) -> *const std::ffi::c_char {
+    crate::ffi::alloc::permanent(|| intern(name))
+}
+
+fn intern(name: &str) -> *const std::ffi::c_char {
     static NAMES: std::sync::Mutex<Vec<(String, &'static std::ffi::CStr)>> =
         std::sync::Mutex::new(Vec::new());
     let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());

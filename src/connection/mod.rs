@@ -246,7 +246,9 @@ impl BoxHandle for s2n_connection {
 /// The config a connection has before `s2n_connection_set_config`, shared.
 fn default_config() -> Arc<Config> {
     static DEFAULT: std::sync::OnceLock<Arc<Config>> = std::sync::OnceLock::new();
-    DEFAULT.get_or_init(|| Arc::new(Config::new(true))).clone()
+    DEFAULT
+        .get_or_init(|| crate::ffi::alloc::permanent(|| Arc::new(Config::new(true))))
+        .clone()
 }
 
 impl Connection {

@@ -3,15 +3,24 @@
 //! every allocation s2nrs makes goes through the application's malloc/free,
 //! so it can count what s2nrs holds.
 //!
-//! The switch is safe only while s2nrs holds no system memory: allocations
-//! are counted until the callbacks are set or `s2n_init` runs, and the error
-//! path records its debug strings in fixed buffers so failing calls made
-//! before `s2n_mem_set_callbacks` leave nothing behind.
+//! The switch is safe only while s2nrs holds no memory of the allocator it
+//! leaves: system blocks are counted until the callbacks are set or
+//! `s2n_init` runs, blocks of the application's callbacks while they are in
+//! use, and the error path records its debug strings in fixed buffers so
+//! failing calls made before `s2n_mem_set_callbacks` leave nothing behind.
+//!
+//! What lives for the rest of the process (the security-policy table, the
+//! library's default config, interned names) is made inside `permanent`:
+//! those blocks come from the system allocator and are remembered, so that
+//! after `s2n_cleanup_final` nothing stays allocated through the
+//! application's callbacks, and an application can set them again (or set
+//! others) and call `s2n_init` again, as with s2n-tls.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicUsize, Ordering};
 
 /// The application's allocator, as `s2n_mem_set_callbacks` received it.
 #[derive(Clone, Copy)]
@@ -22,10 +31,24 @@ pub struct MemCallbacks {
     pub free: unsafe extern "C" fn(*mut c_void, u32) -> c_int,
 }
 
-static CALLBACKS: OnceLock<MemCallbacks> = OnceLock::new();
+/// The callbacks in use (NULL: the system allocator), pointing into `STORE`:
+/// each `s2n_mem_set_callbacks` takes the next slot, so the callbacks an
+/// allocation went through stay readable for good.
+static CALLBACKS: AtomicPtr<MemCallbacks> = AtomicPtr::new(std::ptr::null_mut());
+static STORE: [OnceLock<MemCallbacks>; 16] = [const { OnceLock::new() }; 16];
+static STORED: AtomicUsize = AtomicUsize::new(0);
 /// Live system allocations, counted while the callbacks may still be set.
 static LIVE_SYSTEM: AtomicIsize = AtomicIsize::new(0);
 static COUNTING: AtomicBool = AtomicBool::new(true);
+/// Live blocks of the application's callbacks.
+static LIVE_CALLBACK: AtomicIsize = AtomicIsize::new(0);
+
+fn callbacks() -> Option<&'static MemCallbacks> {
+    let ptr = CALLBACKS.load(Ordering::Acquire);
+    // SAFETY: CALLBACKS is NULL or points at an initialized slot of STORE,
+    // which is never changed or freed once set.
+    unsafe { ptr.as_ref() }
+}
 
 /// Alignment every malloc gives; larger alignments stay with the system allocator.
 const MALLOC_ALIGN: usize = 16;
@@ -37,11 +60,23 @@ pub enum SetError {
 }
 
 /// Installs the application's callbacks; later allocations go through them.
-pub fn set_callbacks(callbacks: MemCallbacks) -> Result<(), SetError> {
-    if LIVE_SYSTEM.load(Ordering::SeqCst) > 0 {
+/// Allowed while s2nrs holds nothing of the allocator in use: before any
+/// allocation, or after `s2n_cleanup_final` returned every block.
+pub fn set_callbacks(new: MemCallbacks) -> Result<(), SetError> {
+    let held = match callbacks() {
+        None => LIVE_SYSTEM.load(Ordering::SeqCst) > 0,
+        Some(_) => LIVE_CALLBACK.load(Ordering::SeqCst) > 0,
+    };
+    if held {
         return Err(SetError::MemoryHeld);
     }
-    CALLBACKS.set(callbacks).map_err(|_| SetError::AlreadySet)?;
+    let index = STORED.fetch_add(1, Ordering::SeqCst);
+    let slot = STORE.get(index).ok_or(SetError::AlreadySet)?;
+    let stored = slot.get_or_init(|| new);
+    CALLBACKS.store(
+        (stored as *const MemCallbacks).cast_mut(),
+        Ordering::Release,
+    );
     stop_counting();
     Ok(())
 }
@@ -53,7 +88,7 @@ pub fn stop_counting() {
 
 /// Runs the application's init or cleanup callback, if any: true on success.
 pub fn run_hook(pick: fn(&MemCallbacks) -> unsafe extern "C" fn() -> c_int) -> bool {
-    match CALLBACKS.get() {
+    match callbacks() {
         // SAFETY: a callback the application registered for exactly this call.
         Some(cb) => unsafe { pick(cb)() == 0 },
         None => true,
@@ -64,7 +99,74 @@ fn through_callbacks(layout: Layout) -> Option<&'static MemCallbacks> {
     if layout.align() > MALLOC_ALIGN {
         return None;
     }
-    CALLBACKS.get()
+    callbacks()
+}
+
+thread_local! {
+    /// Inside `permanent` on this thread.
+    static PERMANENT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, whose allocations that outlive it live for the rest of the
+/// process, with the system allocator (see the module's header).
+pub fn permanent<T>(f: impl FnOnce() -> T) -> T {
+    let outer = PERMANENT.try_with(|p| p.replace(true)).unwrap_or(false);
+    let value = f();
+    let _ = PERMANENT.try_with(|p| p.set(outer));
+    value
+}
+
+fn in_permanent() -> bool {
+    PERMANENT.try_with(Cell::get).unwrap_or(false)
+}
+
+/// The addresses of live blocks made inside `permanent`: an open-addressing
+/// table (0 free, 1 a removed entry), so that `dealloc` knows them.
+const SLOTS: usize = 1 << 13;
+const PROBES: usize = 64;
+const REMOVED: usize = 1;
+static PERMANENT_BLOCKS: [AtomicUsize; SLOTS] = [const { AtomicUsize::new(0) }; SLOTS];
+static PERMANENT_LIVE: AtomicUsize = AtomicUsize::new(0);
+
+fn slots(ptr: usize) -> impl Iterator<Item = &'static AtomicUsize> {
+    let start =
+        (ptr >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (usize::BITS - SLOTS.trailing_zeros());
+    (0..PROBES).map(move |i| &PERMANENT_BLOCKS[(start + i) % SLOTS])
+}
+
+/// Remembers a permanent block; false when the table has no room near it.
+fn remember(ptr: usize) -> bool {
+    for slot in slots(ptr) {
+        let current = slot.load(Ordering::Relaxed);
+        if (current == 0 || current == REMOVED)
+            && slot
+                .compare_exchange(current, ptr, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        {
+            PERMANENT_LIVE.fetch_add(1, Ordering::AcqRel);
+            return true;
+        }
+    }
+    false
+}
+
+/// Forgets a permanent block: true if `ptr` was one.
+fn forget(ptr: usize) -> bool {
+    if PERMANENT_LIVE.load(Ordering::Acquire) == 0 {
+        return false;
+    }
+    for slot in slots(ptr) {
+        match slot.load(Ordering::Acquire) {
+            0 => return false,
+            found if found == ptr => {
+                slot.store(REMOVED, Ordering::Release);
+                PERMANENT_LIVE.fetch_sub(1, Ordering::AcqRel);
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 pub struct Forwarding;
@@ -74,6 +176,16 @@ pub struct Forwarding;
 // callbacks are set, which happens once, while no system block is live.
 unsafe impl GlobalAlloc for Forwarding {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if in_permanent() {
+            // SAFETY: forwarded as received.
+            let ptr = unsafe { System.alloc(layout) };
+            if ptr.is_null() || remember(ptr as usize) {
+                return ptr;
+            }
+            // No room to remember it: an ordinary block after all.
+            // SAFETY: just allocated with this layout.
+            unsafe { System.dealloc(ptr, layout) };
+        }
         let Some(cb) = through_callbacks(layout) else {
             // SAFETY: forwarded as received.
             let ptr = unsafe { System.alloc(layout) };
@@ -92,13 +204,21 @@ unsafe impl GlobalAlloc for Forwarding {
         if rc != 0 || allocated < requested || ptr.align_offset(layout.align()) != 0 {
             return std::ptr::null_mut();
         }
+        LIVE_CALLBACK.fetch_add(1, Ordering::Relaxed);
         ptr.cast()
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if forget(ptr as usize) {
+            // SAFETY: a permanent block, from `System.alloc` with this layout.
+            unsafe { System.dealloc(ptr, layout) };
+            return;
+        }
         match through_callbacks(layout) {
-            // SAFETY: `ptr` came from this callback's malloc (see `alloc`).
+            // SAFETY: `ptr` came from this callback's malloc (see `alloc`):
+            // the callbacks only change while none of their blocks is live.
             Some(cb) => unsafe {
+                LIVE_CALLBACK.fetch_sub(1, Ordering::Relaxed);
                 (cb.free)(ptr.cast(), layout.size() as u32);
             },
             None => {
