@@ -39,6 +39,10 @@ static const struct s2nrs_difference s2nrs_differences[] = {
  * whatever name the program linked, is libs2nrs.so (see /proc/self/maps). */
 static inline bool s2nrs_library_is_s2nrs(void)
 {
+#ifdef S2NRS_LIBRARY_IS_S2NRS
+    /* Linked statically (lib/libs2n.a): no library file to look for. */
+    return true;
+#endif
     static int known = -1;
     if (known < 0) {
         known = 0;
