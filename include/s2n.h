@@ -1157,8 +1157,20 @@ S2N_API extern int s2n_connection_set_recv_buffering(struct s2n_connection *conn
  */
 S2N_API extern uint32_t s2n_peek_buffered(struct s2n_connection *conn);
 
+/**
+ * Partial: every name s2n accepts is accepted, but a policy's suites,
+ * versions and groups that rustls lacks are left out (README.md,
+ * "Differences"); a handshake with a policy of which nothing is left fails
+ * with `S2N_ERR_CIPHER_NOT_SUPPORTED`.
+ */
 S2N_API extern int s2n_config_set_cipher_preferences(struct s2n_config *config, const char *version);
 
+/**
+ * Partial: every name s2n accepts is accepted, but a policy's suites,
+ * versions and groups that rustls lacks are left out (README.md,
+ * "Differences"); a handshake with a policy of which nothing is left fails
+ * with `S2N_ERR_CIPHER_NOT_SUPPORTED`.
+ */
 S2N_API extern int s2n_connection_set_cipher_preferences(struct s2n_connection *conn, const char *version);
 
 /**

@@ -67,14 +67,15 @@ pub struct Policy {
     cert_signature_codes: Option<Vec<u16>>,
     cert_keys: Option<Vec<CertKey>>,
     provider: OnceLock<Arc<CryptoProvider>>,
+    /// Why no handshake can use the policy (none of its suites, or of its
+    /// suites' versions, is in rustls); s2n accepts such a name all the same.
+    unavailable: Option<&'static str>,
 }
 
 /// What a name in the table stands for.
 enum Entry {
     Usable(Box<Policy>),
     Deprecated,
-    /// Accepted by s2n, but nothing of it is left on rustls; the reason.
-    Unusable(&'static str),
 }
 
 /// aws-lc-rs's randomness, except for the one 2-byte value rustls draws:
@@ -146,7 +147,7 @@ impl Entry {
             .filter_map(|&(name, code)| rustls_suite(code).map(|s| (name, s)))
             .collect();
         if suites.is_empty() {
-            return Entry::Unusable(NO_RUSTLS_SUITE);
+            return Entry::unavailable(row, verifiable, NO_RUSTLS_SUITE);
         }
         let curves: Vec<_> = row.curves.iter().filter_map(|&c| rustls_group(c)).collect();
         let kems: Vec<_> = row
@@ -166,7 +167,7 @@ impl Entry {
             (true, true) => TLS12_AND_TLS13,
             (true, false) => TLS12_ONLY,
             (false, true) => TLS13_ONLY,
-            (false, false) => return Entry::Unusable(NO_RUSTLS_VERSION),
+            (false, false) => return Entry::unavailable(row, verifiable, NO_RUSTLS_VERSION),
         };
         let (suite_names, suites): (Vec<_>, Vec<_>) = suites
             .into_iter()
@@ -198,6 +199,32 @@ impl Entry {
             cert_signature_codes: row.cert_signature_schemes,
             cert_keys: row.cert_keys,
             provider: OnceLock::new(),
+            unavailable: None,
+        }))
+    }
+
+    /// A policy s2n accepts of which rustls has nothing: set as s2n allows,
+    /// refused when a handshake starts (`Policy::usable`).
+    fn unavailable(row: table::Row, verifiable: &[SignatureScheme], why: &'static str) -> Entry {
+        Entry::Usable(Box::new(Policy {
+            name: row.name,
+            min_version: row.min_version,
+            chacha20_boosting: row.chacha20_boosting,
+            versions: &[],
+            suites: Vec::new(),
+            suite_names: Vec::new(),
+            all_suite_names: row.cipher_suites.iter().map(|&(n, _)| n).collect(),
+            kx_groups: Vec::new(),
+            groups: Vec::new(),
+            signature_schemes: rustls_schemes(&row.signature_schemes, verifiable),
+            cert_signature_schemes: row
+                .cert_signature_schemes
+                .as_ref()
+                .map(|c| rustls_schemes(c, verifiable)),
+            cert_signature_codes: row.cert_signature_schemes,
+            cert_keys: row.cert_keys,
+            provider: OnceLock::new(),
+            unavailable: Some(why),
         }))
     }
 }
@@ -205,18 +232,15 @@ impl Entry {
 /// Looks up an s2n policy name (ASCII case-insensitive).
 ///
 /// Errors: an unknown name gives `S2N_ERR_INVALID_SECURITY_POLICY`; a
-/// deprecated one `S2N_ERR_DEPRECATED_SECURITY_POLICY`; a policy none of
-/// whose cipher suites rustls has `S2N_ERR_INVALID_SECURITY_POLICY` with a
-/// reason.
+/// deprecated one `S2N_ERR_DEPRECATED_SECURITY_POLICY`. A policy none of
+/// whose cipher suites rustls has is found, as s2n finds it; handshakes with
+/// it fail (`Policy::usable`).
 #[track_caller]
 pub fn by_name(name: &str) -> Result<&'static Policy, Error> {
     let found = POLICIES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
     match found {
         Some((_, Entry::Usable(policy))) => Ok(policy),
         Some((_, Entry::Deprecated)) => Err(Error::new(S2N_ERR_DEPRECATED_SECURITY_POLICY)),
-        Some((_, Entry::Unusable(why))) => {
-            Err(Error::with_reason(S2N_ERR_INVALID_SECURITY_POLICY, why))
-        }
         None => Err(Error::new(S2N_ERR_INVALID_SECURITY_POLICY)),
     }
 }
@@ -227,6 +251,19 @@ pub fn default_policy() -> &'static Policy {
 }
 
 impl Policy {
+    /// Fails with `S2N_ERR_CIPHER_NOT_SUPPORTED` (and why) for a policy no
+    /// handshake can use on rustls: the error a handshake with it gets.
+    #[track_caller]
+    pub fn usable(&self) -> Result<(), Error> {
+        match self.unavailable {
+            Some(why) => Err(Error::with_reason(
+                crate::error::S2N_ERR_CIPHER_NOT_SUPPORTED,
+                why,
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The policy's name as the table spells it (the name it was looked up by,
     /// up to case).
     pub fn name(&self) -> &'static str {
@@ -403,6 +440,10 @@ pub fn s2n_group_name(group: NamedGroup) -> &'static str {
         .unwrap_or("NONE")
 }
 
+/// Partial: every name s2n accepts is accepted, but a policy's suites,
+/// versions and groups that rustls lacks are left out (README.md,
+/// "Differences"); a handshake with a policy of which nothing is left fails
+/// with `S2N_ERR_CIPHER_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_cipher_preferences(
     config: *mut s2n_config,
@@ -422,6 +463,10 @@ pub extern "C" fn s2n_config_set_cipher_preferences(
     })
 }
 
+/// Partial: every name s2n accepts is accepted, but a policy's suites,
+/// versions and groups that rustls lacks are left out (README.md,
+/// "Differences"); a handshake with a policy of which nothing is left fails
+/// with `S2N_ERR_CIPHER_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_set_cipher_preferences(
     conn: *mut s2n_connection,

@@ -296,6 +296,7 @@ fn differences(matrix: &str) -> String {
         suites.extend(list(4));
         groups.extend(list(5).chain(list(6)));
         match s2nrs::policy::by_name(row[0]) {
+            Ok(policy) if policy.usable().is_err() => unusable.push(row[0]),
             Ok(policy) => {
                 offered_suites.extend(policy.suite_names());
                 offered_groups.extend(
@@ -305,7 +306,6 @@ fn differences(matrix: &str) -> String {
                         .map(|g| format!("{g:?}").to_lowercase()),
                 );
             }
-            Err(_) if row.get(10).is_none_or(|d| d.is_empty()) => unusable.push(row[0]),
             Err(_) => {}
         }
     }
@@ -332,8 +332,9 @@ fn differences(matrix: &str) -> String {
         "- groups of s2n's policies never offered: {no_groups}\n"
     ));
     out.push_str(&format!(
-        "- policies refused by `s2n_config_set_cipher_preferences` (none of their suites is \
-         available): {}\n\n",
+        "- policies accepted by `s2n_config_set_cipher_preferences` that no handshake can use \
+         (none of their suites is available; the handshake fails with \
+         `S2N_ERR_CIPHER_NOT_SUPPORTED`): {}\n\n",
         unusable.join(", ")
     ));
     for (cause, items) in &unsupported {

@@ -26,7 +26,8 @@ static const struct s2nrs_difference s2nrs_differences[] = {
             "policy whose TLS1.2 signature schemes lack ecdsa_sha256 cannot use a P-256 key" },
     { "no-rustls-suite",
             "6 policies list only suites rustls lacks (static RSA, DHE, CBC, 3DES, RC4, NULL); "
-            "s2nrs refuses them with S2N_ERR_INVALID_SECURITY_POLICY" },
+            "s2nrs accepts them, as s2n-tls does, but fails their handshakes with "
+            "S2N_ERR_CIPHER_NOT_SUPPORTED" },
     { "unknown-record-type",
             "rustls refuses a record of unknown content type during the handshake "
             "(S2N_ERR_BAD_MESSAGE); s2n-tls skips it" },

@@ -129,6 +129,7 @@ fn policy_error(e: rustls::Error) -> Error {
 
 fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientConfig, Error> {
     let policy = overrides.policy.unwrap_or(state.policy);
+    policy.usable()?;
     let builder = ClientConfig::builder_with_provider(policy.provider())
         .with_protocol_versions(policy.versions())
         .map_err(policy_error)?
@@ -172,6 +173,7 @@ fn server_config(
     group: Option<NamedGroup>,
 ) -> Result<ServerConfig, Error> {
     let policy = overrides.policy.unwrap_or(state.policy);
+    policy.usable()?;
     let provider = match group {
         Some(group) => policy.provider_with_group(group),
         None => policy.provider(),
