@@ -14,6 +14,7 @@ mod api;
 mod early_data;
 mod engine;
 mod errors;
+mod header;
 mod hello;
 pub(crate) mod pause;
 mod setters;
@@ -178,8 +179,15 @@ fn feed<'a>(
     // rustls ignores a close_notify that comes unprotected during the
     // handshake (a warning); in s2n it ends the handshake. (While rustls
     // keeps part of a handshake message, the input continues a record.)
+    let at_record_start = !tls.joining();
+    if at_record_start {
+        if let Err(e) = header::check(tls, input.filled()) {
+            state.phase = Phase::Failed;
+            return Err(e);
+        }
+    }
     let after = AfterStep {
-        unprotected_close: !tls.joining() && hello::plaintext_close_notify(input.filled()),
+        unprotected_close: at_record_start && hello::plaintext_close_notify(input.filled()),
         eof,
     };
     if handshaking {

@@ -1,0 +1,48 @@
+//! What s2n checks in each record header before it decrypts the record
+//! (RFC 8446 §5.1-5.2, RFC 5246 §6.2.1). rustls rebuilds a TLS1.3 record's
+//! additional data from the version it expects, not from the header, and
+//! reads past records of types it does not know, so these checks are ours:
+//!
+//! - once the protocol version is known, the content type is one of
+//!   change_cipher_spec, alert, handshake, application_data (20-23) and the
+//!   record version is TLS1.2's (0x0303, also in TLS1.3);
+//! - after a TLS1.3 handshake, every record is application_data (23): an
+//!   outer type flipped to alert or handshake is refused, not parsed.
+//!
+//! Each is `S2N_ERR_BAD_MESSAGE`. Before the version is known (a ClientHello,
+//! a ServerHello), any header passes, as in s2n.
+
+use rustls::ProtocolVersion;
+
+use super::engine::Tls;
+use crate::error::{Error, S2N_ERR_BAD_MESSAGE};
+
+const CHANGE_CIPHER_SPEC: u8 = 20;
+const APPLICATION_DATA: u8 = 23;
+const HEADER_LEN: usize = 5;
+
+/// Checks the header of every record that starts in `input` (which starts
+/// at a record boundary).
+pub(super) fn check(tls: &Tls, input: &[u8]) -> Result<(), Error> {
+    let Some(version) = tls.protocol_version() else {
+        return Ok(());
+    };
+    let tls13_established = version == ProtocolVersion::TLSv1_3 && !tls.is_handshaking();
+    let mut rest = input;
+    while let Some(header) = rest.get(..HEADER_LEN) {
+        let content_type = header[0];
+        let record_version = u16::from_be_bytes([header[1], header[2]]);
+        let length = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        if !(CHANGE_CIPHER_SPEC..=APPLICATION_DATA).contains(&content_type)
+            || record_version != u16::from(ProtocolVersion::TLSv1_2)
+            || (tls13_established && content_type != APPLICATION_DATA)
+        {
+            return Err(Error::with_reason(
+                S2N_ERR_BAD_MESSAGE,
+                "a record header s2n refuses before decrypting (content type or version)",
+            ));
+        }
+        rest = rest.get(HEADER_LEN + length..).unwrap_or_default();
+    }
+    Ok(())
+}
