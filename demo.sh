@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 . tools/require.sh
 require_rust
 require_packages cmake:cmake cc:gcc
-cmake -S . -B build -DBUILD_TESTING=OFF -DS2NRS_CARGO_TARGET_DIR="$PWD/target" >/dev/null
-cmake --build build -j2
-build/s2nrs-demo tests/certs
+# Its own build directory: test.sh configures build/ with the tests.
+cmake -S . -B build/demo -DBUILD_TESTING=OFF -DS2NRS_CARGO_TARGET_DIR="$PWD/target" >/dev/null
+cmake --build build/demo -j2
+build/demo/s2nrs-demo tests/certs
