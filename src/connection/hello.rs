@@ -4,7 +4,11 @@
 //! getters that report what the client offered have it. The records are
 //! then handed to rustls unchanged.
 
-use crate::error::{Error, S2N_ERR_ALERT, S2N_ERR_BAD_MESSAGE, S2N_ERR_CLOSED};
+use std::ffi::c_int;
+
+use crate::error::{
+    Error, S2N_ERR_ALERT, S2N_ERR_BAD_MESSAGE, S2N_ERR_CLOSED, S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
+};
 
 /// TLS record content type of handshake messages, and the ClientHello's handshake type.
 const HANDSHAKE: u8 = 22;
@@ -28,6 +32,9 @@ pub struct HelloCapture {
     pub record_version: [u8; 2],
     /// An alert the peer sent instead of a ClientHello.
     pub peer_alert: Option<u8>,
+    /// An SSLv2-format ClientHello arrived: the version it offers (s2n's
+    /// number). s2n reports such a hello's version as SSLv2.
+    pub sslv2_offered: Option<std::ffi::c_int>,
 }
 
 impl HelloCapture {
@@ -35,6 +42,21 @@ impl HelloCapture {
     /// how many bytes it took.
     pub fn take_records(&mut self, input: &[u8]) -> Result<usize, Error> {
         let mut used = 0;
+        // An SSLv2-format ClientHello (RFC 5246 appendix E.2: a two-byte
+        // length with its high bit set, then msg_type 1 and the version):
+        // rustls reads only TLS records, so it is refused at once, without
+        // waiting for more, as s2n refuses the versions it cannot speak.
+        if self.records.is_empty() {
+            if let [first, _, CLIENT_HELLO, major, minor, ..] = *input {
+                if first & 0x80 != 0 {
+                    self.sslv2_offered = Some(c_int::from(major) * 10 + c_int::from(minor));
+                    return Err(Error::with_reason(
+                        S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
+                        "an SSLv2-format ClientHello: s2nrs reads only TLS records",
+                    ));
+                }
+            }
+        }
         while input.len() - used >= HEADER_LEN {
             let header = &input[used..used + HEADER_LEN];
             let len = usize::from(u16::from_be_bytes([header[3], header[4]]));

@@ -296,6 +296,10 @@ pub extern "C" fn s2n_connection_get_actual_protocol_version(conn: *mut s2n_conn
 
 /// The ClientHello's legacy version, capped at TLS1.2 as s2n reports it: the
 /// received one on a server, ours (TLS1.2) once a client sent it.
+///
+/// Partial: an SSLv2-format ClientHello reads as `S2N_SSLv2`, as in s2n, but
+/// the handshake is refused at once with `S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED`
+/// (rustls reads only TLS records), where s2n-tls accepts one offering TLS1.2.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_client_hello_version(conn: *mut s2n_connection) -> c_int {
     getter(conn, |conn, state| {

@@ -103,7 +103,18 @@ pub(super) fn client_hello_arrived(
             .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
         let hello =
             crate::client_hello::ClientHelloHandle::received(message, capture.record_version)?;
-        state.client_versions = Some(connection::info::client_versions(&hello.hello));
+        let versions = connection::info::client_versions(&hello.hello);
+        state.client_versions = Some(versions);
+        // A client offering only versions before TLS1.2 (which rustls does
+        // not speak): s2n's error for versions it will not negotiate, not
+        // blinded, decided here rather than by rustls's later failure.
+        if versions.0 != S2N_UNKNOWN_PROTOCOL_VERSION && versions.0 < S2N_TLS12 {
+            state.phase = Phase::Failed;
+            return Err(Error::with_reason(
+                S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
+                "the client offers only versions before TLS1.2",
+            ));
+        }
         state.ocsp_requested = hello.hello.extension(5).is_some();
         // The name as the client sent it (s2n_get_server_name keeps its case).
         state.server_name_c = hello

@@ -145,6 +145,9 @@ fn read_record(
             }
             Err(e) => {
                 let peer_alert = capture.peer_alert;
+                if let Some(offered) = capture.sslv2_offered {
+                    state.client_versions = Some((offered, S2N_SSLv2));
+                }
                 state.alert = state.alert.or(peer_alert);
                 state.phase = Phase::Failed;
                 return Err(e);

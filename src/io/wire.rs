@@ -198,8 +198,11 @@ impl Stream {
                     break;
                 }
                 self.body_left = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
-                if self.body_left > MAX_RECORD_LEN {
-                    // rustls rejects it as soon as it sees the header.
+                // rustls (or, before it starts, the ClientHello capture)
+                // rejects these as soon as it sees the header: waiting for
+                // the body they announce would stall. That includes an
+                // SSLv2-format ClientHello, whose first byte has its high bit set.
+                if self.body_left > MAX_RECORD_LEN || !(20..=24).contains(&self.header[0]) {
                     self.body_left = 0;
                 }
             } else {
