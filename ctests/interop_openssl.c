@@ -103,6 +103,30 @@ static void client_cases(void)
                 .peer_needles = { "Protocol version: TLSv1.2", "Ciphersuite: ECDHE-ECDSA-AES128-GCM-SHA256" },
         },
         {
+                /* secp521r1 (src/policy/groups.rs): a server that takes only
+                 * P-521 asks our client for a share of it (HelloRetryRequest). */
+                .name = "client_tls13_secp521r1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_3", "-groups",
+                        "P-521", NULL },
+                .config = ecdsa,
+                .server_name = "localhost",
+                .version = S2N_TLS13,
+                .alpn = "",
+                .send = CLIENT_SAYS,
+                .reply = CLIENT_SAYS_REVERSED,
+        },
+        {
+                .name = "client_tls12_secp521r1",
+                .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-groups",
+                        "P-521", NULL },
+                .config = ecdsa,
+                .server_name = "localhost",
+                .version = S2N_TLS12,
+                .alpn = "",
+                .send = CLIENT_SAYS,
+                .reply = CLIENT_SAYS_REVERSED,
+        },
+        {
                 .name = "client_tls12_ecdsa_aes256",
                 .argv = { S2NRS_S_SERVER("server-ecdsa-chain.pem", "server-ecdsa-key.pem"), "-tls1_2", "-cipher",
                         "ECDHE-ECDSA-AES256-GCM-SHA384", NULL },
@@ -437,6 +461,16 @@ static void server_cases(void)
                 .peer_send = PEER_SAYS,
                 .peer_needles = { "New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256", "ALPN protocol: h2",
                         "Verify return code: 0 (ok)" },
+        },
+        {
+                .name = "server_tls13_secp521r1",
+                .argv = { S2NRS_S_CLIENT("ca-ecdsa.pem", "s2nrs.test"), "-servername", "s2nrs.test", "-tls1_3",
+                        "-groups", "P-521", NULL },
+                .config = ecdsa,
+                .version = S2N_TLS13,
+                .send = SERVER_SAYS,
+                .peer_send = PEER_SAYS,
+                .peer_needles = { "521 bits", "Verify return code: 0 (ok)" },
         },
         {
                 .name = "server_tls12_ecdsa_alpn_sni",

@@ -13,6 +13,7 @@ use crate::connection::Connection;
 use crate::ffi::{self, ArcHandle};
 use crate::types::*;
 
+pub mod groups;
 mod table;
 
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -120,9 +121,11 @@ fn rustls_suite(code: u16) -> Option<SupportedCipherSuite> {
         .find(|s| u16::from(s.suite()) == code)
 }
 
+/// A group of s2n's by its code: rustls's, or one of ours (`groups`).
 fn rustls_group(code: u16) -> Option<&'static dyn SupportedKxGroup> {
     aws_lc_rs::ALL_KX_GROUPS
         .iter()
+        .chain(groups::EXTRA)
         .copied()
         .find(|g| u16::from(g.name()) == code)
 }

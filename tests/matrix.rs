@@ -303,7 +303,7 @@ fn differences(matrix: &str) -> String {
                     policy
                         .groups()
                         .iter()
-                        .map(|g| format!("{g:?}").to_lowercase()),
+                        .map(|&g| s2nrs::policy::s2n_group_name(g).to_lowercase()),
                 );
             }
             Err(_) => {}
@@ -313,7 +313,11 @@ fn differences(matrix: &str) -> String {
         let mut out: Vec<&str> = all.into_iter().filter(|s| !offered(s)).collect();
         out.sort();
         out.dedup();
-        out.join(", ")
+        if out.is_empty() {
+            "none".to_string()
+        } else {
+            out.join(", ")
+        }
     };
     let no_suites = missing(suites, &|s| offered_suites.contains(&s));
     let no_groups = missing(groups, &|g| offered_groups.contains(&g.to_lowercase()));

@@ -154,9 +154,11 @@ fn default_policy() {
         [
             NamedGroup::X25519MLKEM768,
             NamedGroup::secp256r1MLKEM768,
+            NamedGroup::Unknown(0x11ed), // SecP384r1MLKEM1024 (policy/groups.rs)
             NamedGroup::secp256r1,
             NamedGroup::X25519,
             NamedGroup::secp384r1,
+            NamedGroup::secp521r1, // policy/groups.rs
         ]
     );
     use SignatureScheme as S;
