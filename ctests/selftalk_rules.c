@@ -18,6 +18,9 @@
  *    EAGAIN left from before;
  *  - TLS1.2 has no half-close: after the peer's close_notify, s2n_send fails
  *    with S2N_ERR_CLOSED; TLS1.3 still writes;
+ *  - a client that fails the TLS1.3 handshake (an untrusted certificate)
+ *    sends close_notify from s2n_shutdown, not the reason: the server's
+ *    handshake ends with S2N_ERR_CLOSED, without a blinding delay;
  *  - one config's ClientHellos have one JA3 fingerprint, and computing a
  *    fingerprint hash with a reused s2n_fingerprint (or the one-shot API)
  *    allocates nothing through the application's allocator; the raw string
@@ -174,6 +177,29 @@ static void close_notify(const char *policy, bool half_close)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
 }
 
+static void failure_closes(void)
+{
+    printf("a TLS1.3 client's failure reaches the server as close_notify\n");
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(POLICY_TLS13, &chain, 1);
+    EXPECT_SUCCESS(s2n_config_set_max_blinding_delay(server, 30));
+    struct s2n_config *client = s2nrs_client_config(POLICY_TLS13, "ca-rsa.pem");
+    struct s2nrs_pair p;
+    s2nrs_pair_init(&p, client, server, "localhost");
+    EXPECT_SUCCESS(s2n_connection_set_blinding(p.server, S2N_SELF_SERVICE_BLINDING));
+    struct s2nrs_negotiation n = s2nrs_negotiate_pair(p.client, p.server);
+    EXPECT_EQ_INT(n.failed, S2NRS_CLIENT);
+    EXPECT_ERR(n.err, S2NRS_E_CERT_UNTRUSTED);
+    s2n_blocked_status blocked = S2N_NOT_BLOCKED;
+    s2n_shutdown_send(p.client, &blocked);
+    EXPECT_ERR(s2nrs_negotiate_one(p.server, 10), S2NRS_E_CLOSED);
+    EXPECT_EQ_INT(s2n_connection_get_delay(p.server), 0);
+    s2nrs_pair_free(&p);
+    EXPECT_SUCCESS(s2n_config_free(client));
+    EXPECT_SUCCESS(s2n_config_free(server));
+    EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
+}
+
 /* The application's allocator, counting. */
 static long mallocs;
 
@@ -262,6 +288,7 @@ int main(void)
     close_notify(POLICY_TLS13, true);
     close_notify(POLICY_TLS12, false);
     fingerprints();
+    failure_closes();
     s2nrs_tls_teardown();
     return S2NRS_TLS_RESULT();
 }

@@ -350,6 +350,16 @@ fn after_step<'a>(
             }
             let code = if no_cipher_suite(conn, &state, &e, no_usable_chain) {
                 S2N_ERR_CIPHER_NOT_SUPPORTED
+            } else if unprotected_close
+                || matches!(
+                    e,
+                    rustls::Error::AlertReceived(rustls::AlertDescription::CloseNotify)
+                )
+            {
+                // A close_notify during the handshake ends it, as in s2n:
+                // the peer closed, it did not fail (no blinding).
+                state.close_notify_received = true;
+                S2N_ERR_CLOSED
             } else {
                 map_tls_error(&e)
             };
@@ -365,9 +375,11 @@ fn after_step<'a>(
 
 /// After a failure: as in s2n, no alert goes out now (a specific one could
 /// tell an attacker why it failed). `s2n_shutdown` later sends close_notify,
-/// or for the few failures s2n names, their alert; an alert rustls already
-/// protected with the handshake's keys cannot be replaced, so that one is
-/// what goes out then. Blinding applies to protocol failures as in s2n.
+/// or for the few failures s2n names, their alert. During a TLS1.3
+/// handshake close_notify goes out unprotected; after a handshake, an alert
+/// rustls already protected with the traffic keys cannot be replaced, so
+/// that one is what goes out then. Blinding applies to protocol failures as
+/// in s2n.
 fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     let kind = err.kind();
     if kind == s2n_error_type::S2N_ERR_T_BLOCKED as c_int {
@@ -384,14 +396,21 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
         // error leaves records rustls numbered that must still go first).
         if state.phase == Phase::Failed {
             let mut queued = Vec::new();
+            let mut tls13_handshake = false;
             if let Some(tls) = state.tls.as_mut() {
                 tls.collect();
                 queued = tls.out.filled().to_vec();
                 tls.out.release();
+                tls13_handshake = tls.is_handshaking()
+                    && tls.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);
             }
             // Only the first failure decides (later calls fail again with CLOSED).
+            // A TLS1.3 handshake's failure goes out as s2n's close_notify,
+            // unprotected (peers take plaintext alerts until the handshake
+            // ends), not as the protected alert rustls made, which would
+            // tell the peer why it failed.
             let plaintext_alert = queued.len() == 7 && queued[0] == 21 && queued[3..5] == [0, 2];
-            if !queued.is_empty() && !plaintext_alert {
+            if !queued.is_empty() && !plaintext_alert && !tls13_handshake {
                 state.shutdown_record = Some(queued);
             }
             if state.shutdown_alert.is_none() {
