@@ -13,7 +13,6 @@ use zeroize::Zeroizing;
 use crate::connection::{Connection, Phase, State, notes};
 use crate::error::*;
 use crate::ffi::{self, CPtr, c_enum_arg, callbacks};
-use crate::io::{ReadIo, WriteIo};
 use crate::types::*;
 
 #[repr(C)]
@@ -515,12 +514,7 @@ fn send_queued(
                 let transport = conn.state().transport;
                 while engine.sent < bytes.len() {
                     let rest = &bytes[engine.sent..];
-                    let result = match transport.write {
-                        WriteIo::Fd(fd) => callbacks::write_fd(fd, rest),
-                        WriteIo::Callback(cb) => callbacks::send(cb, transport.send_ctx, rest),
-                        WriteIo::None => Err(std::io::ErrorKind::NotConnected.into()),
-                    };
-                    match result {
+                    match transport.write(rest) {
                         Ok(0) => return Err(Error::new(S2N_ERR_IO)),
                         Ok(n) => {
                             engine.sent += n;
@@ -579,11 +573,7 @@ fn read_message(
         }
         inbox.resize(total, 0);
         let buf = &mut inbox[have..];
-        let result = match transport.read {
-            ReadIo::Fd(fd) => callbacks::read_fd(fd, buf),
-            ReadIo::Callback(cb) => callbacks::recv(cb, transport.recv_ctx, buf),
-            ReadIo::None => Err(std::io::ErrorKind::NotConnected.into()),
-        };
+        let result = transport.read(buf);
         let got = *result.as_ref().unwrap_or(&0);
         inbox.truncate(have + got);
         match result {

@@ -95,7 +95,9 @@ pub struct State {
     pub shutdown_record: Option<Vec<u8>>,
     /// Self-service blinding: when the delay began (the config's monotonic
     /// clock, in nanoseconds) and how long it is.
-    pub delay: Option<(u64, u64)>,
+    /// ([0, 0] when there is none: a plain pair, no Option payload left
+    /// uninitialized for memcheck to trip on).
+    pub delay: [u64; 2],
     pub server_name_used: bool,
     pub handshake_freed: bool,
     /// NUL-terminated copies handed to C by the getters: the server name
@@ -160,9 +162,11 @@ impl State {
 
     /// Nanoseconds of the self-service blinding delay still to wait.
     pub fn remaining_delay(&self) -> u64 {
-        self.delay.map_or(0, |(start, delay)| {
-            delay.saturating_sub(self.monotonic_ns().saturating_sub(start))
-        })
+        let [start, delay] = self.delay;
+        if delay == 0 {
+            return 0;
+        }
+        delay.saturating_sub(self.monotonic_ns().saturating_sub(start))
     }
 
     /// The connection's security policy: its own, else its config's.
@@ -189,7 +193,7 @@ impl State {
             close_notify_sent: false,
             shutdown_alert: None,
             shutdown_record: None,
-            delay: None,
+            delay: [0, 0],
             server_name_used: false,
             handshake_freed: false,
             server_name_c: None,
@@ -795,7 +799,7 @@ pub fn blind(conn: &Connection) {
         _ => {
             let mut state = conn.state();
             let now = state.monotonic_ns();
-            state.delay = Some((now, u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX)));
+            state.delay = [now, u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX)];
         }
     }
 }

@@ -49,7 +49,7 @@ impl Default for Transport {
 }
 
 impl Transport {
-    pub(super) fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+    pub(crate) fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self.read {
             ReadIo::Fd(fd) => callbacks::read_fd(fd, buf),
             ReadIo::Callback(cb) => callbacks::recv(cb, self.recv_ctx, buf),
@@ -57,7 +57,7 @@ impl Transport {
         }
     }
 
-    pub(super) fn write(&self, buf: &[u8]) -> std::io::Result<usize> {
+    pub(crate) fn write(&self, buf: &[u8]) -> std::io::Result<usize> {
         match self.write {
             WriteIo::Fd(fd) => callbacks::write_fd(fd, buf),
             WriteIo::Callback(cb) => callbacks::send(cb, self.send_ctx, buf),
@@ -201,8 +201,10 @@ impl Stream {
                 // rustls (or, before it starts, the ClientHello capture)
                 // rejects these as soon as it sees the header: waiting for
                 // the body they announce would stall. That includes an
-                // SSLv2-format ClientHello, whose first byte has its high bit set.
-                if self.body_left > MAX_RECORD_LEN || !(20..=24).contains(&self.header[0]) {
+                // SSLv2-format ClientHello (its first byte has the high bit
+                // set), which s2n recognizes at once; other garbage waits for
+                // its "record", as in s2n.
+                if self.body_left > MAX_RECORD_LEN || self.header[0] & 0x80 != 0 {
                     self.body_left = 0;
                 }
             } else {
