@@ -185,31 +185,31 @@ impl Entry {
             .chain(curves)
             .collect();
         Entry::Usable(Box::new(Policy {
-            name: row.name,
-            min_version: row.min_version,
-            chacha20_boosting: row.chacha20_boosting,
             versions,
             suites,
             suite_names,
-            all_suite_names: row.cipher_suites.iter().map(|&(n, _)| n).collect(),
             groups: kx_groups.iter().map(|g| g.name()).collect(),
             kx_groups,
-            signature_schemes: rustls_schemes(&row.signature_schemes, verifiable),
-            cert_signature_schemes: row
-                .cert_signature_schemes
-                .as_ref()
-                .map(|c| rustls_schemes(c, verifiable)),
-            cert_signature_codes: row.cert_signature_schemes,
-            cert_keys: row.cert_keys,
-            provider: OnceLock::new(),
-            unavailable: None,
+            ..Policy::from_row(row, verifiable, None)
         }))
     }
 
     /// A policy s2n accepts of which rustls has nothing: set as s2n allows,
     /// refused when a handshake starts (`Policy::usable`).
     fn unavailable(row: table::Row, verifiable: &[SignatureScheme], why: &'static str) -> Entry {
-        Entry::Usable(Box::new(Policy {
+        Entry::Usable(Box::new(Policy::from_row(row, verifiable, Some(why))))
+    }
+}
+
+impl Policy {
+    /// What a row says beyond what rustls offers of it: no versions, suites
+    /// or groups yet.
+    fn from_row(
+        row: table::Row,
+        verifiable: &[SignatureScheme],
+        unavailable: Option<&'static str>,
+    ) -> Policy {
+        Policy {
             name: row.name,
             min_version: row.min_version,
             chacha20_boosting: row.chacha20_boosting,
@@ -227,8 +227,8 @@ impl Entry {
             cert_signature_codes: row.cert_signature_schemes,
             cert_keys: row.cert_keys,
             provider: OnceLock::new(),
-            unavailable: Some(why),
-        }))
+            unavailable,
+        }
     }
 }
 

@@ -198,6 +198,7 @@ pub(crate) struct Identity<'a> {
 pub(crate) fn identity(cert_der: &[u8]) -> Option<Identity<'_>> {
     let cert = parse(cert_der).ok()?;
     let mut validity = Reader::new(cert.validity);
+    let time = |(tag, value)| crate::unstable::crl::der_time(tag, value);
     let not_before = time(validity.read_any().ok()?)?;
     let not_after = time(validity.read_any().ok()?)?;
     Some(Identity {
@@ -233,44 +234,6 @@ pub(crate) fn has_public_key(cert_der: &[u8], spki_der: &[u8]) -> bool {
         (Ok(cert), Ok(spki)) => cert.spki == spki,
         _ => false,
     }
-}
-
-/// A UTCTime (YYMMDDHHMMSSZ, years 1950-2049) or GeneralizedTime
-/// (YYYYMMDDHHMMSSZ) as seconds since the Unix epoch.
-fn time((tag, content): (u8, &[u8])) -> Option<i64> {
-    const UTC_TIME: u8 = 0x17;
-    const GENERALIZED_TIME: u8 = 0x18;
-    let digits = content.strip_suffix(b"Z")?;
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let num = |d: &[u8]| d.iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
-    let (year, rest) = match (tag, digits.len()) {
-        (UTC_TIME, 12) => {
-            let yy = num(&digits[..2]);
-            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &digits[2..])
-        }
-        (GENERALIZED_TIME, 14) => (num(&digits[..4]), &digits[4..]),
-        _ => return None,
-    };
-    let [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map(|i| num(&rest[i..i + 2]));
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    // Days from the civil date (proleptic Gregorian calendar).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
 /// The extensions of a DER certificate, in order; empty when it has none.

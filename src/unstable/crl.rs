@@ -212,7 +212,7 @@ fn cert_issuer(cert_der: &[u8]) -> Option<&[u8]> {
 }
 
 /// Seconds since the epoch of a UTCTime or GeneralizedTime (`...Z`).
-fn der_time(tag: u8, value: &[u8]) -> Option<i64> {
+pub(crate) fn der_time(tag: u8, value: &[u8]) -> Option<i64> {
     let text = std::str::from_utf8(value).ok()?.strip_suffix('Z')?;
     let (year, rest) = match tag {
         UTC_TIME => {
