@@ -4,6 +4,7 @@
  * s2n_connection_get_session and from the session ticket callback) and
  * offers it on the next connection with s2n_connection_set_session.
  * TLS1.3 and TLS1.2; ticket key lifecycle (expired key: full handshake).
+ * A server that resumed a TLS1.2 session has it too, in s2n's form.
  */
 #include "s2nrs_tls.h"
 
@@ -55,6 +56,22 @@ static int connect_once(struct s2n_config *client_config, struct s2n_config *ser
     EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
     int resumed = s2n_connection_is_session_resumed(p.client);
     EXPECT_EQ_INT(resumed, s2n_connection_is_session_resumed(p.server));
+    /* A server that resumed a TLS1.2 session from a ticket has that session,
+     * in s2n's form: S2N_STATE_WITH_SESSION_TICKET (1), the ticket's length
+     * and the ticket, then the 61-byte TLS1.2 state (format 4, TLS1.2 = 33). */
+    if (resumed && s2n_connection_get_actual_protocol_version(p.server) == S2N_TLS12) {
+        uint8_t server_session[1024];
+        int len = s2n_connection_get_session_length(p.server);
+        EXPECT(len > 64);
+        EXPECT_EQ_INT(s2n_connection_get_session(p.server, server_session, sizeof(server_session)), len);
+        if (len > 64 && len <= (int) sizeof(server_session)) {
+            int ticket = (server_session[1] << 8) | server_session[2];
+            EXPECT_EQ_INT(server_session[0], 1);
+            EXPECT_EQ_INT(len, 3 + ticket + 61);
+            EXPECT_EQ_INT(server_session[3 + ticket], 4);
+            EXPECT_EQ_INT(server_session[3 + ticket + 1], S2N_TLS12);
+        }
+    }
     if (out) {
         int len = s2n_connection_get_session_length(p.client);
         EXPECT(len > 0);

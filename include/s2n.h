@@ -1353,7 +1353,8 @@ S2N_API extern int s2n_connection_set_session(struct s2n_connection *conn, const
 
 /**
  * Partial: a client's session, as a handle into this process's session
- * store; a server has none (s2n serializes the resumed TLS1.2 state there).
+ * store; a server's, after a TLS1.2 resumption by ticket, in s2n's format
+ * (the client's ticket and the resumed state).
  */
 S2N_API extern int s2n_connection_get_session(struct s2n_connection *conn, uint8_t *session, size_t max_length);
 

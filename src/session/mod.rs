@@ -301,7 +301,8 @@ pub extern "C" fn s2n_connection_set_session(
 }
 
 /// Partial: a client's session, as a handle into this process's session
-/// store; a server has none (s2n serializes the resumed TLS1.2 state there).
+/// store; a server's, after a TLS1.2 resumption by ticket, in s2n's format
+/// (the client's ticket and the resumed state).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_session(
     conn: *mut s2n_connection,
@@ -310,10 +311,10 @@ pub extern "C" fn s2n_connection_get_session(
 ) -> c_int {
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
-        let state = conn.state();
-        let Some(blob) = state.session_blob else {
+        let blob = session_blob(conn, &conn.state());
+        if blob.is_empty() {
             return Ok(0);
-        };
+        }
         if max_length < blob.len() {
             return Err(Error::new(
                 crate::error::S2N_ERR_SERIALIZED_SESSION_STATE_TOO_LONG,
@@ -322,6 +323,51 @@ pub extern "C" fn s2n_connection_get_session(
         ffi::slice_mut(session, blob.len())?.copy_from_slice(&blob);
         Ok(blob.len() as c_int)
     })
+}
+
+/// The connection's session as `s2n_connection_get_session` gives it.
+fn session_blob(conn: &Connection, state: &crate::connection::State) -> Vec<u8> {
+    if conn.is_client() {
+        state.session_blob.map(|b| b.to_vec()).unwrap_or_default()
+    } else {
+        server_session(state).unwrap_or_default()
+    }
+}
+
+/// A server's session after resuming a TLS1.2 session from a ticket, laid
+/// out as s2n lays it out: S2N_STATE_WITH_SESSION_TICKET (1), the ticket's
+/// length and the ticket the client presented, then the TLS1.2 state:
+/// S2N_SERIALIZED_FORMAT_TLS12_V3 (4), the version (s2n's number), the
+/// suite, the time (wall clock, nanoseconds), the master secret, and
+/// whether the extended master secret was used.
+fn server_session(state: &crate::connection::State) -> Option<Vec<u8>> {
+    const SESSION_TICKET_EXTENSION: u16 = 35;
+    const EXTENDED_MASTER_SECRET_EXTENSION: u16 = 23;
+    let tls = state.tls.as_deref()?;
+    if tls.handshake_kind() != Some(rustls::HandshakeKind::Resumed)
+        || tls.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_2)
+    {
+        return None;
+    }
+    let hello = &state.client_hello.as_ref()?.hello;
+    let ticket = hello
+        .extension(SESSION_TICKET_EXTENSION)
+        .filter(|t| !t.is_empty())?;
+    let master = state.master_secret.as_deref().filter(|m| m.len() == 48)?;
+    let suite = u16::from(tls.negotiated_cipher_suite()?.suite());
+    let ems = hello.extension(EXTENDED_MASTER_SECRET_EXTENSION).is_some();
+    let now = tickets::now_secs(state.config.read().wall_clock).saturating_mul(1_000_000_000);
+    let mut blob = Vec::with_capacity(3 + ticket.len() + 61);
+    blob.push(1);
+    blob.extend_from_slice(&u16::try_from(ticket.len()).ok()?.to_be_bytes());
+    blob.extend_from_slice(ticket);
+    blob.push(4);
+    blob.push(crate::types::S2N_TLS12 as u8);
+    blob.extend_from_slice(&suite.to_be_bytes());
+    blob.extend_from_slice(&now.to_be_bytes());
+    blob.extend_from_slice(master);
+    blob.push(u8::from(ems));
+    Some(blob)
 }
 
 #[unsafe(no_mangle)]
@@ -337,7 +383,7 @@ pub extern "C" fn s2n_connection_get_session_length(conn: *mut s2n_connection) -
     // As s2n: a NULL connection has no session (0), with S2N_ERR_NULL set.
     let length = ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
-        Ok(conn.state().session_blob.map_or(0, |b| b.len() as c_int))
+        Ok(session_blob(conn, &conn.state()).len() as c_int)
     });
     length.max(0)
 }
