@@ -4,6 +4,7 @@
 //! starts and dropped by `s2n_connection_wipe`; the I/O buffers live in
 //! `io` and are released by `s2n_connection_release_buffers`.
 
+mod blinding;
 pub mod hello;
 pub mod info;
 pub mod notes;
@@ -13,7 +14,6 @@ pub mod signatures;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use crate::config::{Config, Overrides};
 use crate::error::{
@@ -23,6 +23,7 @@ use crate::error::{
 use crate::ffi::{self, ArcHandle, BoxHandle};
 use crate::io::{RecvBuf, SendBuf, Transport};
 use crate::types::*;
+pub use blinding::blind;
 use notes::Selection;
 
 /// Where a connection is in its life.
@@ -151,24 +152,6 @@ pub struct State {
 }
 
 impl State {
-    /// Now on the config's monotonic clock (`s2n_config_set_monotonic_clock`),
-    /// which, as in s2n, measures the blinding delay.
-    pub fn monotonic_ns(&self) -> u64 {
-        let clock = self.config.read().monotonic_clock;
-        clock
-            .and_then(|(cb, ctx)| ffi::callbacks::clock(cb, ctx))
-            .unwrap_or_else(crate::unstable::events::monotonic_ns)
-    }
-
-    /// Nanoseconds of the self-service blinding delay still to wait.
-    pub fn remaining_delay(&self) -> u64 {
-        let [start, delay] = self.delay;
-        if delay == 0 {
-            return 0;
-        }
-        delay.saturating_sub(self.monotonic_ns().saturating_sub(start))
-    }
-
     /// The connection's security policy: its own, else its config's.
     pub fn policy(&self) -> &'static crate::policy::Policy {
         self.overrides.policy.unwrap_or(self.config.read().policy)
@@ -776,31 +759,6 @@ pub struct Deferred {
 impl Deferred {
     pub fn is_empty(&self) -> bool {
         self.key_log.is_empty() && self.tickets.is_empty()
-    }
-}
-
-/// Built-in blinding: after a failure, wait a random 1/3..1 of the config's
-/// maximum delay before returning, so timing reveals nothing (s2n's rule);
-/// self-service blinding records the delay for `s2n_connection_get_delay`.
-pub fn blind(conn: &Connection) {
-    let (blinding, max_secs) = {
-        let state = conn.state();
-        (state.blinding, state.config.read().max_blinding_delay_secs)
-    };
-    if max_secs == 0 {
-        return;
-    }
-    let max = u64::from(max_secs) * 1_000_000_000;
-    let mut random = [0u8; 8];
-    let _ = aws_lc_rs::rand::fill(&mut random);
-    let delay = Duration::from_nanos(max / 3 + u64::from_le_bytes(random) % (max - max / 3));
-    match blinding {
-        s2n_blinding::S2N_BUILT_IN_BLINDING => std::thread::sleep(delay),
-        _ => {
-            let mut state = conn.state();
-            let now = state.monotonic_ns();
-            state.delay = [now, u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX)];
-        }
     }
 }
 

@@ -18,6 +18,7 @@ mod header;
 mod hello;
 pub(crate) mod pause;
 mod setters;
+mod step;
 mod wire;
 
 pub use early_data::{recv_early_data, send_early_data};
@@ -27,6 +28,8 @@ use errors::no_cipher_suite;
 use hello::*;
 use std::io::ErrorKind;
 use std::sync::MutexGuard;
+pub use step::PausedStep;
+use step::{feed, resume_step};
 pub use wire::{ReadIo, Records, RecvBuf, SendBuf, Transport, WriteIo};
 use wire::{fill, flush};
 
@@ -162,215 +165,6 @@ fn read_record(
         recv.buf.release();
     }
     result
-}
-
-/// Gives records to rustls and processes them; what rustls did not take
-/// stays in `input`. A connection that may wait for an async private-key
-/// operation runs the step on a thread of its own (see `pause`).
-fn feed<'a>(
-    conn: &'a Connection,
-    mut state: MutexGuard<'a, State>,
-    input: &mut Records,
-    eof: bool,
-    blocked: &mut BlockedStatusArg,
-) -> Result<(), Error> {
-    let context = conn.step_context(&state);
-    let ticket_context = state.early.context.clone().unwrap_or_default();
-    let handshaking = state.phase == Phase::Handshaking;
-    let pausable = handshaking && state.config.read().signing.async_pkey.is_some();
-    let tls = tls_mut(&mut state)?;
-    // rustls ignores a close_notify that comes unprotected during the
-    // handshake (a warning); in s2n it ends the handshake. (While rustls
-    // keeps part of a handshake message, the input continues a record.)
-    let at_record_start = !tls.joining();
-    if at_record_start {
-        if let Err(e) = header::check(tls, input.filled()) {
-            state.phase = Phase::Failed;
-            return Err(e);
-        }
-    }
-    let after = AfterStep {
-        unprotected_close: at_record_start && hello::plaintext_close_notify(input.filled()),
-        eof,
-    };
-    if handshaking {
-        // The step runs without the connection's lock, so the application's
-        // callbacks inside it (certificate validation, verify host, private
-        // keys) can call the connection's getters, as in s2n.
-        let tls = state
-            .tls
-            .take()
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
-        drop(state);
-        let step = pause::Step {
-            tls,
-            input: std::mem::take(input),
-            eof,
-            context,
-            ticket_context,
-        };
-        if pausable {
-            return finish_step(conn, pause::run(step), after, input, blocked);
-        }
-        return take_back(conn, pause::run_here(step), after, input);
-    }
-    let processed = crate::connection::notes::with_context(context, || {
-        crate::early_data::with_ticket_context(&ticket_context, || tls.feed(input, eof))
-    });
-    let notes = crate::connection::notes::take();
-    after_step(conn, state, processed, notes, after)
-}
-
-/// What a step needs to know of its input once it ran.
-#[derive(Clone, Copy)]
-pub struct AfterStep {
-    unprotected_close: bool,
-    eof: bool,
-}
-
-/// A handshake step waiting for the application's private-key operation.
-pub struct PausedStep {
-    step: pause::Paused,
-    after: AfterStep,
-}
-
-/// Takes back what a step on its own thread gave, or records that it waits.
-fn finish_step(
-    conn: &Connection,
-    ran: pause::Ran,
-    after: AfterStep,
-    input: &mut Records,
-    blocked: &mut BlockedStatusArg,
-) -> Result<(), Error> {
-    match ran {
-        pause::Ran::Done(outcome) => take_back(conn, *outcome, after, input),
-        pause::Ran::Paused(step) => {
-            let mut state = conn.state();
-            state.paused = Some(Box::new(PausedStep { step, after }));
-            *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
-            Err(Error::new(S2N_ERR_ASYNC_BLOCKED))
-        }
-        pause::Ran::Lost => {
-            conn.state().phase = Phase::Failed;
-            Err(Error::with_reason(
-                S2N_ERR_INTERNAL_LIBCRYPTO_ERROR,
-                "the handshake step's thread ended without its state",
-            ))
-        }
-    }
-}
-
-/// Puts the protocol state back after a step and learns from it.
-fn take_back(
-    conn: &Connection,
-    outcome: pause::Outcome,
-    after: AfterStep,
-    input: &mut Records,
-) -> Result<(), Error> {
-    // Records that arrived while a step waited come after its own.
-    let mut rest = outcome.input;
-    rest.extend_from_slice(input.filled());
-    *input = rest;
-    let mut state = conn.state();
-    state.tls = Some(outcome.tls);
-    after_step(conn, state, outcome.processed, outcome.notes, after)
-}
-
-/// Resumes a step that waited for the application, once the operation is
-/// applied; until then, blocked on application input as in s2n. Ok(false)
-/// when no step waits.
-fn resume_step(
-    conn: &Connection,
-    input: &mut Records,
-    blocked: &mut BlockedStatusArg,
-) -> Result<bool, Error> {
-    let paused = conn.state().paused.take();
-    let Some(paused) = paused else {
-        return Ok(false);
-    };
-    if !paused.step.ready() {
-        conn.state().paused = Some(paused);
-        *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
-        return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
-    }
-    let PausedStep { step, after } = *paused;
-    finish_step(conn, step.resume(), after, input, blocked)?;
-    Ok(true)
-}
-
-/// What the connection learns from a step: the hooks' notes, the peer's
-/// close_notify, rustls's failure as s2n's error.
-fn after_step<'a>(
-    conn: &'a Connection,
-    mut state: MutexGuard<'a, State>,
-    processed: Result<engine::Fed, rustls::Error>,
-    mut notes: crate::connection::notes::Notes,
-    after: AfterStep,
-) -> Result<(), Error> {
-    let AfterStep {
-        unprotected_close,
-        eof,
-    } = after;
-    let tls = tls_mut(&mut state)?;
-    let peer_closed = tls.peer_closed;
-    let unprotected_close = unprotected_close && tls.is_handshaking();
-    let no_usable_chain = notes.no_usable_chain;
-    let failure = notes.failure.take();
-    let deferred = conn.apply_notes(&mut state, notes);
-    if !deferred.is_empty() {
-        drop(state);
-        conn.run_deferred(deferred);
-        state = conn.state();
-    }
-    if let Some(code) = client_auth_violation(conn, &state) {
-        state.phase = Phase::Failed;
-        return Err(Error::new(code));
-    }
-    match processed {
-        Ok(fed) => {
-            state.plaintext_pending = fed.plaintext;
-            if peer_closed || unprotected_close {
-                state.close_notify_received = true;
-                // s2n reports the close_notify alert (0) as the last alert.
-                state.alert.get_or_insert(0);
-                // A close_notify ends a handshake in s2n.
-                if state.phase == Phase::Handshaking {
-                    state.phase = Phase::Failed;
-                    return Err(Error::new(S2N_ERR_CLOSED));
-                }
-            }
-        }
-        Err(e) => {
-            if let rustls::Error::AlertReceived(alert) = &e {
-                state.alert = Some(u8::from(*alert));
-            }
-            state.phase = Phase::Failed;
-            if let Some(failure) = failure {
-                return Err(failure);
-            }
-            let code = if no_cipher_suite(conn, &state, &e, no_usable_chain) {
-                S2N_ERR_CIPHER_NOT_SUPPORTED
-            } else if unprotected_close
-                || matches!(
-                    e,
-                    rustls::Error::AlertReceived(rustls::AlertDescription::CloseNotify)
-                )
-            {
-                // A close_notify during the handshake ends it, as in s2n:
-                // the peer closed, it did not fail (no blinding).
-                state.close_notify_received = true;
-                S2N_ERR_CLOSED
-            } else {
-                map_tls_error(&e)
-            };
-            return Err(Error::new(code));
-        }
-    }
-    if eof && state.phase == Phase::Handshaking {
-        state.phase = Phase::Failed;
-        return Err(Error::new(S2N_ERR_CLOSED));
-    }
-    Ok(())
 }
 
 /// After a failure: as in s2n, no alert goes out now (a specific one could
