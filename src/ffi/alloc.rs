@@ -110,14 +110,20 @@ thread_local! {
 /// Runs `f`, whose allocations that outlive it live for the rest of the
 /// process, with the system allocator (see the module's header).
 pub fn permanent<T>(f: impl FnOnce() -> T) -> T {
+    PERMANENT_SCOPES.fetch_add(1, Ordering::AcqRel);
     let outer = PERMANENT.try_with(|p| p.replace(true)).unwrap_or(false);
     let value = f();
     let _ = PERMANENT.try_with(|p| p.set(outer));
+    PERMANENT_SCOPES.fetch_sub(1, Ordering::AcqRel);
     value
 }
 
+/// Threads inside `permanent`: while none is, allocations skip the
+/// thread-local look-up (a function call in a shared library).
+static PERMANENT_SCOPES: AtomicUsize = AtomicUsize::new(0);
+
 fn in_permanent() -> bool {
-    PERMANENT.try_with(Cell::get).unwrap_or(false)
+    PERMANENT_SCOPES.load(Ordering::Relaxed) != 0 && PERMANENT.try_with(Cell::get).unwrap_or(false)
 }
 
 /// The addresses of live blocks made inside `permanent`: an open-addressing
