@@ -15,11 +15,31 @@
 use rustls::ProtocolVersion;
 
 use super::engine::Tls;
+use crate::connection::hello::HEADER_LEN;
 use crate::error::{Error, S2N_ERR_BAD_MESSAGE};
 
 const CHANGE_CIPHER_SPEC: u8 = 20;
+const ALERT: u8 = 21;
 const APPLICATION_DATA: u8 = 23;
-const HEADER_LEN: usize = 5;
+
+/// The records that start in `input` (which starts at a record boundary),
+/// each from its header to as much of its body as `input` holds.
+fn records(input: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = input;
+    std::iter::from_fn(move || {
+        let header = rest.get(..HEADER_LEN)?;
+        let length = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let record = rest.get(..HEADER_LEN + length).unwrap_or(rest);
+        rest = rest.get(HEADER_LEN + length..).unwrap_or_default();
+        Some(record)
+    })
+}
+
+/// Whether `input` holds an unprotected close_notify alert record (two
+/// bytes: no protected record is that short).
+pub(super) fn plaintext_close_notify(input: &[u8]) -> bool {
+    records(input).any(|r| r[0] == ALERT && r[3..5] == [0, 2] && r.get(6) == Some(&0))
+}
 
 /// Checks the header of every record that starts in `input` (which starts
 /// at a record boundary).
@@ -28,11 +48,9 @@ pub(super) fn check(tls: &Tls, input: &[u8]) -> Result<(), Error> {
         return Ok(());
     };
     let tls13_established = version == ProtocolVersion::TLSv1_3 && !tls.is_handshaking();
-    let mut rest = input;
-    while let Some(header) = rest.get(..HEADER_LEN) {
-        let content_type = header[0];
-        let record_version = u16::from_be_bytes([header[1], header[2]]);
-        let length = usize::from(u16::from_be_bytes([header[3], header[4]]));
+    for record in records(input) {
+        let content_type = record[0];
+        let record_version = u16::from_be_bytes([record[1], record[2]]);
         if !(CHANGE_CIPHER_SPEC..=APPLICATION_DATA).contains(&content_type)
             || record_version != u16::from(ProtocolVersion::TLSv1_2)
             || (tls13_established && content_type != APPLICATION_DATA)
@@ -42,7 +60,6 @@ pub(super) fn check(tls: &Tls, input: &[u8]) -> Result<(), Error> {
                 "a record header s2n refuses before decrypting (content type or version)",
             ));
         }
-        rest = rest.get(HEADER_LEN + length..).unwrap_or_default();
     }
     Ok(())
 }

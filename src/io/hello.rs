@@ -65,20 +65,6 @@ pub(super) fn shutdown_alert(conn: &Connection, state: &State, err: &Error) -> O
     }
 }
 
-/// Whether `input` holds an unprotected close_notify alert record (two
-/// bytes: no protected record is that short).
-pub(super) fn plaintext_close_notify(input: &[u8]) -> bool {
-    let mut rest = input;
-    while rest.len() >= 5 {
-        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
-        if rest[0] == 21 && len == 2 && rest.get(6) == Some(&0) {
-            return true;
-        }
-        rest = rest.get(5 + len..).unwrap_or_default();
-    }
-    false
-}
-
 /// An alert record without protection (level 1 warning, 2 fatal), for the
 /// failures that happen before or outside rustls.
 pub(super) fn plaintext_alert(level: u8, code: u8) -> [u8; 7] {

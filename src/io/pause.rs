@@ -147,6 +147,21 @@ impl Drop for Paused {
     }
 }
 
+/// Gives `input` to rustls with what our hooks inside it need to know; what
+/// it did, and what the hooks noted.
+pub(super) fn process(
+    tls: &mut Tls,
+    input: &mut Records,
+    eof: bool,
+    context: Context,
+    ticket_context: &[u8],
+) -> (Result<Fed, rustls::Error>, Notes) {
+    let processed = notes::with_context(context, || {
+        crate::early_data::with_ticket_context(ticket_context, || tls.feed(input, eof))
+    });
+    (processed, notes::take())
+}
+
 /// Runs `step` on this thread.
 pub(super) fn run_here(step: Step) -> Outcome {
     let Step {
@@ -156,14 +171,12 @@ pub(super) fn run_here(step: Step) -> Outcome {
         context,
         ticket_context,
     } = step;
-    let processed = notes::with_context(context, || {
-        crate::early_data::with_ticket_context(&ticket_context, || tls.feed(&mut input, eof))
-    });
+    let (processed, notes) = process(&mut tls, &mut input, eof, context, &ticket_context);
     Outcome {
         tls,
         input,
         processed,
-        notes: notes::take(),
+        notes,
     }
 }
 

@@ -30,7 +30,7 @@ pub(super) fn feed<'a>(
         }
     }
     let after = AfterStep {
-        unprotected_close: at_record_start && hello::plaintext_close_notify(input.filled()),
+        unprotected_close: at_record_start && header::plaintext_close_notify(input.filled()),
         eof,
     };
     if handshaking {
@@ -54,10 +54,7 @@ pub(super) fn feed<'a>(
         }
         return take_back(conn, pause::run_here(step), after, input);
     }
-    let processed = crate::connection::notes::with_context(context, || {
-        crate::early_data::with_ticket_context(&ticket_context, || tls.feed(input, eof))
-    });
-    let notes = crate::connection::notes::take();
+    let (processed, notes) = pause::process(tls, input, eof, context, &ticket_context);
     after_step(conn, state, processed, notes, after)
 }
 
