@@ -555,3 +555,22 @@ pub extern "C" fn s2n_get_stacktrace(trace: *mut s2n_stacktrace) -> c_int {
         "s2nrs does not capture stack traces; errors carry their source location instead",
     )
 }
+
+/// An s2n error code carried through rustls (a certificate verifier's
+/// verdict, a record s2nrs refused), for `io::map_tls_error`.
+#[derive(Debug)]
+pub struct S2nCode(pub c_int);
+
+impl std::fmt::Display for S2nCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(lookup(self.0).map_or("s2n error", |e| e.name()))
+    }
+}
+
+impl std::error::Error for S2nCode {}
+
+impl S2nCode {
+    pub fn into_tls(code: c_int) -> rustls::Error {
+        rustls::Error::Other(rustls::OtherError(std::sync::Arc::new(S2nCode(code))))
+    }
+}

@@ -140,21 +140,9 @@ fn default_host_match(expected: &str, name: &str) -> bool {
 /// certificate error and mapped back by `io::map_tls_error`.
 pub fn cert_error(code: c_int) -> rustls::Error {
     rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(
-        S2nCertError(code),
+        crate::error::S2nCode(code),
     ))))
 }
-
-/// An s2n error code inside a rustls certificate error.
-#[derive(Debug)]
-pub struct S2nCertError(pub c_int);
-
-impl fmt::Display for S2nCertError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(crate::error::lookup(self.0).map_or("certificate error", |e| e.name()))
-    }
-}
-
-impl std::error::Error for S2nCertError {}
 
 /// Accepts any extended key usage: `s2n_config_disable_x509_intent_verification`.
 struct AnyUsage;

@@ -164,6 +164,8 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     config.key_log = key_log(state, overrides);
     // Requested whenever the session allows it, as s2n does.
     config.enable_early_data = true;
+    // Records are protected by s2nrs after the handshake (io::kernel).
+    config.enable_secret_extraction = true;
     Ok(config)
 }
 
@@ -231,6 +233,7 @@ fn server_config(
         }
     }
     config.key_log = key_log(state, overrides);
+    config.enable_secret_extraction = true;
     Ok(config)
 }
 

@@ -137,7 +137,6 @@ pub struct State {
     pub events: crate::unstable::events::HandshakeTiming,
     /// A key update the application asked for, sent before the next data.
     pub key_update_pending: bool,
-    pub key_updates_sent: u8,
     /// How big the records `s2n_send` writes are.
     pub records: records::RecordSizing,
     /// TLS1.3 early data settings and progress.
@@ -198,7 +197,6 @@ impl State {
             keep_alive: Vec::new(),
             events: Default::default(),
             key_update_pending: false,
-            key_updates_sent: 0,
             records: records::RecordSizing::default(),
             early: Default::default(),
             quic_settings: None,

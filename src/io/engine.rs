@@ -1,20 +1,28 @@
-//! The protocol engine under a connection. It is rustls's unbuffered
-//! connection: records move through buffers s2nrs owns and sizes (see
-//! `wire::Records`), so an idle connection holds its keys and no record
-//! buffer, and a record is decrypted where it was read. While early data is
-//! in play it is rustls's buffered connection instead, the only one through
-//! which rustls reports and controls early data.
+//! The protocol engine under a connection. During the handshake it is
+//! rustls's unbuffered connection: records move through buffers s2nrs owns
+//! and sizes (see `wire::Records`). Once the handshake is done, rustls hands
+//! over the traffic secrets and s2nrs protects the records itself
+//! (`kernel`): a record is sealed from the caller's data straight into the
+//! output buffer and opened where it was read, and an idle connection holds
+//! its keys and no record buffer. While early data is in play it is
+//! rustls's buffered connection instead, the only one through which rustls
+//! reports and controls early data, and rustls keeps the records.
 
 use std::io::ErrorKind;
 use std::ops::Deref;
 
+use rustls::crypto::SupportedKxGroup;
+use rustls::pki_types::CertificateDer;
+use rustls::{HandshakeKind, ProtocolVersion, SupportedCipherSuite};
+
+use rustls::Connection;
 use rustls::client::UnbufferedClientConnection;
 use rustls::server::UnbufferedServerConnection;
 use rustls::unbuffered::{
     ConnectionState, EncodeError, EncryptError, UnbufferedStatus, WriteTraffic,
 };
-use rustls::{CommonState, Connection};
 
+use super::kernel::Kernel;
 use super::wire::Records;
 
 pub enum Engine {
@@ -22,6 +30,10 @@ pub enum Engine {
     Server(UnbufferedServerConnection),
     /// Boxed: it is larger than the others and rarely used.
     Buffered(Box<Connection>),
+    /// After the handshake: records are protected by s2nrs (`kernel`).
+    Kernel(Box<Kernel>),
+    /// Only while the hand-over runs.
+    Gone,
 }
 
 /// A connection's engine and what it produced that was not taken yet.
@@ -42,16 +54,71 @@ pub struct Tls {
     /// rustls failed: it must not process records again (its record
     /// positions no longer match any buffer).
     failed: bool,
+    /// Key updates sent while rustls protects the records.
+    key_updates_sent: u8,
 }
 
-impl Deref for Tls {
-    type Target = CommonState;
+/// What the getters ask of the engine: rustls's state during the
+/// handshake, what was kept of it after.
+macro_rules! common {
+    ($tls:expr, $common:ident => $during:expr, $facts:ident => $after:expr, $none:expr) => {
+        match &$tls.engine {
+            Engine::Client(c) => {
+                let $common: &rustls::CommonState = c;
+                $during
+            }
+            Engine::Server(s) => {
+                let $common: &rustls::CommonState = s;
+                $during
+            }
+            Engine::Buffered(b) => {
+                let $common: &rustls::CommonState = b;
+                $during
+            }
+            Engine::Kernel(k) => {
+                let $facts = &k.facts;
+                $after
+            }
+            Engine::Gone => $none,
+        }
+    };
+}
 
-    fn deref(&self) -> &CommonState {
+impl Tls {
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        common!(self, c => c.protocol_version(), f => Some(f.version), None)
+    }
+
+    pub fn negotiated_cipher_suite(&self) -> Option<SupportedCipherSuite> {
+        common!(self, c => c.negotiated_cipher_suite(), f => Some(f.suite), None)
+    }
+
+    pub fn negotiated_key_exchange_group(&self) -> Option<&'static dyn SupportedKxGroup> {
+        common!(self, c => c.negotiated_key_exchange_group(), f => f.group, None)
+    }
+
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        common!(self, c => c.alpn_protocol(), f => f.alpn.as_deref(), None)
+    }
+
+    pub fn peer_certificates(&self) -> Option<&[CertificateDer<'static>]> {
+        common!(self, c => c.peer_certificates(), f => f.peer_certificates.as_deref(), None)
+    }
+
+    pub fn handshake_kind(&self) -> Option<HandshakeKind> {
+        common!(self, c => c.handshake_kind(), f => f.kind, None)
+    }
+
+    pub fn is_handshaking(&self) -> bool {
+        common!(self, c => c.is_handshaking(), _f => false, false)
+    }
+
+    /// Key updates sent and received, where s2nrs protects the records
+    /// (rustls counts none).
+    pub fn key_updates(&self) -> [u8; 2] {
         match &self.engine {
-            Engine::Client(c) => c,
-            Engine::Server(s) => s,
-            Engine::Buffered(b) => b,
+            Engine::Kernel(k) => k.key_updates,
+            _ => [self.key_updates_sent, 0],
         }
     }
 }
@@ -72,6 +139,47 @@ impl Tls {
             peer_closed: false,
             eof: false,
             failed: false,
+            key_updates_sent: 0,
+        }
+    }
+
+    /// Once the handshake is done, takes record protection over from
+    /// rustls (see `kernel`). rustls first gives up any data it decrypted
+    /// (to the stash) and encodes what it queued; records it has not looked
+    /// at stay in the input for the new keys. Stays with rustls where that
+    /// cannot be (early data's buffered connection, a message rustls is
+    /// still joining); false if rustls refused, which ends the connection.
+    pub fn hand_over(&mut self, ignore_warnings: bool) -> bool {
+        if !matches!(self.engine, Engine::Client(_) | Engine::Server(_))
+            || self.failed
+            || self.is_handshaking()
+        {
+            return true;
+        }
+        let mut nothing = |_: &mut dyn Writable, _: &mut Records| true;
+        if !matches!(
+            self.run(None, Want::Write(&mut nothing)),
+            Ok(Stop::Written(true))
+        ) || !self.held.is_empty()
+        {
+            return true;
+        }
+        self.collect();
+        let kernel = match std::mem::replace(&mut self.engine, Engine::Gone) {
+            Engine::Client(c) => Kernel::from_client(c, ignore_warnings),
+            Engine::Server(s) => Kernel::from_server(s, ignore_warnings),
+            _ => return true,
+        };
+        match kernel {
+            Ok(k) => {
+                self.engine = Engine::Kernel(Box::new(k));
+                self.held.release();
+                true
+            }
+            Err(_) => {
+                self.failed = true;
+                false
+            }
         }
     }
 
@@ -94,7 +202,7 @@ impl Tls {
         let result = match &mut self.engine {
             Engine::Client(c) => pump(c, input, parts, want),
             Engine::Server(s) => pump(s, input, parts, want),
-            Engine::Buffered(_) => Ok(Stop::NeedInput),
+            Engine::Buffered(_) | Engine::Kernel(_) | Engine::Gone => Ok(Stop::NeedInput),
         };
         self.failed = result.is_err();
         result
@@ -124,6 +232,7 @@ impl Tls {
                 self.peer_closed |= io.peer_has_closed();
                 io.plaintext_bytes_to_read()
             }
+            Engine::Kernel(k) => k.feed(input, &mut self.peer_closed)?,
             _ => {
                 // Held records go first; in the common case there are none
                 // and rustls works in the transport's buffer.
@@ -174,13 +283,16 @@ impl Tls {
             Engine::Buffered(b) => write_buffered(b, out),
             Engine::Client(c) => drain(c, out),
             Engine::Server(s) => drain(s, out),
+            // Records are sealed straight into `out`.
+            Engine::Kernel(_) | Engine::Gone => {}
         }
     }
 
     /// Decrypted data, as `std::io::Read` reports it: Ok(0) after the
     /// peer's close_notify, WouldBlock when more records are needed,
     /// UnexpectedEof when the transport ended without close_notify.
-    pub fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+    /// `input`: the transport's records (the kernel's plaintext is there).
+    pub fn read(&mut self, buf: &mut [u8], input: &mut Records) -> std::io::Result<usize> {
         if self.stash_pos < self.stash.len() {
             let n = buf.len().min(self.stash.len() - self.stash_pos);
             buf[..n].copy_from_slice(&self.stash[self.stash_pos..self.stash_pos + n]);
@@ -191,8 +303,17 @@ impl Tls {
             }
             return Ok(n);
         }
-        if let Engine::Buffered(b) = &mut self.engine {
-            return std::io::Read::read(&mut b.reader(), buf);
+        match &mut self.engine {
+            Engine::Buffered(b) => return std::io::Read::read(&mut b.reader(), buf),
+            Engine::Kernel(k) => {
+                return match k.read(buf, input) {
+                    0 if self.peer_closed => Ok(0),
+                    0 if self.eof => Err(ErrorKind::UnexpectedEof.into()),
+                    0 => Err(ErrorKind::WouldBlock.into()),
+                    n => Ok(n),
+                };
+            }
+            _ => {}
         }
         match self.run(None, Want::Read(buf)) {
             Ok(Stop::Read(n)) => Ok(n),
@@ -203,31 +324,39 @@ impl Tls {
     }
 
     /// Encrypts one record's worth of data into `out` (the caller sizes
-    /// records); false when the connection cannot send application data.
-    pub fn write(&mut self, data: &[u8]) -> bool {
-        if let Engine::Buffered(b) = &mut self.engine {
-            let ok = std::io::Write::write_all(&mut b.writer(), data).is_ok();
-            write_buffered(b, &mut self.out);
-            return ok;
+    /// records).
+    pub fn write(&mut self, data: &[u8]) -> Result<(), rustls::Error> {
+        match &mut self.engine {
+            Engine::Buffered(b) => {
+                let written = std::io::Write::write_all(&mut b.writer(), data);
+                write_buffered(b, &mut self.out);
+                return written.map_err(|_| rustls::Error::EncryptError);
+            }
+            Engine::Kernel(k) => return k.write(data, &mut self.out),
+            _ => {}
         }
         // Room for the header, content type, tag and a TLS1.2 explicit
         // nonce; rustls says if it needs more.
         let mut encrypt = |w: &mut dyn Writable, out: &mut Records| {
             write_into(out, data.len() + 64, |buf| w.encrypt(data, buf))
         };
-        matches!(
-            self.run(None, Want::Write(&mut encrypt)),
-            Ok(Stop::Written(true))
-        )
+        match self.run(None, Want::Write(&mut encrypt)) {
+            Ok(Stop::Written(true)) => Ok(()),
+            _ => Err(rustls::Error::EncryptError),
+        }
     }
 
     /// Queues close_notify; false when the handshake has not reached the
     /// point where rustls can protect one.
     pub fn close_notify(&mut self) -> bool {
-        if let Engine::Buffered(b) = &mut self.engine {
-            b.send_close_notify();
-            write_buffered(b, &mut self.out);
-            return true;
+        match &mut self.engine {
+            Engine::Buffered(b) => {
+                b.send_close_notify();
+                write_buffered(b, &mut self.out);
+                return true;
+            }
+            Engine::Kernel(_) => return self.alert(1, 0),
+            _ => {}
         }
         let mut close = |w: &mut dyn Writable, out: &mut Records| {
             write_into(out, 64, |buf| w.close_notify(buf))
@@ -238,17 +367,38 @@ impl Tls {
         )
     }
 
+    /// Whether s2nrs protects the records (after the hand-over).
+    pub fn protects_records(&self) -> bool {
+        matches!(self.engine, Engine::Kernel(_))
+    }
+
+    /// Seals an alert with the traffic keys; false while rustls protects
+    /// the records (it seals only close_notify on request).
+    pub fn alert(&mut self, level: u8, code: u8) -> bool {
+        match &mut self.engine {
+            Engine::Kernel(k) => k.alert(level, code, &mut self.out).is_ok(),
+            _ => false,
+        }
+    }
+
     /// Sends a TLS1.3 KeyUpdate before the next data.
     pub fn key_update(&mut self) -> Result<(), rustls::Error> {
-        if let Engine::Buffered(b) = &mut self.engine {
-            let r = b.refresh_traffic_keys();
-            write_buffered(b, &mut self.out);
-            return r;
+        let result = match &mut self.engine {
+            Engine::Kernel(k) => return k.key_update(&mut self.out),
+            Engine::Buffered(b) => {
+                let r = b.refresh_traffic_keys();
+                write_buffered(b, &mut self.out);
+                r
+            }
+            _ => match self.run(None, Want::KeyUpdate)? {
+                Stop::Written(true) => Ok(()),
+                _ => Err(rustls::Error::HandshakeNotComplete),
+            },
+        };
+        if result.is_ok() {
+            self.key_updates_sent = self.key_updates_sent.saturating_add(1);
         }
-        match self.run(None, Want::KeyUpdate)? {
-            Stop::Written(true) => Ok(()),
-            _ => Err(rustls::Error::HandshakeNotComplete),
-        }
+        result
     }
 
     /// rustls keeps records of a handshake message it is joining: the next
@@ -261,6 +411,7 @@ impl Tls {
     pub fn holds_data(&self) -> bool {
         let buffered = match &self.engine {
             Engine::Buffered(b) => b.wants_write(),
+            Engine::Kernel(k) => k.holds_data(),
             _ => false,
         };
         !self.out.is_empty()

@@ -4,7 +4,6 @@ use std::ffi::c_int;
 
 use crate::connection::{Connection, State};
 use crate::error::*;
-use crate::trust::S2nCertError;
 
 /// s2n's error for a rustls failure.
 pub fn map_tls_error(err: &rustls::Error) -> c_int {
@@ -12,8 +11,12 @@ pub fn map_tls_error(err: &rustls::Error) -> c_int {
     match err {
         E::InvalidCertificate(C::Other(other)) => other
             .0
-            .downcast_ref::<S2nCertError>()
+            .downcast_ref::<S2nCode>()
             .map_or(S2N_ERR_CERT_UNTRUSTED, |e| e.0),
+        E::Other(other) => other
+            .0
+            .downcast_ref::<S2nCode>()
+            .map_or(S2N_ERR_BAD_MESSAGE, |e| e.0),
         E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => S2N_ERR_CERT_EXPIRED,
         E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
             S2N_ERR_CERT_NOT_YET_VALID

@@ -35,6 +35,13 @@ fn records(input: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// Whether `input` starts with a whole record.
+pub(super) fn record_complete(input: &[u8]) -> bool {
+    records(input)
+        .next()
+        .is_some_and(|r| r.len() == HEADER_LEN + usize::from(u16::from_be_bytes([r[3], r[4]])))
+}
+
 /// Whether `input` holds an unprotected close_notify alert record (two
 /// bytes: no protected record is that short).
 pub(super) fn plaintext_close_notify(input: &[u8]) -> bool {

@@ -16,7 +16,9 @@ mod engine;
 mod errors;
 mod header;
 mod hello;
+mod kernel;
 pub(crate) mod pause;
+mod record;
 mod setters;
 mod step;
 mod wire;
@@ -159,8 +161,9 @@ fn read_record(
         return capture.check_type();
     }
     let result = feed(conn, state, &mut recv.buf, eof, blocked);
-    // What rustls left in the buffer is records it has not looked at yet.
-    recv.ready = !recv.buf.is_empty();
+    // What is left in the buffer is records not looked at yet (or, after
+    // the handshake, one opened and not read to its end).
+    recv.ready = header::record_complete(recv.buf.filled());
     if recv.buf.is_empty() && conn.state().dynamic_buffers {
         recv.buf.release();
     }
@@ -170,10 +173,10 @@ fn read_record(
 /// After a failure: as in s2n, no alert goes out now (a specific one could
 /// tell an attacker why it failed). `s2n_shutdown` later sends close_notify,
 /// or for the few failures s2n names, their alert. During a TLS1.3
-/// handshake close_notify goes out unprotected; after a handshake, an alert
-/// rustls already protected with the traffic keys cannot be replaced, so
-/// that one is what goes out then. Blinding applies to protocol failures as
-/// in s2n.
+/// handshake close_notify goes out unprotected; after a handshake, s2nrs
+/// seals it with the traffic keys (only where rustls still protects the
+/// records, early data's connection, an alert it already protected is what
+/// goes out). Blinding applies to protocol failures as in s2n.
 fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     let kind = err.kind();
     if kind == s2n_error_type::S2N_ERR_T_BLOCKED as c_int {
@@ -191,7 +194,7 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
         if state.phase == Phase::Failed {
             let mut queued = Vec::new();
             let mut tls13_handshake = false;
-            if let Some(tls) = state.tls.as_mut() {
+            if let Some(tls) = state.tls.as_mut().filter(|t| !t.protects_records()) {
                 tls.collect();
                 queued = tls.out.filled().to_vec();
                 tls.out.release();
@@ -215,11 +218,13 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
     let mut ignored = BlockedStatusArg(0);
     let _ = flush(conn, send, &mut ignored);
     // s2n does not blind errors that reveal nothing an attacker could time.
-    const NOT_BLINDED: [c_int; 4] = [
+    const NOT_BLINDED: [c_int; 5] = [
         S2N_ERR_CANCELLED,
         S2N_ERR_CIPHER_NOT_SUPPORTED,
         S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
         S2N_ERR_CONFIG_NULL_BEFORE_CH_CALLBACK,
+        // Found after the record opened (its type and length inside).
+        S2N_ERR_MAX_INNER_PLAINTEXT_SIZE,
     ];
     if protocol && !NOT_BLINDED.contains(&err.code) {
         connection::blind(conn);
@@ -338,6 +343,15 @@ fn drive(
                     state.phase = Phase::Failed;
                     return Err(Error::new(code));
                 }
+                let ignore_warnings = state.config.read().alert_behavior
+                    == s2n_alert_behavior::S2N_ALERT_IGNORE_WARNINGS;
+                if !tls_mut(&mut state)?.hand_over(ignore_warnings) {
+                    state.phase = Phase::Failed;
+                    return Err(Error::with_reason(
+                        S2N_ERR_KEY_INIT,
+                        "rustls did not hand over the traffic secrets",
+                    ));
+                }
                 state.phase = Phase::Established;
                 connection::info::record_negotiated(&mut state);
                 return Ok(());
@@ -398,7 +412,6 @@ pub fn send(
                     tls_mut(&mut state)?
                         .key_update()
                         .map_err(|_| Error::new(S2N_ERR_KEY_INIT))?;
-                    state.key_updates_sent = state.key_updates_sent.saturating_add(1);
                 }
             }
             let state = &mut *state;
@@ -413,9 +426,8 @@ pub fn send(
             while done < step {
                 let n = state.records.next(tls).min(step - done);
                 let record = gather(slices, send.consumed + done, n, &mut scratch);
-                if !tls.write(record) {
-                    return Err(Error::new(S2N_ERR_ENCRYPT));
-                }
+                tls.write(record)
+                    .map_err(|e| Error::new(map_tls_error(&e)))?;
                 state.records.sent(n);
                 done += n;
             }
@@ -491,7 +503,7 @@ pub fn recv(
             }
             let multi = state.config.read().recv_multi_record;
             let tls = tls_mut(&mut state)?;
-            match tls.read(&mut buf[total..]) {
+            match tls.read(&mut buf[total..], &mut recv.buf) {
                 Ok(0) => {
                     state.close_notify_received = true;
                     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
@@ -551,10 +563,15 @@ pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Resul
         // failure's alert or close_notify.
         let peer_alerted = state.alert.is_some_and(|a| a != 0);
         if !state.close_notify_sent && state.phase == Phase::Failed && !peer_alerted {
-            match (state.shutdown_record.take(), state.shutdown_alert) {
-                (Some(record), _) => send.out.extend_from_slice(&record),
-                (None, Some(code)) => send.out.extend_from_slice(&plaintext_alert(2, code)),
-                (None, None) => send.out.extend_from_slice(&plaintext_alert(1, 0)),
+            if let Some(record) = state.shutdown_record.take() {
+                send.out.extend_from_slice(&record);
+            } else {
+                // Under the traffic keys once s2nrs holds them, else as
+                // plaintext (before the handshake reached them).
+                let (level, code) = state.shutdown_alert.map_or((1, 0), |code| (2, code));
+                if !state.tls.as_mut().is_some_and(|t| t.alert(level, code)) {
+                    send.out.extend_from_slice(&plaintext_alert(level, code));
+                }
             }
             state.close_notify_sent = true;
         }
@@ -576,7 +593,7 @@ pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(),
             let tls = tls_mut(&mut state)?;
             let mut sink = [0u8; 1024];
             loop {
-                match tls.read(&mut sink) {
+                match tls.read(&mut sink, &mut recv.buf) {
                     Ok(0) => {
                         state.close_notify_received = true;
                         return Ok(());

@@ -10,7 +10,7 @@ use std::ffi::{c_char, c_int, c_ulong, c_void};
 pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> c_int {
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
-        "s2nrs keeps the record layer in rustls and does not hand its traffic keys to the kernel TLS module",
+        "s2nrs protects records in user space after the handshake (io::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
     )
 }
 
@@ -18,7 +18,7 @@ pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> 
 pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> c_int {
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
-        "s2nrs keeps the record layer in rustls and does not hand its traffic keys to the kernel TLS module",
+        "s2nrs protects records in user space after the handshake (io::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
     )
 }
 
@@ -30,8 +30,8 @@ pub extern "C" fn s2n_config_ktls_enable_unsafe_tls13(config: *mut s2n_config) -
     )
 }
 
-/// Partial: counts the key updates this connection sent; rustls does not
-/// report the peer's, so the received count stays 0.
+/// Key updates sent and received since the handshake (those rustls made
+/// for early data's buffered connection are counted sent only).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_key_update_counts(
     conn: *mut s2n_connection,
@@ -41,8 +41,13 @@ pub extern "C" fn s2n_connection_get_key_update_counts(
     ffi::entry(|| {
         let conn = crate::connection::Connection::from_handle(conn)?;
         let (send, recv) = (ffi::out(send_key_updates)?, ffi::out(recv_key_updates)?);
-        *send = conn.state().key_updates_sent;
-        *recv = 0;
+        let [sent, received] = conn
+            .state()
+            .tls
+            .as_ref()
+            .map_or([0; 2], |t| t.key_updates());
+        *send = sent;
+        *recv = received;
         Ok(S2N_SUCCESS)
     })
 }

@@ -22,8 +22,8 @@ S2N_API extern int s2n_connection_ktls_enable_recv(struct s2n_connection *conn);
 S2N_API extern int s2n_config_ktls_enable_unsafe_tls13(struct s2n_config *config);
 
 /**
- * Partial: counts the key updates this connection sent; rustls does not
- * report the peer's, so the received count stays 0.
+ * Key updates sent and received since the handshake (those rustls made
+ * for early data's buffered connection are counted sent only).
  */
 S2N_API extern
 int s2n_connection_get_key_update_counts(struct s2n_connection *conn,

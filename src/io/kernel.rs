@@ -1,0 +1,407 @@
+//! The connection after its handshake: rustls hands over the traffic
+//! secrets (its kernel-connection API, the hand-off s2n-tls makes to kernel
+//! TLS) and records are protected here (`record`). rustls keeps what only
+//! it can do: new traffic secrets on a TLS1.3 KeyUpdate, and a client's
+//! NewSessionTickets, which go to its session store.
+
+use std::ops::Range;
+
+use rustls::client::{ClientConnectionData, UnbufferedClientConnection};
+use rustls::crypto::SupportedKxGroup;
+use rustls::kernel::KernelConnection;
+use rustls::pki_types::CertificateDer;
+use rustls::server::{ServerConnectionData, UnbufferedServerConnection};
+use rustls::{
+    AlertDescription, CommonState, Error as TlsError, HandshakeKind, HandshakeType,
+    ProtocolVersion, SupportedCipherSuite,
+};
+
+use super::record::{self, ALERT, APPLICATION_DATA, Format, HANDSHAKE, Keys, RecordError};
+use super::wire::Records;
+use crate::connection::hello::HEADER_LEN;
+use crate::error::*;
+
+const CHANGE_CIPHER_SPEC: u8 = 20;
+
+/// The sequence number at which a TLS1.3 AES-GCM connection updates its
+/// key before sealing, as s2n does: with the KeyUpdate, one key seals
+/// floor(2^24.5) records (RFC 8446 §5.5). ChaCha20-Poly1305 has no limit.
+const AES_GCM_KEY_UPDATE_AT: u64 = 23_726_565;
+/// The largest post-handshake message body s2n takes.
+const MAX_MESSAGE: usize = 1 << 16;
+
+/// What the getters read of the handshake, kept from rustls's state.
+pub struct Facts {
+    pub version: ProtocolVersion,
+    pub suite: SupportedCipherSuite,
+    pub group: Option<&'static dyn SupportedKxGroup>,
+    pub alpn: Option<Vec<u8>>,
+    pub peer_certificates: Option<Vec<CertificateDer<'static>>>,
+    pub kind: Option<HandshakeKind>,
+}
+
+impl Facts {
+    fn of(common: &CommonState) -> Option<Facts> {
+        Some(Facts {
+            version: common.protocol_version()?,
+            suite: common.negotiated_cipher_suite()?,
+            group: common.negotiated_key_exchange_group(),
+            alpn: common.alpn_protocol().map(<[u8]>::to_vec),
+            peer_certificates: common.peer_certificates().map(<[_]>::to_vec),
+            kind: common.handshake_kind(),
+        })
+    }
+}
+
+enum Side {
+    Client(KernelConnection<ClientConnectionData>),
+    Server(KernelConnection<ServerConnectionData>),
+}
+
+impl Side {
+    fn update(&mut self, tx: bool) -> Result<(u64, rustls::ConnectionTrafficSecrets), TlsError> {
+        match (self, tx) {
+            (Side::Client(c), true) => c.update_tx_secret(),
+            (Side::Client(c), false) => c.update_rx_secret(),
+            (Side::Server(s), true) => s.update_tx_secret(),
+            (Side::Server(s), false) => s.update_rx_secret(),
+        }
+    }
+}
+
+/// The engine once the handshake is over.
+pub struct Kernel {
+    side: Side,
+    format: Format,
+    tx: Keys,
+    rx: Keys,
+    pub facts: Facts,
+    /// TLS1.2 warning alerts are ignored (`S2N_ALERT_IGNORE_WARNINGS`).
+    ignore_warnings: bool,
+    /// The record at the front of the input, opened in place: the part of
+    /// its plaintext not read yet, and the record's length.
+    opened: Option<(Range<usize>, usize)>,
+    /// A post-handshake message continued in the next record.
+    partial: Vec<u8>,
+    /// An alert's first byte, its second in the next record.
+    alert_byte: Option<u8>,
+    /// The peer asked for a KeyUpdate: it goes out before the next data.
+    update_requested: bool,
+    /// Where the sealing key is updated (u64::MAX: never).
+    update_at: u64,
+    /// Key updates sent and received.
+    pub key_updates: [u8; 2],
+}
+
+/// A KeyUpdate message that asks the peer for nothing.
+const KEY_UPDATE_NOT_REQUESTED: [u8; 5] = [24, 0, 0, 1, 0];
+
+/// A message s2n does not take at this point of the connection.
+fn unexpected() -> TlsError {
+    S2nCode::into_tls(S2N_ERR_BAD_MESSAGE)
+}
+
+/// s2n's error for a record refused.
+fn record_error(e: RecordError) -> TlsError {
+    S2nCode::into_tls(match e {
+        RecordError::Decrypt => S2N_ERR_DECRYPT,
+        RecordError::Overflow | RecordError::SequenceExhausted => S2N_ERR_RECORD_LIMIT,
+        RecordError::InnerOverflow => S2N_ERR_MAX_INNER_PLAINTEXT_SIZE,
+        RecordError::NoContentType => S2N_ERR_STUFFER_OUT_OF_DATA,
+        RecordError::Encrypt => S2N_ERR_ENCRYPT,
+    })
+}
+
+macro_rules! hand_over {
+    ($conn:expr, $side:path, $ignore_warnings:expr) => {{
+        let facts = Facts::of(&$conn);
+        let (secrets, kernel) = $conn.dangerous_into_kernel_connection()?;
+        let facts = facts.ok_or(TlsError::HandshakeNotComplete)?;
+        Kernel::new($side(kernel), facts, secrets, $ignore_warnings)
+    }};
+}
+
+impl Kernel {
+    /// Takes over from a client whose handshake is done and whose records
+    /// were all encoded.
+    pub fn from_client(
+        conn: UnbufferedClientConnection,
+        ignore_warnings: bool,
+    ) -> Result<Kernel, TlsError> {
+        hand_over!(conn, Side::Client, ignore_warnings)
+    }
+
+    pub fn from_server(
+        conn: UnbufferedServerConnection,
+        ignore_warnings: bool,
+    ) -> Result<Kernel, TlsError> {
+        hand_over!(conn, Side::Server, ignore_warnings)
+    }
+
+    fn new(
+        side: Side,
+        facts: Facts,
+        secrets: rustls::ExtractedSecrets,
+        ignore_warnings: bool,
+    ) -> Result<Kernel, TlsError> {
+        let tls13 = facts.version == ProtocolVersion::TLSv1_3;
+        let aes_gcm = !matches!(
+            secrets.tx.1,
+            rustls::ConnectionTrafficSecrets::Chacha20Poly1305 { .. }
+        );
+        let keys = |(seq, s): &(u64, rustls::ConnectionTrafficSecrets)| {
+            Keys::new(*seq, s).map_err(record_error)
+        };
+        Ok(Kernel {
+            format: Format::new(tls13, &secrets.tx.1),
+            tx: keys(&secrets.tx)?,
+            rx: keys(&secrets.rx)?,
+            side,
+            facts,
+            ignore_warnings,
+            opened: None,
+            partial: Vec::new(),
+            alert_byte: None,
+            update_requested: false,
+            update_at: if tls13 && aes_gcm {
+                AES_GCM_KEY_UPDATE_AT
+            } else {
+                u64::MAX
+            },
+            key_updates: [0; 2],
+        })
+    }
+
+    fn tls13(&self) -> bool {
+        self.format == Format::Tls13
+    }
+
+    /// Seals one record into `out`.
+    fn seal(&mut self, content_type: u8, data: &[u8], out: &mut Records) -> Result<(), TlsError> {
+        let n = self.format.overhead() + data.len();
+        record::seal(
+            self.format,
+            &mut self.tx,
+            content_type,
+            data,
+            &mut out.spare(n)[..n],
+        )
+        .map_err(record_error)?;
+        out.commit(n);
+        Ok(())
+    }
+
+    /// Seals application data, after the KeyUpdate the peer asked for or
+    /// the one due when a TLS1.3 key has sealed as many records as s2n lets
+    /// it.
+    pub fn write(&mut self, data: &[u8], out: &mut Records) -> Result<(), TlsError> {
+        if self.update_requested || self.tx.seq() >= self.update_at {
+            self.key_update(out)?;
+        }
+        self.seal(APPLICATION_DATA, data, out)
+    }
+
+    pub fn alert(&mut self, level: u8, code: u8, out: &mut Records) -> Result<(), TlsError> {
+        self.seal(ALERT, &[level, code], out)
+    }
+
+    /// Sends a KeyUpdate under the current key, then changes to the next one.
+    pub fn key_update(&mut self, out: &mut Records) -> Result<(), TlsError> {
+        if !self.tls13() {
+            return Err(TlsError::HandshakeNotComplete);
+        }
+        self.seal(HANDSHAKE, &KEY_UPDATE_NOT_REQUESTED, out)?;
+        let (seq, secrets) = self.side.update(true)?;
+        self.tx = Keys::new(seq, &secrets).map_err(record_error)?;
+        self.key_updates[0] = self.key_updates[0].saturating_add(1);
+        self.update_requested = false;
+        Ok(())
+    }
+
+    /// Opens the records at the front of `input` until one holds
+    /// application data (left there, opened) or a record is incomplete.
+    /// What the peer's messages call for goes to `out`. Returns the
+    /// plaintext bytes waiting.
+    pub fn feed(&mut self, input: &mut Records, peer_closed: &mut bool) -> Result<usize, TlsError> {
+        loop {
+            if let Some((range, _)) = &self.opened {
+                return Ok(range.len());
+            }
+            if *peer_closed {
+                // Nothing after close_notify is read (RFC 8446 §6.1).
+                return Ok(0);
+            }
+            let filled = input.filled_mut();
+            let Some(header) = filled.get(..HEADER_LEN) else {
+                return Ok(0);
+            };
+            let body = usize::from(u16::from_be_bytes([header[3], header[4]]));
+            // Refused from its header: its body is not waited for.
+            if body > record::max_ciphertext(self.format) {
+                return Err(record_error(RecordError::Overflow));
+            }
+            let len = HEADER_LEN + body;
+            let Some(bytes) = filled.get_mut(..len) else {
+                return Ok(0);
+            };
+            let opened = record::open(self.format, &mut self.rx, bytes).map_err(record_error)?;
+            let plaintext = &bytes[opened.plaintext.clone()];
+            // Handshake messages and data do not interleave.
+            if (!self.partial.is_empty() && opened.content_type != HANDSHAKE)
+                || (self.alert_byte.is_some() && opened.content_type != ALERT)
+            {
+                return Err(unexpected());
+            }
+            match opened.content_type {
+                APPLICATION_DATA if !plaintext.is_empty() => {
+                    self.opened = Some((opened.plaintext, len));
+                    continue;
+                }
+                // Empty data and handshake records are skipped, as s2n does.
+                APPLICATION_DATA => {}
+                HANDSHAKE => self.messages(plaintext)?,
+                ALERT => self.alerts(plaintext, peer_closed)?,
+                // (Only TLS1.2 gets here: TLS1.3's outer type is checked.)
+                CHANGE_CIPHER_SPEC => {}
+                _ => return Err(unexpected()),
+            }
+            input.consume(len);
+        }
+    }
+
+    /// Copies plaintext of the opened record into `buf`; the record leaves
+    /// the input once read to its end. 0: none is opened.
+    pub fn read(&mut self, buf: &mut [u8], input: &mut Records) -> usize {
+        let Some((range, len)) = &mut self.opened else {
+            return 0;
+        };
+        let n = buf.len().min(range.len());
+        buf[..n].copy_from_slice(&input.filled()[range.start..range.start + n]);
+        range.start += n;
+        if range.start == range.end {
+            input.consume(*len);
+            self.opened = None;
+        }
+        n
+    }
+
+    /// The alerts of one record: two bytes each, the last one possibly
+    /// completed by the next record (s2n takes fragmented alerts).
+    fn alerts(&mut self, bytes: &[u8], peer_closed: &mut bool) -> Result<(), TlsError> {
+        if bytes.is_empty() {
+            return Err(unexpected());
+        }
+        for &byte in bytes {
+            let Some(level) = self.alert_byte.take() else {
+                self.alert_byte = Some(byte);
+                continue;
+            };
+            self.alert_received(level, byte, peer_closed)?;
+            if *peer_closed {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn alert_received(
+        &mut self,
+        level: u8,
+        code: u8,
+        peer_closed: &mut bool,
+    ) -> Result<(), TlsError> {
+        let description = AlertDescription::from(code);
+        if description == AlertDescription::CloseNotify {
+            *peer_closed = true;
+            return Ok(());
+        }
+        // TLS1.3 takes user_canceled as a warning (RFC 8446 §6.1); TLS1.2
+        // warnings fail the connection unless the config ignores them.
+        let warning = if self.tls13() {
+            description == AlertDescription::UserCanceled
+        } else {
+            level == 1 && self.ignore_warnings
+        };
+        if warning {
+            return Ok(());
+        }
+        Err(TlsError::AlertReceived(description))
+    }
+
+    /// Takes the handshake messages of one record (which may begin or end
+    /// one continued across records).
+    fn messages(&mut self, bytes: &[u8]) -> Result<(), TlsError> {
+        if self.partial.is_empty() {
+            return self.take_messages(bytes);
+        }
+        let mut joined = std::mem::take(&mut self.partial);
+        joined.extend_from_slice(bytes);
+        self.take_messages(&joined)
+    }
+
+    fn take_messages(&mut self, mut bytes: &[u8]) -> Result<(), TlsError> {
+        while !bytes.is_empty() {
+            let complete = bytes.get(..4).and_then(|h| {
+                let len = u32::from_be_bytes([0, h[1], h[2], h[3]]) as usize;
+                Some((h[0], len, bytes.get(4..4 + len)?))
+            });
+            let Some((typ, len, body)) = complete else {
+                let announced = bytes
+                    .get(1..4)
+                    .map_or(0, |l| u32::from_be_bytes([0, l[0], l[1], l[2]]) as usize);
+                if announced > MAX_MESSAGE {
+                    return Err(unexpected());
+                }
+                self.partial = bytes.to_vec();
+                return Ok(());
+            };
+            bytes = &bytes[4 + len..];
+            if len > MAX_MESSAGE {
+                return Err(unexpected());
+            }
+            self.message(HandshakeType::from(typ), body, !bytes.is_empty())?;
+        }
+        Ok(())
+    }
+
+    fn message(
+        &mut self,
+        typ: HandshakeType,
+        body: &[u8],
+        more_in_record: bool,
+    ) -> Result<(), TlsError> {
+        let tls13 = self.tls13();
+        match (typ, &mut self.side) {
+            (HandshakeType::NewSessionTicket, Side::Client(c)) if tls13 => {
+                c.handle_new_session_ticket(body)
+            }
+            (HandshakeType::KeyUpdate, _) if tls13 => {
+                let requested = match body {
+                    [0] => false,
+                    [1] => true,
+                    _ => return Err(unexpected()),
+                };
+                // The next record is under the new key: nothing may follow
+                // in this one (RFC 8446 §5.1).
+                if more_in_record {
+                    return Err(unexpected());
+                }
+                let (seq, secrets) = self.side.update(false)?;
+                self.rx = Keys::new(seq, &secrets).map_err(record_error)?;
+                self.key_updates[1] = self.key_updates[1].saturating_add(1);
+                // Answered before the next data, as s2n does.
+                self.update_requested |= requested;
+                Ok(())
+            }
+            // A client without renegotiation ignores a HelloRequest, as s2n
+            // does when no renegotiation callback is set.
+            (HandshakeType::HelloRequest, Side::Client(_)) if !tls13 => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Whether anything read waits here (plaintext or part of a message).
+    pub fn holds_data(&self) -> bool {
+        self.opened.is_some() || !self.partial.is_empty() || self.alert_byte.is_some()
+    }
+}

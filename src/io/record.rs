@@ -1,0 +1,421 @@
+//! Record protection after the handshake (RFC 8446 §5.2-5.3, RFC 5246
+//! §6.2.3.3, RFC 7905): rustls hands over the traffic secrets once the
+//! handshake is done (`kernel`), and records are sealed and opened here,
+//! on plain buffers: sealed from the caller's data straight into the output
+//! buffer, opened where they were read.
+
+use std::ops::Range;
+
+use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
+use rustls::ConnectionTrafficSecrets;
+use zeroize::Zeroize;
+
+use crate::connection::hello::HEADER_LEN;
+
+pub(crate) const HANDSHAKE: u8 = 22;
+pub(crate) const ALERT: u8 = 21;
+pub(crate) const APPLICATION_DATA: u8 = 23;
+
+/// The largest plaintext of a record (2^14).
+pub(crate) const MAX_PLAINTEXT: usize = 16384;
+/// The largest TLS1.3 inner plaintext s2n takes before it strips padding:
+/// the plaintext, its type and 16 bytes of slack (some peers pad more).
+const MAX_TLS13_INNER: usize = MAX_PLAINTEXT + 1 + 16;
+/// The largest TLS1.3 ciphertext: the plaintext, its content type and 255
+/// bytes of padding and tag (RFC 8446 §5.2).
+const MAX_TLS13_CIPHERTEXT: usize = MAX_PLAINTEXT + 256;
+/// The largest TLS1.2 ciphertext (RFC 5246 §6.2.3).
+const MAX_TLS12_CIPHERTEXT: usize = MAX_PLAINTEXT + 2048;
+const TAG_LEN: usize = 16;
+const EXPLICIT_NONCE_LEN: usize = 8;
+
+/// Why a record could not be sealed or opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// The tag did not verify, or the record is too short to hold one.
+    Decrypt,
+    /// The ciphertext (or, sealing, the plaintext) is longer than the
+    /// protocol allows.
+    Overflow,
+    /// A TLS1.3 inner plaintext longer than the protocol allows.
+    InnerOverflow,
+    /// A TLS1.3 record whose plaintext is only padding (no content type).
+    NoContentType,
+    /// The sequence number would wrap.
+    SequenceExhausted,
+    /// The AEAD refused to seal (a key aws-lc could not use).
+    Encrypt,
+}
+
+/// One direction's key, IV and sequence number.
+pub struct Keys {
+    key: LessSafeKey,
+    iv: [u8; 12],
+    seq: u64,
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        self.iv.zeroize();
+    }
+}
+
+impl Keys {
+    /// Keys from rustls's traffic secrets, starting at sequence number `seq`.
+    pub fn new(seq: u64, secrets: &ConnectionTrafficSecrets) -> Result<Keys, RecordError> {
+        let (algorithm, key, iv) = match secrets {
+            ConnectionTrafficSecrets::Aes128Gcm { key, iv } => (&aead::AES_128_GCM, key, iv),
+            ConnectionTrafficSecrets::Aes256Gcm { key, iv } => (&aead::AES_256_GCM, key, iv),
+            ConnectionTrafficSecrets::Chacha20Poly1305 { key, iv } => {
+                (&aead::CHACHA20_POLY1305, key, iv)
+            }
+            _ => return Err(RecordError::Encrypt),
+        };
+        let iv = iv.as_ref().try_into().map_err(|_| RecordError::Encrypt)?;
+        Keys::from_parts(algorithm, key.as_ref(), iv, seq)
+    }
+
+    fn from_parts(
+        algorithm: &'static aead::Algorithm,
+        key: &[u8],
+        iv: [u8; 12],
+        seq: u64,
+    ) -> Result<Keys, RecordError> {
+        let key = UnboundKey::new(algorithm, key).map_err(|_| RecordError::Encrypt)?;
+        Ok(Keys {
+            key: LessSafeKey::new(key),
+            iv,
+            seq,
+        })
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The IV with the sequence number xored into its last 8 bytes.
+    fn nonce(&self) -> [u8; 12] {
+        let mut nonce = self.iv;
+        for (n, s) in nonce[4..].iter_mut().zip(self.seq.to_be_bytes()) {
+            *n ^= s;
+        }
+        nonce
+    }
+
+    fn advance(&mut self) -> Result<(), RecordError> {
+        self.seq = self
+            .seq
+            .checked_add(1)
+            .ok_or(RecordError::SequenceExhausted)?;
+        Ok(())
+    }
+}
+
+/// The record formats this module protects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Tls13,
+    /// TLS1.2 AES-GCM: the nonce's last 8 bytes travel in the record.
+    Tls12ExplicitNonce,
+    /// TLS1.2 ChaCha20-Poly1305: the nonce is the IV xor the sequence number.
+    Tls12,
+}
+
+impl Format {
+    pub fn new(tls13: bool, secrets: &ConnectionTrafficSecrets) -> Format {
+        match (tls13, secrets) {
+            (true, _) => Format::Tls13,
+            (false, ConnectionTrafficSecrets::Chacha20Poly1305 { .. }) => Format::Tls12,
+            (false, _) => Format::Tls12ExplicitNonce,
+        }
+    }
+
+    /// Bytes a record adds to its plaintext.
+    pub fn overhead(self) -> usize {
+        HEADER_LEN
+            + TAG_LEN
+            + match self {
+                Format::Tls13 => 1,
+                Format::Tls12ExplicitNonce => EXPLICIT_NONCE_LEN,
+                Format::Tls12 => 0,
+            }
+    }
+
+    fn explicit_nonce_len(self) -> usize {
+        match self {
+            Format::Tls12ExplicitNonce => EXPLICIT_NONCE_LEN,
+            _ => 0,
+        }
+    }
+}
+
+/// TLS1.2's additional data: sequence number, type, version (the header's:
+/// a record of another version fails to open), plaintext length.
+fn tls12_aad(seq: u64, header: &[u8], len: usize) -> [u8; 13] {
+    let mut aad = [0u8; 13];
+    aad[..8].copy_from_slice(&seq.to_be_bytes());
+    aad[8..11].copy_from_slice(&header[..3]);
+    aad[11..].copy_from_slice(&(len as u16).to_be_bytes());
+    aad
+}
+
+/// Seals `data` (at most `MAX_PLAINTEXT` bytes) as one record of
+/// `content_type` into `out`, which must be `format.overhead() + data.len()`
+/// bytes long.
+pub fn seal(
+    format: Format,
+    keys: &mut Keys,
+    content_type: u8,
+    data: &[u8],
+    out: &mut [u8],
+) -> Result<(), RecordError> {
+    if data.len() > MAX_PLAINTEXT || out.len() != format.overhead() + data.len() {
+        return Err(RecordError::Overflow);
+    }
+    let nonce = keys.nonce();
+    let body_len = out.len() - HEADER_LEN;
+    let outer_type = match format {
+        Format::Tls13 => APPLICATION_DATA,
+        _ => content_type,
+    };
+    let (header, body) = out.split_at_mut(HEADER_LEN);
+    header.copy_from_slice(&[outer_type, 3, 3, (body_len >> 8) as u8, body_len as u8]);
+    let explicit = format.explicit_nonce_len();
+    body[..explicit].copy_from_slice(&nonce[4..4 + explicit]);
+    let (ciphertext, rest) = body[explicit..].split_at_mut(data.len());
+    let sealed = match format {
+        Format::Tls13 => keys.key.seal_out_of_place_scatter(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(&*header),
+            data,
+            ciphertext,
+            &[content_type],
+            rest,
+        ),
+        _ => keys.key.seal_out_of_place_scatter(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(tls12_aad(keys.seq, header, data.len())),
+            data,
+            ciphertext,
+            &[],
+            rest,
+        ),
+    };
+    sealed.map_err(|_| RecordError::Encrypt)?;
+    keys.advance()
+}
+
+/// An opened record: its content type and where its plaintext lies in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub content_type: u8,
+    pub plaintext: Range<usize>,
+}
+
+/// The largest ciphertext a record of `format` may carry.
+pub fn max_ciphertext(format: Format) -> usize {
+    match format {
+        Format::Tls13 => MAX_TLS13_CIPHERTEXT,
+        _ => MAX_TLS12_CIPHERTEXT,
+    }
+}
+
+/// Opens one whole record (header and body) in place. The header was
+/// checked as s2n checks it (`header::check`).
+pub fn open(format: Format, keys: &mut Keys, record: &mut [u8]) -> Result<Opened, RecordError> {
+    let body_len = record.len().saturating_sub(HEADER_LEN);
+    if body_len > max_ciphertext(format) {
+        return Err(RecordError::Overflow);
+    }
+    let explicit = format.explicit_nonce_len();
+    if body_len < explicit + TAG_LEN {
+        return Err(RecordError::Decrypt);
+    }
+    let mut nonce = keys.nonce();
+    let (header, body) = record.split_at_mut(HEADER_LEN);
+    let sealed = &mut body[explicit..];
+    let plaintext_len = sealed.len() - TAG_LEN;
+    let opened = match format {
+        Format::Tls13 => keys.key.open_in_place(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(&*header),
+            sealed,
+        ),
+        _ => {
+            if explicit > 0 {
+                let (_, tail) = nonce.split_at_mut(4);
+                tail.copy_from_slice(&body[..explicit]);
+            }
+            let sealed = &mut body[explicit..];
+            keys.key.open_in_place(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(tls12_aad(keys.seq, header, plaintext_len)),
+                sealed,
+            )
+        }
+    };
+    opened.map_err(|_| RecordError::Decrypt)?;
+    keys.advance()?;
+    let start = HEADER_LEN + explicit;
+    let (content_type, len) = match format {
+        Format::Tls13 => {
+            if plaintext_len > MAX_TLS13_INNER {
+                return Err(RecordError::InnerOverflow);
+            }
+            let inner = &record[start..start + plaintext_len];
+            let Some(last) = inner.iter().rposition(|&b| b != 0) else {
+                return Err(RecordError::NoContentType);
+            };
+            (inner[last], last)
+        }
+        _ => (record[0], plaintext_len),
+    };
+    if len > MAX_PLAINTEXT {
+        return Err(match format {
+            Format::Tls13 => RecordError::InnerOverflow,
+            _ => RecordError::Overflow,
+        });
+    }
+    Ok(Opened {
+        content_type,
+        plaintext: start..start + len,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys of AES-128-GCM (0), AES-256-GCM (1) or ChaCha20-Poly1305.
+    fn keys(kind: u8, seq: u64) -> Keys {
+        let (algorithm, len) = match kind {
+            0 => (&aead::AES_128_GCM, 16),
+            1 => (&aead::AES_256_GCM, 32),
+            _ => (&aead::CHACHA20_POLY1305, 32),
+        };
+        Keys::from_parts(algorithm, &[kind + 1; 32][..len], [7; 12], seq).unwrap()
+    }
+
+    fn cases() -> Vec<(Format, u8)> {
+        vec![
+            (Format::Tls13, 0),
+            (Format::Tls13, 1),
+            (Format::Tls13, 2),
+            (Format::Tls12ExplicitNonce, 0),
+            (Format::Tls12ExplicitNonce, 1),
+            (Format::Tls12, 2),
+        ]
+    }
+
+    fn sealed(format: Format, tx: &mut Keys, content_type: u8, data: &[u8]) -> Vec<u8> {
+        let mut out = vec![0; format.overhead() + data.len()];
+        seal(format, tx, content_type, data, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn round_trip_every_format_and_size() {
+        for (format, kind) in cases() {
+            let mut tx = keys(kind, 5);
+            let mut rx = keys(kind, 5);
+            for len in [0, 1, 17, 1400, MAX_PLAINTEXT] {
+                let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
+                let mut record = sealed(format, &mut tx, APPLICATION_DATA, &data);
+                let opened = open(format, &mut rx, &mut record).unwrap();
+                assert_eq!(opened.content_type, APPLICATION_DATA);
+                assert_eq!(&record[opened.plaintext], &data[..], "{format:?} {len}");
+            }
+            assert_eq!((tx.seq(), rx.seq()), (10, 10));
+        }
+    }
+
+    #[test]
+    fn every_bit_flip_fails() {
+        for (format, kind) in cases() {
+            let mut tx = keys(kind, 0);
+            let record = sealed(format, &mut tx, APPLICATION_DATA, b"hello, world");
+            for bit in 0..record.len() * 8 {
+                let mut flipped = record.clone();
+                flipped[bit / 8] ^= 1 << (bit % 8);
+                let mut rx = keys(kind, 0);
+                // A flipped length frames another record: a longer one is
+                // still incomplete (nothing accepted yet), a shorter one
+                // must fail.
+                let len = usize::from(u16::from_be_bytes([flipped[3], flipped[4]]));
+                if HEADER_LEN + len > flipped.len() {
+                    continue;
+                }
+                assert!(
+                    open(format, &mut rx, &mut flipped[..HEADER_LEN + len]).is_err(),
+                    "{format:?} bit {bit}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tls13_padding_and_inner_type() {
+        let mut tx = keys(0, 0);
+        let mut rx = keys(0, 0);
+        // Sealed with no type of its own, the inner plaintext is "hi", the
+        // handshake type, then padding: the last nonzero byte is the type.
+        let mut record = sealed(Format::Tls13, &mut tx, 0, b"hi\x16\0\0");
+        let opened = open(Format::Tls13, &mut rx, &mut record).unwrap();
+        assert_eq!(opened.content_type, HANDSHAKE);
+        assert_eq!(&record[opened.plaintext], b"hi");
+        let mut only_padding = sealed(Format::Tls13, &mut tx, 0, b"\0\0");
+        assert_eq!(
+            open(Format::Tls13, &mut rx, &mut only_padding),
+            Err(RecordError::NoContentType)
+        );
+    }
+
+    #[test]
+    fn oversized_records_are_refused() {
+        for (format, kind) in cases() {
+            let mut rx = keys(kind, 0);
+            let max = max_ciphertext(format);
+            let mut record = vec![23, 3, 3, 0, 0];
+            record.resize(HEADER_LEN + max + 1, 0);
+            assert_eq!(
+                open(format, &mut rx, &mut record),
+                Err(RecordError::Overflow)
+            );
+            let mut tx = keys(kind, 0);
+            let mut out = vec![0; format.overhead() + MAX_PLAINTEXT + 1];
+            assert_eq!(
+                seal(format, &mut tx, 23, &vec![0; MAX_PLAINTEXT + 1], &mut out),
+                Err(RecordError::Overflow)
+            );
+        }
+    }
+
+    #[test]
+    fn sequence_numbers_never_wrap() {
+        let mut tx = keys(0, u64::MAX - 1);
+        let mut out = vec![0; Format::Tls13.overhead() + 1];
+        seal(Format::Tls13, &mut tx, 23, b"x", &mut out).unwrap();
+        assert_eq!(
+            seal(Format::Tls13, &mut tx, 23, b"x", &mut out),
+            Err(RecordError::SequenceExhausted)
+        );
+    }
+
+    /// 2^24 records, as a TLS1.3 AES-GCM connection seals before its first
+    /// key update, with no sequence fault: the last one opens under the
+    /// sequence number the receiver reaches.
+    #[test]
+    fn many_records_keep_their_sequence() {
+        let count = 1 << 24;
+        let mut tx = keys(0, 0);
+        let mut out = vec![0; Format::Tls13.overhead() + 1];
+        for i in 0..count {
+            seal(Format::Tls13, &mut tx, 23, &[i as u8], &mut out).unwrap();
+        }
+        assert_eq!(tx.seq(), count);
+        let mut rx = keys(0, count - 1);
+        let opened = open(Format::Tls13, &mut rx, &mut out).unwrap();
+        assert_eq!(out[opened.plaintext], [(count - 1) as u8]);
+        assert!(open(Format::Tls13, &mut keys(0, count - 2), &mut out.clone()).is_err());
+    }
+}
