@@ -168,7 +168,7 @@ static void test_unsupported(void)
     EXPECT_SUCCESS(s2n_config_set_npn(config, false));
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_set_npn(config, true));
 
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_set_renegotiate_request_cb(config, reneg_cb, NULL));
+    EXPECT_SUCCESS(s2n_config_set_renegotiate_request_cb(config, reneg_cb, NULL));
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_renegotiate_wipe(conn));
     uint8_t buf[16];
     ssize_t got = 0;

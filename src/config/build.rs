@@ -510,7 +510,14 @@ impl rustls::KeyLog for NotedKeyLog {
     }
 
     fn will_log(&self, label: &str) -> bool {
-        self.all || label == "CLIENT_RANDOM" || label == "EXPORTER_SECRET"
+        self.all
+            || matches!(
+                label,
+                "CLIENT_RANDOM"
+                    | "EXPORTER_SECRET"
+                    | "CLIENT_TRAFFIC_SECRET_0"
+                    | "SERVER_TRAFFIC_SECRET_0"
+            )
     }
 }
 

@@ -82,6 +82,11 @@ pub struct ConfigState {
     pub cert_validation_cb: Option<(crate::unstable::crl::s2n_cert_validation_callback, CPtr)>,
     /// `s2n_config_set_crl_lookup_cb` (crl.h).
     pub crl_lookup_cb: Option<(crate::unstable::crl::s2n_crl_lookup_callback, CPtr)>,
+    /// `s2n_config_set_renegotiate_request_cb` (renegotiate.h).
+    pub renegotiate_cb: Option<(
+        crate::unstable::renegotiate::s2n_renegotiate_request_cb,
+        CPtr,
+    )>,
     /// `s2n_config_set_cert_request_callback` (cert_authorities.h).
     pub cert_request_cb: Option<(
         crate::unstable::cert_authorities::s2n_cert_request_callback,
@@ -148,6 +153,7 @@ impl ConfigState {
             cert_validation_cb: None,
             crl_lookup_cb: None,
             cert_request_cb: None,
+            renegotiate_cb: None,
             cert_authorities: Vec::new(),
             max_early_data_size: 0,
             early_data_cb: None,

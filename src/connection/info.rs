@@ -445,34 +445,14 @@ fn tls13_export(
     output: &mut [u8],
 ) -> Result<(), Error> {
     use aws_lc_rs::{digest, hkdf};
-    struct Len(usize);
-    impl hkdf::KeyType for Len {
-        fn len(&self) -> usize {
-            self.0
-        }
-    }
     let (prf, digest_alg) = match hash {
         rustls::crypto::hash::HashAlgorithm::SHA256 => (hkdf::HKDF_SHA256, &digest::SHA256),
         rustls::crypto::hash::HashAlgorithm::SHA384 => (hkdf::HKDF_SHA384, &digest::SHA384),
         _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
     };
-    let failed = |_| Error::new(S2N_ERR_INVALID_STATE);
-    // HKDF-Expand-Label(secret, label, context, out.len())
     let expand_label = |secret: &[u8], label: &[u8], context: &[u8], out: &mut [u8]| {
-        let length = u16::try_from(out.len()).map_err(|_| Error::new(S2N_ERR_INVALID_STATE))?;
-        let label_len =
-            u8::try_from(6 + label.len()).map_err(|_| Error::new(S2N_ERR_INVALID_STATE))?;
-        let mut info = Vec::with_capacity(4 + 6 + label.len() + context.len());
-        info.extend_from_slice(&length.to_be_bytes());
-        info.push(label_len);
-        info.extend_from_slice(b"tls13 ");
-        info.extend_from_slice(label);
-        info.push(context.len() as u8);
-        info.extend_from_slice(context);
-        hkdf::Prk::new_less_safe(prf, secret)
-            .expand(&[&info], Len(out.len()))
-            .and_then(|okm| okm.fill(out))
-            .map_err(failed)
+        crate::io::expand_label(prf, secret, label, context, out)
+            .map_err(|_| Error::new(S2N_ERR_INVALID_STATE))
     };
     let mut derived = zeroize::Zeroizing::new(vec![0u8; digest_alg.output_len()]);
     let empty = digest::digest(digest_alg, b"");

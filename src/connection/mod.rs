@@ -45,7 +45,7 @@ pub struct Secret {
 
 impl Secret {
     /// None if longer than any TLS1.2 master or TLS1.3 (SHA-384) secret.
-    fn new(secret: &[u8]) -> Option<Secret> {
+    pub(crate) fn new(secret: &[u8]) -> Option<Secret> {
         let mut bytes = [0u8; 48];
         bytes.get_mut(..secret.len())?.copy_from_slice(secret);
         Some(Secret {
@@ -112,6 +112,9 @@ pub struct State {
     /// The TLS1.2 master secret, for `s2n_connection_get_master_secret`,
     /// or the TLS1.3 exporter secret, for `s2n_connection_tls_exporter`.
     pub master_secret: Option<Secret>,
+    /// TLS1.3's first application traffic secrets (client's, server's),
+    /// until the records are handed over to s2nrs (`io::kernel`).
+    pub traffic_secrets: Option<Box<[Option<Secret>; 2]>>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
     /// A server's ClientHello: its records while they arrive, then the parsed
@@ -184,6 +187,7 @@ impl State {
             client_scheme: None,
             ocsp_response: None,
             master_secret: None,
+            traffic_secrets: None,
             client_chain_wire: None,
             hello_capture: None,
             client_hello: None,
@@ -343,6 +347,12 @@ impl Connection {
         for secret in notes.secrets {
             if secret.label == "CLIENT_RANDOM" || secret.label == "EXPORTER_SECRET" {
                 state.master_secret = Secret::new(&secret.secret);
+            }
+            let traffic = ["CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"]
+                .iter()
+                .position(|label| *label == secret.label);
+            if let Some(side) = traffic {
+                state.traffic_secrets.get_or_insert_default()[side] = Secret::new(&secret.secret);
             }
             if logging {
                 deferred.key_log.push(secret);

@@ -349,3 +349,23 @@ pub fn async_pkey(
     // s2n_async_pkey_op_free.
     unsafe { f(conn, op) }
 }
+
+/// The renegotiate request callback: its answer, or None if it failed (or
+/// answered with no member of the enum).
+pub fn renegotiate_request(
+    cb: crate::unstable::renegotiate::s2n_renegotiate_request_cb,
+    conn: *mut s2n_connection,
+    ctx: CPtr,
+) -> Option<crate::unstable::renegotiate::s2n_renegotiate_response> {
+    use crate::unstable::renegotiate::{RenegotiateResponseArg, s2n_renegotiate_response};
+    let f = cb?;
+    let mut response =
+        RenegotiateResponseArg::from(s2n_renegotiate_response::S2N_RENEGOTIATE_REJECT);
+    // SAFETY: the registered callback with the connection's handle and a
+    // valid out-pointer; no lock of ours is held.
+    let rc = unsafe { f(conn, ctx.0, &mut response) };
+    if rc != 0 {
+        return None;
+    }
+    response.get().ok()
+}

@@ -22,13 +22,13 @@ use rustls::unbuffered::{
     ConnectionState, EncodeError, EncryptError, UnbufferedStatus, WriteTraffic,
 };
 
-use super::kernel::Kernel;
+use super::kernel::{Kernel, Settings};
 use super::wire::Records;
 
+/// Each boxed: an idle connection keeps only the small one it ends with.
 pub enum Engine {
-    Client(UnbufferedClientConnection),
-    Server(UnbufferedServerConnection),
-    /// Boxed: it is larger than the others and rarely used.
+    Client(Box<UnbufferedClientConnection>),
+    Server(Box<UnbufferedServerConnection>),
     Buffered(Box<Connection>),
     /// After the handshake: records are protected by s2nrs (`kernel`).
     Kernel(Box<Kernel>),
@@ -149,7 +149,7 @@ impl Tls {
     /// at stay in the input for the new keys. Stays with rustls where that
     /// cannot be (early data's buffered connection, a message rustls is
     /// still joining); false if rustls refused, which ends the connection.
-    pub fn hand_over(&mut self, ignore_warnings: bool) -> bool {
+    pub fn hand_over(&mut self, settings: Settings) -> bool {
         if !matches!(self.engine, Engine::Client(_) | Engine::Server(_))
             || self.failed
             || self.is_handshaking()
@@ -166,8 +166,8 @@ impl Tls {
         }
         self.collect();
         let kernel = match std::mem::replace(&mut self.engine, Engine::Gone) {
-            Engine::Client(c) => Kernel::from_client(c, ignore_warnings),
-            Engine::Server(s) => Kernel::from_server(s, ignore_warnings),
+            Engine::Client(c) => Kernel::from_client(*c, settings),
+            Engine::Server(s) => Kernel::from_server(*s, settings),
             _ => return true,
         };
         match kernel {
@@ -200,8 +200,8 @@ impl Tls {
         let input = input.unwrap_or(&mut self.held);
         let parts = (&mut self.out, &mut self.stash, &mut self.peer_closed);
         let result = match &mut self.engine {
-            Engine::Client(c) => pump(c, input, parts, want),
-            Engine::Server(s) => pump(s, input, parts, want),
+            Engine::Client(c) => pump(&mut **c, input, parts, want),
+            Engine::Server(s) => pump(&mut **s, input, parts, want),
             Engine::Buffered(_) | Engine::Kernel(_) | Engine::Gone => Ok(Stop::NeedInput),
         };
         self.failed = result.is_err();
@@ -281,8 +281,8 @@ impl Tls {
         let out = &mut self.out;
         match &mut self.engine {
             Engine::Buffered(b) => write_buffered(b, out),
-            Engine::Client(c) => drain(c, out),
-            Engine::Server(s) => drain(s, out),
+            Engine::Client(c) => drain(&mut **c, out),
+            Engine::Server(s) => drain(&mut **s, out),
             // Records are sealed straight into `out`.
             Engine::Kernel(_) | Engine::Gone => {}
         }
@@ -365,6 +365,14 @@ impl Tls {
             self.run(None, Want::Write(&mut close)),
             Ok(Stop::Written(true))
         )
+    }
+
+    /// Whether a HelloRequest arrived since the last call.
+    pub fn take_hello_request(&mut self) -> bool {
+        match &mut self.engine {
+            Engine::Kernel(k) => std::mem::take(&mut k.hello_request),
+            _ => false,
+        }
     }
 
     /// Whether s2nrs protects the records (after the hand-over).

@@ -16,8 +16,11 @@ use rustls::{
     ProtocolVersion, SupportedCipherSuite,
 };
 
-use super::record::{self, ALERT, APPLICATION_DATA, Format, HANDSHAKE, Keys, RecordError};
+use super::record::{
+    self, ALERT, APPLICATION_DATA, Format, HANDSHAKE, Keys, RecordError, Schedule,
+};
 use super::wire::Records;
+use crate::connection::Secret;
 use crate::connection::hello::HEADER_LEN;
 use crate::error::*;
 
@@ -53,25 +56,28 @@ impl Facts {
     }
 }
 
+/// What s2nrs still needs rustls for: a TLS1.3 client's NewSessionTickets,
+/// and key updates where it could not keep the traffic secrets.
 enum Side {
     Client(KernelConnection<ClientConnectionData>),
     Server(KernelConnection<ServerConnectionData>),
 }
 
-impl Side {
-    fn update(&mut self, tx: bool) -> Result<(u64, rustls::ConnectionTrafficSecrets), TlsError> {
-        match (self, tx) {
-            (Side::Client(c), true) => c.update_tx_secret(),
-            (Side::Client(c), false) => c.update_rx_secret(),
-            (Side::Server(s), true) => s.update_tx_secret(),
-            (Side::Server(s), false) => s.update_rx_secret(),
-        }
-    }
+/// TLS1.3's key updates: by s2nrs's own schedule, else by rustls.
+enum Updates {
+    Own(Schedule),
+    Rustls,
+    None,
 }
+
+/// The traffic secrets rustls logged (client's, server's).
+pub type TrafficSecrets = Option<Box<[Option<Secret>; 2]>>;
 
 /// The engine once the handshake is over.
 pub struct Kernel {
-    side: Side,
+    client: bool,
+    side: Option<Box<Side>>,
+    updates: Updates,
     format: Format,
     tx: Keys,
     rx: Keys,
@@ -87,6 +93,8 @@ pub struct Kernel {
     alert_byte: Option<u8>,
     /// The peer asked for a KeyUpdate: it goes out before the next data.
     update_requested: bool,
+    /// A TLS1.2 server asked to renegotiate (HelloRequest).
+    pub hello_request: bool,
     /// Where the sealing key is updated (u64::MAX: never).
     update_at: u64,
     /// Key updates sent and received.
@@ -113,12 +121,19 @@ fn record_error(e: RecordError) -> TlsError {
 }
 
 macro_rules! hand_over {
-    ($conn:expr, $side:path, $ignore_warnings:expr) => {{
+    ($conn:expr, $side:path, $client:expr, $settings:expr) => {{
         let facts = Facts::of(&$conn);
         let (secrets, kernel) = $conn.dangerous_into_kernel_connection()?;
         let facts = facts.ok_or(TlsError::HandshakeNotComplete)?;
-        Kernel::new($side(kernel), facts, secrets, $ignore_warnings)
+        Kernel::new($side(kernel), $client, facts, secrets, $settings)
     }};
+}
+
+/// What the hand-over takes from the connection besides rustls.
+pub struct Settings {
+    /// TLS1.2 warning alerts are ignored (`S2N_ALERT_IGNORE_WARNINGS`).
+    pub ignore_warnings: bool,
+    pub traffic_secrets: TrafficSecrets,
 }
 
 impl Kernel {
@@ -126,25 +141,40 @@ impl Kernel {
     /// were all encoded.
     pub fn from_client(
         conn: UnbufferedClientConnection,
-        ignore_warnings: bool,
+        settings: Settings,
     ) -> Result<Kernel, TlsError> {
-        hand_over!(conn, Side::Client, ignore_warnings)
+        hand_over!(conn, Side::Client, true, settings)
     }
 
     pub fn from_server(
         conn: UnbufferedServerConnection,
-        ignore_warnings: bool,
+        settings: Settings,
     ) -> Result<Kernel, TlsError> {
-        hand_over!(conn, Side::Server, ignore_warnings)
+        hand_over!(conn, Side::Server, false, settings)
     }
 
     fn new(
         side: Side,
+        client: bool,
         facts: Facts,
         secrets: rustls::ExtractedSecrets,
-        ignore_warnings: bool,
+        settings: Settings,
     ) -> Result<Kernel, TlsError> {
         let tls13 = facts.version == ProtocolVersion::TLSv1_3;
+        // Key updates by our own schedule when rustls logged the secrets
+        // (it always does for s2nrs's configs); rustls's kernel state is
+        // then kept only for a TLS1.3 client's tickets.
+        let schedule = facts.suite.tls13().and_then(|suite| {
+            let [c, s] = *settings.traffic_secrets?;
+            let (tx, rx) = if client { (c?, s?) } else { (s?, c?) };
+            Schedule::new(suite, tx, rx)
+        });
+        let (updates, side) = match (tls13, schedule) {
+            (false, _) => (Updates::None, None),
+            (true, Some(own)) => (Updates::Own(own), client.then(|| Box::new(side))),
+            (true, None) => (Updates::Rustls, Some(Box::new(side))),
+        };
+        let ignore_warnings = settings.ignore_warnings;
         let aes_gcm = !matches!(
             secrets.tx.1,
             rustls::ConnectionTrafficSecrets::Chacha20Poly1305 { .. }
@@ -156,13 +186,16 @@ impl Kernel {
             format: Format::new(tls13, &secrets.tx.1),
             tx: keys(&secrets.tx)?,
             rx: keys(&secrets.rx)?,
+            client,
             side,
+            updates,
             facts,
             ignore_warnings,
             opened: None,
             partial: Vec::new(),
             alert_byte: None,
             update_requested: false,
+            hello_request: false,
             update_at: if tls13 && aes_gcm {
                 AES_GCM_KEY_UPDATE_AT
             } else {
@@ -205,14 +238,28 @@ impl Kernel {
         self.seal(ALERT, &[level, code], out)
     }
 
+    /// The next keys of one direction (TLS1.3).
+    fn next_keys(&mut self, tx: bool) -> Result<Keys, TlsError> {
+        let (seq, secrets) = match (&mut self.updates, self.side.as_deref_mut()) {
+            (Updates::Own(schedule), _) => {
+                return schedule.update(usize::from(!tx)).map_err(record_error);
+            }
+            (Updates::Rustls, Some(Side::Client(c))) if tx => c.update_tx_secret()?,
+            (Updates::Rustls, Some(Side::Client(c))) => c.update_rx_secret()?,
+            (Updates::Rustls, Some(Side::Server(s))) if tx => s.update_tx_secret()?,
+            (Updates::Rustls, Some(Side::Server(s))) => s.update_rx_secret()?,
+            _ => return Err(unexpected()),
+        };
+        Keys::new(seq, &secrets).map_err(record_error)
+    }
+
     /// Sends a KeyUpdate under the current key, then changes to the next one.
     pub fn key_update(&mut self, out: &mut Records) -> Result<(), TlsError> {
         if !self.tls13() {
             return Err(TlsError::HandshakeNotComplete);
         }
         self.seal(HANDSHAKE, &KEY_UPDATE_NOT_REQUESTED, out)?;
-        let (seq, secrets) = self.side.update(true)?;
-        self.tx = Keys::new(seq, &secrets).map_err(record_error)?;
+        self.tx = self.next_keys(true)?;
         self.key_updates[0] = self.key_updates[0].saturating_add(1);
         self.update_requested = false;
         Ok(())
@@ -370,9 +417,9 @@ impl Kernel {
         body: &[u8],
         more_in_record: bool,
     ) -> Result<(), TlsError> {
-        let tls13 = self.tls13();
-        match (typ, &mut self.side) {
-            (HandshakeType::NewSessionTicket, Side::Client(c)) if tls13 => {
+        let (tls13, client) = (self.tls13(), self.client);
+        match (typ, self.side.as_deref_mut()) {
+            (HandshakeType::NewSessionTicket, Some(Side::Client(c))) if tls13 => {
                 c.handle_new_session_ticket(body)
             }
             (HandshakeType::KeyUpdate, _) if tls13 => {
@@ -386,16 +433,17 @@ impl Kernel {
                 if more_in_record {
                     return Err(unexpected());
                 }
-                let (seq, secrets) = self.side.update(false)?;
-                self.rx = Keys::new(seq, &secrets).map_err(record_error)?;
+                self.rx = self.next_keys(false)?;
                 self.key_updates[1] = self.key_updates[1].saturating_add(1);
                 // Answered before the next data, as s2n does.
                 self.update_requested |= requested;
                 Ok(())
             }
-            // A client without renegotiation ignores a HelloRequest, as s2n
-            // does when no renegotiation callback is set.
-            (HandshakeType::HelloRequest, Side::Client(_)) if !tls13 => Ok(()),
+            // For the renegotiate callback (`io::step`).
+            (HandshakeType::HelloRequest, _) if client && !tls13 => {
+                self.hello_request = true;
+                Ok(())
+            }
             _ => Err(unexpected()),
         }
     }

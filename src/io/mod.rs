@@ -28,6 +28,7 @@ pub use engine::Tls;
 pub use errors::map_tls_error;
 use errors::no_cipher_suite;
 use hello::*;
+pub(crate) use record::expand_label;
 use std::io::ErrorKind;
 use std::sync::MutexGuard;
 pub use step::PausedStep;
@@ -79,10 +80,11 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             (true, None) => {
                 ClientConnection::new(config, name).map(|c| Engine::Buffered(Box::new(c.into())))
             }
-            (false, Some(alpn)) => {
-                UnbufferedClientConnection::new_with_alpn(config, name, alpn).map(Engine::Client)
+            (false, Some(alpn)) => UnbufferedClientConnection::new_with_alpn(config, name, alpn)
+                .map(|c| Engine::Client(Box::new(c))),
+            (false, None) => {
+                UnbufferedClientConnection::new(config, name).map(|c| Engine::Client(Box::new(c)))
             }
-            (false, None) => UnbufferedClientConnection::new(config, name).map(Engine::Client),
         });
         let mut engine = engine.map_err(|e| {
             Error::with_reason(map_tls_error(&e), "rustls refused the client configuration")
@@ -111,7 +113,9 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             }
             Engine::Buffered(Box::new(server.into()))
         } else {
-            Engine::Server(UnbufferedServerConnection::new(config).map_err(refused)?)
+            Engine::Server(Box::new(
+                UnbufferedServerConnection::new(config).map_err(refused)?,
+            ))
         }
     };
     state.tls = Some(Box::new(Tls::new(engine)));
@@ -343,9 +347,12 @@ fn drive(
                     state.phase = Phase::Failed;
                     return Err(Error::new(code));
                 }
-                let ignore_warnings = state.config.read().alert_behavior
-                    == s2n_alert_behavior::S2N_ALERT_IGNORE_WARNINGS;
-                if !tls_mut(&mut state)?.hand_over(ignore_warnings) {
+                let alerts = state.config.read().alert_behavior;
+                let settings = kernel::Settings {
+                    ignore_warnings: alerts == s2n_alert_behavior::S2N_ALERT_IGNORE_WARNINGS,
+                    traffic_secrets: state.traffic_secrets.take(),
+                };
+                if !tls_mut(&mut state)?.hand_over(settings) {
                     state.phase = Phase::Failed;
                     return Err(Error::with_reason(
                         S2N_ERR_KEY_INIT,

@@ -10,6 +10,7 @@ use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use rustls::ConnectionTrafficSecrets;
 use zeroize::Zeroize;
 
+use crate::connection::Secret;
 use crate::connection::hello::HEADER_LEN;
 
 pub(crate) const HANDSHAKE: u8 = 22;
@@ -108,6 +109,92 @@ impl Keys {
             .checked_add(1)
             .ok_or(RecordError::SequenceExhausted)?;
         Ok(())
+    }
+}
+
+/// HKDF-Expand-Label (RFC 8446 §7.1) of `secret` into `out`.
+pub(crate) fn expand_label(
+    prf: aws_lc_rs::hkdf::Algorithm,
+    secret: &[u8],
+    label: &[u8],
+    context: &[u8],
+    out: &mut [u8],
+) -> Result<(), aws_lc_rs::error::Unspecified> {
+    use aws_lc_rs::hkdf;
+    struct Len(usize);
+    impl hkdf::KeyType for Len {
+        fn len(&self) -> usize {
+            self.0
+        }
+    }
+    let unspecified = aws_lc_rs::error::Unspecified;
+    let length = u16::try_from(out.len()).map_err(|_| unspecified)?;
+    let label_len = u8::try_from(6 + label.len()).map_err(|_| unspecified)?;
+    let context_len = u8::try_from(context.len()).map_err(|_| unspecified)?;
+    let info: [&[u8]; 6] = [
+        &length.to_be_bytes(),
+        &[label_len],
+        b"tls13 ",
+        label,
+        &[context_len],
+        context,
+    ];
+    hkdf::Prk::new_less_safe(prf, secret)
+        .expand(&info, Len(out.len()))
+        .and_then(|okm| okm.fill(out))
+}
+
+/// A TLS1.3 connection's application traffic secrets, for its key updates
+/// (RFC 8446 §7.2): each update derives the next secret of one direction.
+pub struct Schedule {
+    prf: aws_lc_rs::hkdf::Algorithm,
+    aead: &'static aead::Algorithm,
+    /// The sending and the receiving secret.
+    secrets: [Secret; 2],
+}
+
+impl Schedule {
+    pub fn new(suite: &rustls::Tls13CipherSuite, tx: Secret, rx: Secret) -> Option<Schedule> {
+        use rustls::crypto::hash::HashAlgorithm;
+        let prf = match suite.common.hash_provider.algorithm() {
+            HashAlgorithm::SHA256 => aws_lc_rs::hkdf::HKDF_SHA256,
+            HashAlgorithm::SHA384 => aws_lc_rs::hkdf::HKDF_SHA384,
+            _ => return None,
+        };
+        let aead = match suite.common.suite {
+            rustls::CipherSuite::TLS13_AES_128_GCM_SHA256 => &aead::AES_128_GCM,
+            rustls::CipherSuite::TLS13_AES_256_GCM_SHA384 => &aead::AES_256_GCM,
+            rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => &aead::CHACHA20_POLY1305,
+            _ => return None,
+        };
+        Some(Schedule {
+            prf,
+            aead,
+            secrets: [tx, rx],
+        })
+    }
+
+    /// Moves one direction (0: sending, 1: receiving) to its next secret;
+    /// its keys, from sequence number 0.
+    pub fn update(&mut self, direction: usize) -> Result<Keys, RecordError> {
+        let current = &self.secrets[direction];
+        let mut next = [0u8; 48];
+        let next = &mut next[..current.len()];
+        let failed = |_| RecordError::Encrypt;
+        expand_label(self.prf, current, b"traffic upd", &[], next).map_err(failed)?;
+        let secret = Secret::new(next).ok_or(RecordError::Encrypt);
+        next.zeroize();
+        self.secrets[direction] = secret?;
+        let mut key = [0u8; 32];
+        let key = &mut key[..self.aead.key_len()];
+        let mut iv = [0u8; 12];
+        let secret = &self.secrets[direction];
+        expand_label(self.prf, secret, b"key", &[], key).map_err(failed)?;
+        expand_label(self.prf, secret, b"iv", &[], &mut iv).map_err(failed)?;
+        let keys = Keys::from_parts(self.aead, key, iv, 0);
+        key.zeroize();
+        iv.zeroize();
+        keys
     }
 }
 

@@ -207,5 +207,36 @@ fn after_step<'a>(
         state.phase = Phase::Failed;
         return Err(Error::new(S2N_ERR_CLOSED));
     }
+    if state.tls.as_mut().is_some_and(|t| t.take_hello_request()) {
+        return hello_request(conn, state);
+    }
     Ok(())
+}
+
+/// A server asked to renegotiate: as s2n, ignored without a renegotiate
+/// callback, else the callback decides (a rejection is a no_renegotiation
+/// warning, sent with the next records written; a failed callback is
+/// `S2N_ERR_CANCELLED`).
+fn hello_request(conn: &Connection, state: MutexGuard<'_, State>) -> Result<(), Error> {
+    use crate::unstable::renegotiate::s2n_renegotiate_response;
+    let Some((cb, ctx)) = state.config.read().renegotiate_cb else {
+        return Ok(());
+    };
+    drop(state);
+    let response = callbacks::renegotiate_request(cb, conn.handle(), ctx);
+    let mut state = conn.state();
+    match response {
+        None => {
+            state.phase = Phase::Failed;
+            Err(Error::new(S2N_ERR_CANCELLED))
+        }
+        Some(s2n_renegotiate_response::S2N_RENEGOTIATE_REJECT) => {
+            const NO_RENEGOTIATION: u8 = 100;
+            if let Some(tls) = state.tls.as_mut() {
+                tls.alert(1, NO_RENEGOTIATION);
+            }
+            Ok(())
+        }
+        Some(_) => Ok(()),
+    }
 }

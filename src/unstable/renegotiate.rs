@@ -1,14 +1,12 @@
-//! `s2n/unstable/renegotiate.h`: TLS1.2 renegotiation, which rustls does not
-//! do. A rustls client answers a server's HelloRequest itself with a
-//! no_renegotiation warning alert (what `S2N_RENEGOTIATE_REJECT` does in s2n)
-//! and fails the connection on a second one; there is no hook through which
-//! s2nrs could call the application's callback or honour its answer.
+//! `s2n/unstable/renegotiate.h`: TLS1.2 renegotiation. A client asked to
+//! renegotiate (a server's HelloRequest, read by `io::kernel`) asks the
+//! application's callback, and ignores or rejects the request as it says,
+//! as s2n does; renegotiating itself is a new handshake on the same
+//! connection, which rustls cannot do.
 
-#![allow(unused_variables, unused_imports)]
-use crate::ffi;
-use crate::ffi::c_enum_arg;
+use crate::ffi::{self, CPtr, c_enum_arg};
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::{c_int, c_void};
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,23 +31,24 @@ pub extern "C" fn s2n_config_set_renegotiate_request_cb(
     callback: s2n_renegotiate_request_cb,
     context: *mut c_void,
 ) -> c_int {
-    ffi::unsupported(
-        "rustls answers every HelloRequest itself (no_renegotiation warning, fatal on a second) and offers no hook to call this callback or to ignore or accept the request",
-    )
+    crate::config::Config::set(config, |state| {
+        state.renegotiate_cb = callback.map(|f| (Some(f), CPtr(context)));
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn s2n_renegotiate_wipe(conn: *mut s2n_connection) -> c_int {
+pub extern "C" fn s2n_renegotiate_wipe(_conn: *mut s2n_connection) -> c_int {
     ffi::unsupported("rustls cannot renegotiate a TLS1.2 connection")
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_renegotiate(
-    conn: *mut s2n_connection,
-    app_data_buf: *mut u8,
-    app_data_buf_size: libc::ssize_t,
-    app_data_size: *mut libc::ssize_t,
-    blocked: *mut BlockedStatusArg,
+    _conn: *mut s2n_connection,
+    _app_data_buf: *mut u8,
+    _app_data_buf_size: libc::ssize_t,
+    _app_data_size: *mut libc::ssize_t,
+    _blocked: *mut BlockedStatusArg,
 ) -> c_int {
     ffi::unsupported("rustls cannot renegotiate a TLS1.2 connection")
 }

@@ -28,14 +28,14 @@ int s2n_config_set_renegotiate_request_cb(struct s2n_config *config,
                                           s2n_renegotiate_request_cb callback,
                                           void *context);
 
-S2N_API extern int s2n_renegotiate_wipe(struct s2n_connection *conn);
+S2N_API extern int s2n_renegotiate_wipe(struct s2n_connection *_conn);
 
 S2N_API extern
-int s2n_renegotiate(struct s2n_connection *conn,
-                    uint8_t *app_data_buf,
-                    ssize_t app_data_buf_size,
-                    ssize_t *app_data_size,
-                    s2n_blocked_status *blocked);
+int s2n_renegotiate(struct s2n_connection *_conn,
+                    uint8_t *_app_data_buf,
+                    ssize_t _app_data_buf_size,
+                    ssize_t *_app_data_size,
+                    s2n_blocked_status *_blocked);
 
 #ifdef __cplusplus
 }  // extern "C"
