@@ -34,7 +34,7 @@
 
 #include <s2n.h>
 
-#include "s2nrs_test.h"
+#include "harness/common.h"
 
 #ifndef S2NRS_CERTS_DIR
     #error "S2NRS_CERTS_DIR must be defined (the tests/certs directory)"
