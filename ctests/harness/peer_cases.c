@@ -474,6 +474,31 @@ struct s2n_config *s2nrs_owned_server_config(struct s2n_cert_chain_and_key *a, s
     return config;
 }
 
+void s2nrs_owned_client_configs(struct s2n_config **ecdsa, struct s2n_config **ecdsa_alpn, struct s2n_config **rsa,
+        struct s2n_config **mtls)
+{
+    struct s2n_cert_chain_and_key *client_cert =
+            s2nrs_load_owned_chain("client-ecdsa-chain.pem", "client-ecdsa-key.pem");
+    *ecdsa = s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL);
+    *ecdsa_alpn = s2nrs_owned_client_config("ca-ecdsa.pem", 1, NULL);
+    *rsa = s2nrs_owned_client_config("ca-rsa.pem", 0, NULL);
+    *mtls = s2nrs_owned_client_config("ca-ecdsa.pem", 0, client_cert);
+}
+
+void s2nrs_owned_server_configs(struct s2nrs_host_check *host_check, struct s2n_config **ecdsa,
+        struct s2n_config **rsa, struct s2n_config **mtls, struct s2n_config **mtls_default_host)
+{
+    struct s2n_cert_chain_and_key *server_ecdsa =
+            s2nrs_load_owned_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_cert_chain_and_key *other_ecdsa = s2nrs_load_owned_chain("other-ecdsa-chain.pem", "other-ecdsa-key.pem");
+    struct s2n_cert_chain_and_key *server_rsa = s2nrs_load_owned_chain("server-rsa-chain.pem", "server-rsa-key.pem");
+    *ecdsa = s2nrs_owned_server_config(server_ecdsa, other_ecdsa, S2NRS_NO_CLIENT_AUTH, NULL);
+    *rsa = s2nrs_owned_server_config(server_rsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL);
+    *mtls = s2nrs_owned_server_config(server_ecdsa, NULL, S2NRS_CLIENT_AUTH_REQUIRED, host_check);
+    *mtls_default_host =
+            s2nrs_owned_server_config(server_ecdsa, NULL, S2NRS_CLIENT_AUTH_REQUIRED_DEFAULT_HOST_CHECK, NULL);
+}
+
 void s2nrs_expect_client_cert_chain(struct s2n_connection *conn)
 {
     uint8_t *der = NULL;

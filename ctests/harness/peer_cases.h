@@ -166,6 +166,18 @@ enum {
 struct s2n_config *s2nrs_owned_server_config(struct s2n_cert_chain_and_key *a, struct s2n_cert_chain_and_key *b,
         int client_auth, struct s2nrs_host_check *host_check);
 
+/* The client configs most interop cases use: trusting ca-ecdsa; the same
+ * offering ALPN h2, http/1.1; trusting ca-rsa; trusting ca-ecdsa with
+ * client-ecdsa's certificate for client authentication. */
+void s2nrs_owned_client_configs(struct s2n_config **ecdsa, struct s2n_config **ecdsa_alpn, struct s2n_config **rsa,
+        struct s2n_config **mtls);
+
+/* The server configs most interop cases use: server-ecdsa (default) and
+ * other-ecdsa; server-rsa; server-ecdsa requiring a client certificate,
+ * host-checked by host_check; the same with s2n's default host check. */
+void s2nrs_owned_server_configs(struct s2nrs_host_check *host_check, struct s2n_config **ecdsa,
+        struct s2n_config **rsa, struct s2n_config **mtls, struct s2n_config **mtls_default_host);
+
 /* The server saw a client certificate chain (TLS form: uint24 length, then DER). */
 void s2nrs_expect_client_cert_chain(struct s2n_connection *conn);
 
