@@ -89,6 +89,7 @@ const char *s2nrs_side_name(int side)
         case S2NRS_CLIENT: return "client";
         case S2NRS_SERVER: return "server";
         case S2NRS_STUCK: return "stuck (round limit)";
+        case S2NRS_PAUSED: return "paused (the server awaits the application)";
         default: return "?";
     }
 }
@@ -109,20 +110,37 @@ bool s2nrs_negotiate_step(struct s2n_connection *conn, bool *done, int *err, s2n
     return s2n_error_get_type(*err) != S2N_ERR_T_BLOCKED;
 }
 
-struct s2nrs_negotiation s2nrs_negotiate_pair(struct s2n_connection *client, struct s2n_connection *server)
+/* Whether the last call of a side that is not done blocked on application input. */
+static bool awaits_application(bool done, s2n_blocked_status blocked)
+{
+    return !done && blocked == S2N_BLOCKED_ON_APPLICATION_INPUT;
+}
+
+static struct s2nrs_negotiation negotiate_pair(struct s2n_connection *client, struct s2n_connection *server,
+        bool stop_at_pause)
 {
     struct s2nrs_negotiation r;
     memset(&r, 0, sizeof(r));
     for (r.rounds = 0; r.rounds < S2NRS_MAX_ROUNDS; r.rounds++) {
+        bool client_was_done = r.client_done;
         if (s2nrs_negotiate_step(client, &r.client_done, &r.client_err, &r.client_blocked)) {
             r.failed = S2NRS_CLIENT;
             r.err = r.client_err;
             return r;
         }
+        r.app_input_blocks += !client_was_done && awaits_application(r.client_done, r.client_blocked);
+        bool server_was_done = r.server_done;
         if (s2nrs_negotiate_step(server, &r.server_done, &r.server_err, &r.server_blocked)) {
             r.failed = S2NRS_SERVER;
             r.err = r.server_err;
             return r;
+        }
+        if (!server_was_done && awaits_application(r.server_done, r.server_blocked)) {
+            r.app_input_blocks++;
+            if (stop_at_pause) {
+                r.failed = S2NRS_PAUSED;
+                return r;
+            }
         }
         if (r.client_done && r.server_done) {
             r.failed = S2NRS_NONE;
@@ -131,6 +149,17 @@ struct s2nrs_negotiation s2nrs_negotiate_pair(struct s2n_connection *client, str
     }
     r.failed = S2NRS_STUCK;
     return r;
+}
+
+struct s2nrs_negotiation s2nrs_negotiate_pair(struct s2n_connection *client, struct s2n_connection *server)
+{
+    return negotiate_pair(client, server, false);
+}
+
+struct s2nrs_negotiation s2nrs_negotiate_pair_to_pause(struct s2n_connection *client,
+        struct s2n_connection *server)
+{
+    return negotiate_pair(client, server, true);
 }
 
 int s2nrs_negotiate_one(struct s2n_connection *conn, int max_rounds)
@@ -165,16 +194,21 @@ void s2nrs_print_negotiation(const char *what, const struct s2nrs_negotiation *r
     }
 }
 
+bool s2nrs_expect_negotiated(const struct s2nrs_negotiation *n, const char *what, const char *file, int line)
+{
+    if (n->failed != S2NRS_NONE) {
+        printf("%s:%d: FAIL: handshake %s did not succeed\n", file, line, what);
+        s2nrs_record_failure();
+        s2nrs_print_negotiation("handshake", n);
+    }
+    return n->failed == S2NRS_NONE;
+}
+
 bool s2nrs_expect_handshake_ok(struct s2n_connection *client, struct s2n_connection *server, const char *what,
         const char *file, int line)
 {
     struct s2nrs_negotiation n = s2nrs_negotiate_pair(client, server);
-    if (n.failed != S2NRS_NONE) {
-        printf("%s:%d: FAIL: handshake %s did not succeed\n", file, line, what);
-        s2nrs_record_failure();
-        s2nrs_print_negotiation("handshake", &n);
-    }
-    return n.failed == S2NRS_NONE;
+    return s2nrs_expect_negotiated(&n, what, file, line);
 }
 
 /* ------------------------------------------------------------------------- */

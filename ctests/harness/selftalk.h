@@ -50,6 +50,7 @@ enum s2nrs_side {
     S2NRS_CLIENT = 1, /* the client failed */
     S2NRS_SERVER = 2, /* the server failed */
     S2NRS_STUCK = 3,  /* the round limit was reached with both sides blocked */
+    S2NRS_PAUSED = 4, /* s2nrs_negotiate_pair_to_pause: the server awaits the application */
 };
 
 const char *s2nrs_side_name(int side);
@@ -64,6 +65,7 @@ struct s2nrs_negotiation {
     s2n_blocked_status client_blocked;
     s2n_blocked_status server_blocked;
     int rounds;
+    int app_input_blocks; /* calls that returned S2N_BLOCKED_ON_APPLICATION_INPUT */
 };
 
 #define S2NRS_MAX_ROUNDS 500
@@ -77,6 +79,11 @@ bool s2nrs_negotiate_step(struct s2n_connection *conn, bool *done, int *err, s2n
  * nonblocking I/O. */
 struct s2nrs_negotiation s2nrs_negotiate_pair(struct s2n_connection *client, struct s2n_connection *server);
 
+/* The same, but it also stops (failed = S2NRS_PAUSED) as soon as the server
+ * blocks on application input (an asynchronous callback's pause). */
+struct s2nrs_negotiation s2nrs_negotiate_pair_to_pause(struct s2n_connection *client,
+        struct s2n_connection *server);
+
 /* Keeps calling s2n_negotiate on one side (the other side is left alone)
  * until it finishes (returns 0) or fails with a non-blocking error (returns
  * that s2n_errno); S2N_ERR_IO_BLOCKED if it is still blocked after
@@ -85,8 +92,12 @@ int s2nrs_negotiate_one(struct s2n_connection *conn, int max_rounds);
 
 void s2nrs_print_negotiation(const char *what, const struct s2nrs_negotiation *r);
 
-/* A handshake that must succeed on both sides; prints the details if not.
- * Evaluates to true on success. */
+/* A negotiation must have finished on both sides; prints the details if not.
+ * Evaluates to true if it did. */
+bool s2nrs_expect_negotiated(const struct s2nrs_negotiation *n, const char *what, const char *file, int line);
+#define EXPECT_NEGOTIATED(n, what) s2nrs_expect_negotiated(&(n), (what), __FILE__, __LINE__)
+
+/* A handshake (s2nrs_negotiate_pair) that must succeed on both sides. */
 bool s2nrs_expect_handshake_ok(struct s2n_connection *client, struct s2n_connection *server, const char *what,
         const char *file, int line);
 #define EXPECT_HANDSHAKE_OK(client, server) \
