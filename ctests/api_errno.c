@@ -10,7 +10,7 @@
 #include <s2n/unstable/cleanup.h>
 
 #include "errors_table.h"
-#include "s2nrs_test.h"
+#include "harness/common.h"
 
 #define SENTINEL S2NRS_E_IO /* any code: a value no call below sets */
 

@@ -22,7 +22,7 @@
 #include <s2n/unstable/cleanup.h>
 
 #include "errors_table.h"
-#include "s2nrs_test.h"
+#include "harness/common.h"
 
 /* ---- scenarios (each runs in its own child process) ---- */
 

@@ -7,7 +7,7 @@
 #include <ctype.h>
 
 #include "errors_table.h"
-#include "s2nrs_test.h"
+#include "harness/common.h"
 
 #define NO_SUCH_ERROR    "Internal s2n error"
 #define NO_SUCH_LANGUAGE "Language is not supported for error translation"

@@ -30,7 +30,7 @@
 #include <arpa/inet.h>
 #include <time.h>
 
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #include <s2n/unstable/fingerprint.h>
 

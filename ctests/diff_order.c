@@ -22,7 +22,7 @@
  * reported only as ok/err). ctests/diff/compare.py diffs the output between
  * s2nrs and s2n-tls.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 static const char *g_state = "";
 static const char *g_side = "";

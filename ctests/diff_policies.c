@@ -16,9 +16,9 @@
  * ctests/diff/compare.py diffs this output between s2nrs and s2n-tls;
  * the intended differences are listed in ctests/diff/expected.tsv.
  * The policies: every one is neither deprecated nor one of the 6 policies
- * without a rustls suite (see s2nrs_differences.h "no-rustls-suite").
+ * without a rustls suite (see "no-rustls-suite" in harness/common.c).
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 static const char *const POLICIES[] = {
     "default",

@@ -14,7 +14,7 @@
  * The lengths tell the payload sizes (the AEAD overhead is the same on both
  * sides). ctests/diff/compare.py diffs this output between s2nrs and s2n-tls.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"

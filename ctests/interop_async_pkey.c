@@ -12,7 +12,7 @@
 #define _GNU_SOURCE
 
 #include "errors_table.h"
-#include "s2nrs_peer.h"
+#include "harness/peer_cases.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -40,7 +40,7 @@ static EVP_PKEY *load_key(const char *file)
 
 static struct s2n_cert_chain_and_key *keyless_chain(const char *chain_file, EVP_PKEY *key)
 {
-    char *pem = s2nrs_read_cert(chain_file);
+    char *pem = s2nrs_read_cert_or_exit(chain_file);
     struct s2n_cert_chain_and_key *chain = s2n_cert_chain_and_key_new();
     EXPECT(chain != NULL && pem != NULL);
     if (chain && pem) {
@@ -48,9 +48,7 @@ static struct s2n_cert_chain_and_key *keyless_chain(const char *chain_file, EVP_
         EXPECT_SUCCESS(s2n_cert_chain_and_key_set_ctx(chain, key));
     }
     free(pem);
-    if (s2nrs_n_chains < S2NRS_MAX_OWNED) {
-        s2nrs_owned_chains[s2nrs_n_chains++] = chain;
-    }
+    s2nrs_own_chain(chain);
     return chain;
 }
 
@@ -175,9 +173,9 @@ int main(void)
     struct s2n_cert_chain_and_key *ecdsa = keyless_chain("server-ecdsa-chain.pem", ecdsa_key);
     struct s2n_cert_chain_and_key *rsa = keyless_chain("server-rsa-chain.pem", rsa_key);
     struct s2n_cert_chain_and_key *client = keyless_chain("client-ecdsa-chain.pem", client_key);
-    struct s2n_config *ecdsa_server = async_config(s2nrs_server_config(ecdsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL));
-    struct s2n_config *rsa_server = async_config(s2nrs_server_config(rsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL));
-    struct s2n_config *mtls_client = async_config(s2nrs_client_config("ca-ecdsa.pem", 0, client));
+    struct s2n_config *ecdsa_server = async_config(s2nrs_owned_server_config(ecdsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL));
+    struct s2n_config *rsa_server = async_config(s2nrs_owned_server_config(rsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL));
+    struct s2n_config *mtls_client = async_config(s2nrs_owned_client_config("ca-ecdsa.pem", 0, client));
 
     const struct s2nrs_case tls13_ecdsa = {
         .name = "server_tls13_ecdsa_keyless",

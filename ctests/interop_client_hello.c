@@ -8,262 +8,17 @@
  * complete.
  *
  * A missing tool skips its cases; if neither exists the test exits 77.
- * Every peer runs in its own process group with a deadline and is killed
- * (SIGKILL to its group) if it outlives it; loopback only.
+ * The peers are the harness's (harness/peers.h): killed when they outlive
+ * their deadline or the test; loopback only.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <time.h>
-#include <unistd.h>
+#define _GNU_SOURCE
 
-#include <s2n.h>
-
-#include "s2nrs_test.h"
-
-#ifndef S2NRS_CERTS_DIR
-    #error "S2NRS_CERTS_DIR must be defined (the tests/certs directory)"
-#endif
+#include "harness/peer_io.h"
 
 #define POLICY "default_tls13"
 #define TIMEOUT_MS 10000
 #define EXT_KEY_SHARE 51
 #define EXT_EXTENDED_MASTER_SECRET 23
-
-static const char *err_name(int err)
-{
-    const char *n = s2n_strerror_name(err);
-    return n ? n : "(unknown error)";
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *version_name(int v)
-{
-    switch (v) {
-        case S2N_SSLv2: return "SSLv2";
-        case S2N_SSLv3: return "SSLv3";
-        case S2N_TLS10: return "TLS1.0";
-        case S2N_TLS11: return "TLS1.1";
-        case S2N_TLS12: return "TLS1.2";
-        case S2N_TLS13: return "TLS1.3";
-        default: return "?";
-    }
-}
-
-/* ------------------------------------------------------------------------- */
-/* Tools and peers */
-
-struct peer {
-    pid_t pid;
-    int stdin_fd;     /* our end of its stdin (-1 once closed) */
-    char out_path[64]; /* its stdout+stderr */
-};
-
-static bool peer_spawn(struct peer *p, char *const argv[])
-{
-    memset(p, 0, sizeof(*p));
-    p->pid = -1;
-    p->stdin_fd = -1;
-    snprintf(p->out_path, sizeof(p->out_path), "/tmp/s2nrs-ch-peer-XXXXXX");
-    int out = mkstemp(p->out_path);
-    if (out < 0) {
-        S2NRS_FAIL_AT("mkstemp: %s", strerror(errno));
-        return false;
-    }
-    int in[2];
-    if (pipe(in) != 0) {
-        S2NRS_FAIL_AT("pipe: %s", strerror(errno));
-        close(out);
-        return false;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        S2NRS_FAIL_AT("fork: %s", strerror(errno));
-        close(out);
-        close(in[0]);
-        close(in[1]);
-        return false;
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        dup2(in[0], 0);
-        dup2(out, 1);
-        dup2(out, 2);
-        close(in[0]);
-        close(in[1]);
-        close(out);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    close(in[0]);
-    close(out);
-    fcntl(in[1], F_SETFD, FD_CLOEXEC);
-    p->pid = pid;
-    p->stdin_fd = in[1];
-    return true;
-}
-
-static void peer_close_stdin(struct peer *p)
-{
-    if (p->stdin_fd >= 0) {
-        close(p->stdin_fd);
-        p->stdin_fd = -1;
-    }
-}
-
-/* True if the peer already exited (status stored). */
-static bool peer_exited(struct peer *p, int *status)
-{
-    if (p->pid <= 0) {
-        return true;
-    }
-    pid_t r = waitpid(p->pid, status, WNOHANG);
-    if (r == p->pid) {
-        p->pid = 0;
-        return true;
-    }
-    return false;
-}
-
-/* Waits up to timeout_ms for the peer, then kills its process group; returns
- * its wait status (or -1 if it had to be killed). */
-static int peer_finish(struct peer *p, int timeout_ms)
-{
-    peer_close_stdin(p);
-    int status = 0;
-    long long deadline = now_ms() + timeout_ms;
-    while (p->pid > 0) {
-        if (peer_exited(p, &status)) {
-            return status;
-        }
-        if (now_ms() > deadline) {
-            printf("  peer %d still running after %d ms: killed\n", (int) p->pid, timeout_ms);
-            killpg(p->pid, SIGKILL);
-            kill(p->pid, SIGKILL);
-            waitpid(p->pid, &status, 0);
-            p->pid = 0;
-            return -1;
-        }
-        usleep(10 * 1000);
-    }
-    return status;
-}
-
-static void peer_print_output(struct peer *p)
-{
-    FILE *f = fopen(p->out_path, "r");
-    if (f == NULL) {
-        return;
-    }
-    printf("  ---- peer output ----\n");
-    char line[512];
-    int n = 0;
-    while (fgets(line, sizeof(line), f) && n++ < 60) {
-        printf("  | %s", line);
-        if (!strchr(line, '\n')) {
-            printf("\n");
-        }
-    }
-    printf("  ---------------------\n");
-    fclose(f);
-}
-
-static void peer_cleanup(struct peer *p)
-{
-    if (p->pid > 0) {
-        peer_finish(p, 0);
-    }
-    peer_close_stdin(p);
-    unlink(p->out_path);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Sockets */
-
-static int listen_loopback(uint16_t *port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof(addr));
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (bind(fd, (struct sockaddr *) &addr, sizeof(addr)) != 0 || listen(fd, 4) != 0
-            || getsockname(fd, (struct sockaddr *) &addr, &len) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(addr.sin_port);
-    return fd;
-}
-
-static int accept_timeout(int lfd, struct peer *p, int timeout_ms)
-{
-    long long deadline = now_ms() + timeout_ms;
-    while (now_ms() < deadline) {
-        struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-        int r = poll(&pfd, 1, 50);
-        if (r > 0) {
-            int fd = accept(lfd, NULL, NULL);
-            if (fd >= 0) {
-                fcntl(fd, F_SETFD, FD_CLOEXEC);
-                return fd;
-            }
-        }
-        int status;
-        if (peer_exited(p, &status)) {
-            printf("  the peer exited (status 0x%x) before connecting\n", status);
-            return -1;
-        }
-    }
-    return -1;
-}
-
-/* s2n_negotiate on a nonblocking fd with poll(), until done, error or deadline. */
-static int negotiate_until(struct s2n_connection *conn, int fd, int timeout_ms, int *err)
-{
-    long long deadline = now_ms() + timeout_ms;
-    *err = 0;
-    for (;;) {
-        s2n_blocked_status blocked = S2N_NOT_BLOCKED;
-        s2n_errno = 0;
-        if (s2n_negotiate(conn, &blocked) == S2N_SUCCESS) {
-            return 0;
-        }
-        *err = s2n_errno;
-        if (s2n_error_get_type(*err) != S2N_ERR_T_BLOCKED) {
-            return -1;
-        }
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            return -1;
-        }
-        struct pollfd pfd = { .fd = fd, .events = blocked == S2N_BLOCKED_ON_WRITE ? POLLOUT : POLLIN };
-        poll(&pfd, 1, (int) (left > 100 ? 100 : left));
-    }
-}
 
 /* ------------------------------------------------------------------------- */
 /* What the callback saw */
@@ -348,8 +103,9 @@ static void print_info(const struct hello_info *h)
 {
     printf("  ClientHello: server_name %s%s%s, legacy_version %s, record version %s, hello version %s\n",
             h->has_sni ? "\"" : "", h->has_sni ? h->sni : "(absent)", h->has_sni ? "\"" : "",
-            version_name(h->legacy_version), h->record_version_rc == 0 ? version_name(h->record_version) : "(error)",
-            version_name(h->hello_version));
+            s2nrs_version_name(h->legacy_version),
+            h->record_version_rc == 0 ? s2nrs_version_name(h->record_version) : "(error)",
+            s2nrs_version_name(h->hello_version));
     printf("  ALPN extension (%zd bytes):", h->alpn_len);
     for (ssize_t i = 0; i < h->alpn_len; i++) {
         printf(" %02x", h->alpn[i]);
@@ -379,7 +135,7 @@ static void print_info(const struct hello_info *h)
 struct ch_case {
     const char *name;
     const char *tool;
-    const char *argv[24]; /* "{PORT}" is replaced */
+    const char *argv[24]; /* NULL-terminated; "{PORT}" is replaced */
     /* expectations */
     const char *sni;      /* NULL: absent; "" : not checked */
     int alpn;             /* 1: exactly 00 0c 02 h2 08 http/1.1, 0: absent, DONT_CHECK */
@@ -485,7 +241,8 @@ static void check_connection(const struct ch_case *c, struct s2n_connection *con
     }
     const char *group = NULL;
     s2n_connection_get_key_exchange_group(conn, &group);
-    printf("  negotiated %s, %s, group %s, ALPN %s\n", version_name(s2n_connection_get_actual_protocol_version(conn)),
+    printf("  negotiated %s, %s, group %s, ALPN %s\n",
+            s2nrs_version_name(s2n_connection_get_actual_protocol_version(conn)),
             s2nrs_safe_str(s2n_connection_get_cipher(conn)), s2nrs_safe_str(group), s2nrs_safe_str(alpn));
     /* the ClientHello is still readable after the handshake */
     struct s2n_client_hello *ch = s2n_connection_get_client_hello(conn);
@@ -494,6 +251,7 @@ static void check_connection(const struct ch_case *c, struct s2n_connection *con
         EXPECT_EQ_INT(s2n_client_hello_get_raw_message_length(ch), g_info.raw_len);
     }
 }
+
 
 static void run_case(const struct ch_case *c, bool tool_present)
 {
@@ -511,50 +269,17 @@ static void run_case(const struct ch_case *c, bool tool_present)
     int failures_before = s2nrs_failure_count();
     memset(&g_info, 0, sizeof(g_info));
 
-    uint16_t port = 0;
-    int lfd = listen_loopback(&port);
-    if (lfd < 0) {
-        S2NRS_FAIL_AT("cannot listen on 127.0.0.1: %s", strerror(errno));
+    struct s2nrs_peer *peer = NULL;
+    int fd = s2nrs_accept_peer(c->name, c->argv, TIMEOUT_MS, &peer);
+    if (peer == NULL) {
         g_failed++;
         return;
     }
-    char port_str[16];
-    snprintf(port_str, sizeof(port_str), "%u", port);
-    char store[24][256];
-    char *argv[25];
-    int argc = 0;
-    for (; argc < 24 && c->argv[argc]; argc++) {
-        const char *a = c->argv[argc];
-        const char *at = strstr(a, "{PORT}");
-        if (at) {
-            snprintf(store[argc], sizeof(store[argc]), "%.*s%s%s", (int) (at - a), a, port_str, at + 6);
-        } else {
-            snprintf(store[argc], sizeof(store[argc]), "%s", a);
-        }
-        argv[argc] = store[argc];
-    }
-    argv[argc] = NULL;
-    printf("  $");
-    for (int i = 0; i < argc; i++) {
-        printf(" %s", argv[i]);
-    }
-    printf("\n");
-
-    struct peer peer;
     struct s2n_connection *conn = NULL;
-    int fd = -1;
-    if (!peer_spawn(&peer, argv)) {
-        close(lfd);
-        g_failed++;
-        return;
-    }
-    fd = accept_timeout(lfd, &peer, TIMEOUT_MS);
-    close(lfd);
     if (fd < 0) {
         S2NRS_FAIL_AT("%s did not connect", c->tool);
         goto done;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
     conn = s2n_connection_new(S2N_SERVER);
     EXPECT(conn != NULL);
     if (conn == NULL) {
@@ -564,31 +289,23 @@ static void run_case(const struct ch_case *c, bool tool_present)
     EXPECT_SUCCESS(s2n_connection_set_fd(conn, fd));
     EXPECT(s2n_connection_get_client_hello(conn) == NULL);
 
-    int err = 0;
-    int rc = negotiate_until(conn, fd, TIMEOUT_MS, &err);
+    s2n_errno = 0;
+    int rc = s2nrs_io_negotiate(conn, fd, TIMEOUT_MS);
+    int err = s2n_errno;
     if (g_info.calls > 0) {
         print_info(&g_info);
         check_hello(c, &g_info);
     } else {
         S2NRS_FAIL_AT("the ClientHello callback was not called");
     }
-    if (rc != 0) {
-        S2NRS_FAIL_AT("s2n_negotiate with %s failed: %s", c->tool, err_name(err));
+    if (rc != S2N_SUCCESS) {
+        S2NRS_FAIL_AT("s2n_negotiate with %s failed: %s", c->tool, s2nrs_err_name(err));
         s2nrs_print_s2n_error(err);
     } else {
         check_connection(c, conn);
         /* close: our close_notify; the peer's stdin reaches EOF too */
-        s2n_blocked_status blocked;
-        peer_close_stdin(&peer);
-        long long deadline = now_ms() + 2000;
-        while (now_ms() < deadline) {
-            s2n_errno = 0;
-            if (s2n_shutdown(conn, &blocked) == S2N_SUCCESS || s2n_error_get_type(s2n_errno) != S2N_ERR_T_BLOCKED) {
-                break;
-            }
-            struct pollfd pfd = { .fd = fd, .events = blocked == S2N_BLOCKED_ON_WRITE ? POLLOUT : POLLIN };
-            poll(&pfd, 1, 50);
-        }
+        s2nrs_peer_close_stdin(peer);
+        s2nrs_io_shutdown(conn, fd, 2000);
     }
 
 done:
@@ -598,15 +315,13 @@ done:
     if (fd >= 0) {
         close(fd);
     }
-    int status = peer_finish(&peer, 5000);
-    if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    if (s2nrs_peer_wait_exit(peer, 5000) == 127) {
         S2NRS_FAIL_AT("could not run %s", c->tool);
     }
     bool failed = s2nrs_failure_count() != failures_before;
     if (failed || getenv("S2NRS_VERBOSE")) {
-        peer_print_output(&peer);
+        s2nrs_peer_dump(peer);
     }
-    peer_cleanup(&peer);
     if (failed) {
         g_failed++;
         printf("  case %s FAILED\n", c->name);
@@ -615,9 +330,7 @@ done:
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    signal(SIGPIPE, SIG_IGN);
-    alarm(120);
+    s2nrs_interop_init(120);
 
     bool have_openssl = s2nrs_find_tool("openssl") != NULL;
     bool have_gnutls = s2nrs_find_tool("gnutls-cli") != NULL;
@@ -626,41 +339,14 @@ int main(void)
         return 77;
     }
     if (s2n_init() != S2N_SUCCESS) {
-        printf("s2n_init failed: %s\n", err_name(s2n_errno));
+        printf("s2n_init failed: %s\n", s2nrs_err_name(s2n_errno));
         return 1;
     }
 
-    char ca_path[1024], chain_path[1024], key_path[1024];
-    snprintf(ca_path, sizeof(ca_path), "%s/ca-ecdsa.pem", S2NRS_CERTS_DIR);
-    snprintf(chain_path, sizeof(chain_path), "%s/server-ecdsa-chain.pem", S2NRS_CERTS_DIR);
-    snprintf(key_path, sizeof(key_path), "%s/server-ecdsa-key.pem", S2NRS_CERTS_DIR);
-    char *chain_pem = NULL, *key_pem = NULL;
-    {
-        FILE *f = fopen(chain_path, "rb");
-        FILE *g = fopen(key_path, "rb");
-        EXPECT(f != NULL && g != NULL);
-        if (f == NULL || g == NULL) {
-            return 1;
-        }
-        chain_pem = calloc(1, 65536);
-        key_pem = calloc(1, 65536);
-        (void) !fread(chain_pem, 1, 65535, f);
-        (void) !fread(key_pem, 1, 65535, g);
-        fclose(f);
-        fclose(g);
-    }
-    struct s2n_cert_chain_and_key *chain = s2n_cert_chain_and_key_new();
-    EXPECT_SUCCESS(s2n_cert_chain_and_key_load_pem(chain, chain_pem, key_pem));
-    free(chain_pem);
-    free(key_pem);
-
-    static const char *alpn[] = { "h2", "http/1.1" };
-    g_config = s2n_config_new_minimal();
-    EXPECT(g_config != NULL);
-    EXPECT_SUCCESS(s2n_config_set_cipher_preferences(g_config, POLICY));
-    EXPECT_SUCCESS(s2n_config_set_max_blinding_delay(g_config, 0));
-    EXPECT_SUCCESS(s2n_config_add_cert_chain_and_key_to_store(g_config, chain));
-    EXPECT_SUCCESS(s2n_config_set_protocol_preferences(g_config, alpn, 2));
+    const char *ca_path = s2nrs_cert_path("ca-ecdsa.pem");
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    g_config = s2nrs_server_config(POLICY, &chain, 1);
+    s2nrs_offer_alpn_h2_http11(g_config);
     EXPECT_SUCCESS(s2n_config_set_client_hello_cb(g_config, record_cb, &g_info));
 
 #define OSSL "openssl", "s_client", "-connect", "127.0.0.1:{PORT}", "-CAfile", ca_path
@@ -822,7 +508,7 @@ int main(void)
 
     EXPECT_SUCCESS(s2n_config_free(g_config));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
-    EXPECT_SUCCESS(s2n_cleanup_final());
+    s2nrs_tls_teardown();
     int rc = S2NRS_TEST_RESULT();
     if (rc == 0 && g_cases == 0) {
         return 77;

@@ -23,7 +23,7 @@
 #define _GNU_SOURCE
 
 #include "errors_table.h"
-#include "s2nrs_peer.h"
+#include "harness/peer_cases.h"
 
 #define CLIENT_SAYS "hello from the s2n client\n"
 #define SERVER_SAYS "hello from the s2n server\n"
@@ -71,11 +71,8 @@ static void check_client_peer_chain(struct s2n_connection *conn, struct s2nrs_pe
 
 static void client_cases(void)
 {
-    struct s2n_cert_chain_and_key *client_cert = s2nrs_load_chain("client-ecdsa-chain.pem", "client-ecdsa-key.pem");
-    struct s2n_config *ecdsa = s2nrs_client_config("ca-ecdsa.pem", 0, NULL);
-    struct s2n_config *ecdsa_alpn = s2nrs_client_config("ca-ecdsa.pem", 1, NULL);
-    struct s2n_config *rsa = s2nrs_client_config("ca-rsa.pem", 0, NULL);
-    struct s2n_config *mtls = s2nrs_client_config("ca-ecdsa.pem", 0, client_cert);
+    struct s2n_config *ecdsa, *ecdsa_alpn, *rsa, *mtls;
+    s2nrs_owned_client_configs(&ecdsa, &ecdsa_alpn, &rsa, &mtls);
 
     const struct s2nrs_case cases[] = {
         {
@@ -317,15 +314,8 @@ static void client_cases(void)
 
 static void server_cases(void)
 {
-    struct s2n_cert_chain_and_key *server_ecdsa = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
-    struct s2n_cert_chain_and_key *other_ecdsa = s2nrs_load_chain("other-ecdsa-chain.pem", "other-ecdsa-key.pem");
-    struct s2n_cert_chain_and_key *server_rsa = s2nrs_load_chain("server-rsa-chain.pem", "server-rsa-key.pem");
-    struct s2n_config *ecdsa = s2nrs_server_config(server_ecdsa, other_ecdsa, S2NRS_NO_CLIENT_AUTH, NULL);
-    struct s2n_config *rsa = s2nrs_server_config(server_rsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL);
-    struct s2n_config *mtls =
-            s2nrs_server_config(server_ecdsa, NULL, S2NRS_CLIENT_AUTH_REQUIRED, &accept_client_test);
-    struct s2n_config *mtls_default_host =
-            s2nrs_server_config(server_ecdsa, NULL, S2NRS_CLIENT_AUTH_REQUIRED_DEFAULT_HOST_CHECK, NULL);
+    struct s2n_config *ecdsa, *rsa, *mtls, *mtls_default_host;
+    s2nrs_owned_server_configs(&accept_client_test, &ecdsa, &rsa, &mtls, &mtls_default_host);
 
     const struct s2nrs_case cases[] = {
         {

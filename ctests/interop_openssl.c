@@ -18,7 +18,7 @@
 #define _GNU_SOURCE
 
 #include "errors_table.h"
-#include "s2nrs_peer.h"
+#include "harness/peer_cases.h"
 
 #define CLIENT_SAYS "hello from the s2n client\n"
 #define CLIENT_SAYS_REVERSED "tneilc n2s eht morf olleh\n"
@@ -61,16 +61,13 @@ static void check_client_peer_chain(struct s2n_connection *conn, struct s2nrs_pe
 
 static void client_cases(void)
 {
-    struct s2n_cert_chain_and_key *client_cert = s2nrs_load_chain("client-ecdsa-chain.pem", "client-ecdsa-key.pem");
-    struct s2n_config *ecdsa = s2nrs_client_config("ca-ecdsa.pem", 0, NULL);
-    struct s2n_config *ecdsa_alpn = s2nrs_client_config("ca-ecdsa.pem", 1, NULL);
-    struct s2n_config *rsa = s2nrs_client_config("ca-rsa.pem", 0, NULL);
-    struct s2n_config *mtls = s2nrs_client_config("ca-ecdsa.pem", 0, client_cert);
-    struct s2n_config *ignore_warnings = s2nrs_client_config("ca-ecdsa.pem", 0, NULL);
+    struct s2n_config *ecdsa, *ecdsa_alpn, *rsa, *mtls;
+    s2nrs_owned_client_configs(&ecdsa, &ecdsa_alpn, &rsa, &mtls);
+    struct s2n_config *ignore_warnings = s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL);
     EXPECT_SUCCESS(s2n_config_set_alert_behavior(ignore_warnings, S2N_ALERT_IGNORE_WARNINGS));
-    struct s2n_config *host_cb_ip = s2nrs_client_config("ca-ecdsa.pem", 0, NULL);
+    struct s2n_config *host_cb_ip = s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL);
     EXPECT_SUCCESS(s2n_config_set_verify_host_callback(host_cb_ip, s2nrs_host_check_cb, &accept_ip));
-    struct s2n_config *host_cb_dns = s2nrs_client_config("ca-ecdsa.pem", 0, NULL);
+    struct s2n_config *host_cb_dns = s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL);
     EXPECT_SUCCESS(s2n_config_set_verify_host_callback(host_cb_dns, s2nrs_host_check_cb, &accept_s2nrs_test));
 
     const struct s2nrs_case cases[] = {
@@ -435,15 +432,8 @@ static void client_cases(void)
 
 static void server_cases(void)
 {
-    struct s2n_cert_chain_and_key *server_ecdsa = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
-    struct s2n_cert_chain_and_key *other_ecdsa = s2nrs_load_chain("other-ecdsa-chain.pem", "other-ecdsa-key.pem");
-    struct s2n_cert_chain_and_key *server_rsa = s2nrs_load_chain("server-rsa-chain.pem", "server-rsa-key.pem");
-    struct s2n_config *ecdsa = s2nrs_server_config(server_ecdsa, other_ecdsa, S2NRS_NO_CLIENT_AUTH, NULL);
-    struct s2n_config *rsa = s2nrs_server_config(server_rsa, NULL, S2NRS_NO_CLIENT_AUTH, NULL);
-    struct s2n_config *mtls =
-            s2nrs_server_config(server_ecdsa, NULL, S2NRS_CLIENT_AUTH_REQUIRED, &accept_client_test);
-    struct s2n_config *mtls_default_host =
-            s2nrs_server_config(server_ecdsa, NULL, S2NRS_CLIENT_AUTH_REQUIRED_DEFAULT_HOST_CHECK, NULL);
+    struct s2n_config *ecdsa, *rsa, *mtls, *mtls_default_host;
+    s2nrs_owned_server_configs(&accept_client_test, &ecdsa, &rsa, &mtls, &mtls_default_host);
 
     const struct s2nrs_case cases[] = {
         {
@@ -744,7 +734,7 @@ int main(void)
     EXPECT_SUCCESS(s2n_init());
     client_cases();
     server_cases();
-    renegotiation_request_case(s2nrs_client_config("ca-ecdsa.pem", 0, NULL));
+    renegotiation_request_case(s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL));
 
     s2nrs_free_owned();
     EXPECT_SUCCESS(s2n_cleanup_final());

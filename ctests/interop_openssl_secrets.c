@@ -24,7 +24,7 @@
 #define _GNU_SOURCE
 
 #include "errors_table.h"
-#include "s2nrs_peer.h"
+#include "harness/peer_cases.h"
 
 #include <ctype.h>
 
@@ -398,7 +398,7 @@ static void check_keylog(const char *name, const struct keylog *kl, const char *
         }
     }
 
-    char *theirs = s2nrs_slurp(path);
+    char *theirs = s2nrs_try_read_file(path);
     if (theirs == NULL) {
         S2NRS_FAIL_AT("[%s] cannot read OpenSSL's key log file %s", name, path);
         return;
@@ -429,7 +429,7 @@ static void check_keylog(const char *name, const struct keylog *kl, const char *
     }
     printf("  [%s] OpenSSL's key log file has %d line(s)\n", name, their_lines);
     if (s2nrs_failure_count() != failures_before) {
-        char *again = s2nrs_slurp(path);
+        char *again = s2nrs_try_read_file(path);
         printf("  ---- OpenSSL's key log file ----\n%s  ---- end ----\n", again ? again : "");
         free(again);
     }
@@ -526,12 +526,12 @@ static void check_client_ocsp(struct session *s, const uint8_t *expected, size_t
 
 static struct s2n_config *client_config(void)
 {
-    return s2nrs_client_config("ca-ecdsa.pem", 0, NULL);
+    return s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL);
 }
 
 static struct s2n_config *server_config(struct s2n_cert_chain_and_key *chain)
 {
-    struct s2n_config *config = s2nrs_new_config();
+    struct s2n_config *config = s2nrs_owned_config();
     EXPECT_SUCCESS(s2n_config_add_cert_chain_and_key_to_store(config, chain));
     return config;
 }
@@ -690,8 +690,8 @@ int main(void)
     }
 
     EXPECT_SUCCESS(s2n_init());
-    struct s2n_cert_chain_and_key *plain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
-    struct s2n_cert_chain_and_key *with_ocsp = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_cert_chain_and_key *plain = s2nrs_load_owned_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_cert_chain_and_key *with_ocsp = s2nrs_load_owned_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
     EXPECT_SUCCESS(s2n_cert_chain_and_key_set_ocsp_data(with_ocsp, der, (uint32_t) der_len));
 
     keylog_client_case("keylog_client_tls13", "-tls1_3", tls13_labels, S2N_TLS13);

@@ -15,7 +15,7 @@
  * match kind (s2n_connection_get_certificate_match). Two chains of one key
  * type for the same names: the cert tiebreak callback picks one.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
@@ -322,5 +322,5 @@ int main(void)
     }
 
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

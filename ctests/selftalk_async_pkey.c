@@ -25,7 +25,7 @@
  *  - a connection freed while its operation waits frees cleanly, and the
  *    operation then fails to apply.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #include <dlfcn.h>
 
@@ -423,5 +423,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(ecdsa_public));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(rsa_public));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -20,8 +20,7 @@
  *
  * Whatever the two libraries report differently is printed.
  */
-#include "s2nrs_differences.h"
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY "default_tls13"
 
@@ -530,12 +529,12 @@ int main(void)
 
     chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
     if (chain == NULL) {
-        return S2NRS_TLS_RESULT();
+        return S2NRS_TEST_RESULT();
     }
     server_config = s2nrs_server_config(POLICY, &chain, 1);
     client_config = s2nrs_client_config(POLICY, "ca-ecdsa.pem");
     if (!server_config || !client_config) {
-        return S2NRS_TLS_RESULT();
+        return S2NRS_TEST_RESULT();
     }
 
     case_use_after_wipe();
@@ -552,5 +551,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_config_free(client_config));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

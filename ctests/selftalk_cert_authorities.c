@@ -14,7 +14,7 @@
  *    setting a chain with S2N_ERR_NO_CERT_FOUND.
  */
 #define _GNU_SOURCE
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 #include <s2n/unstable/cert_authorities.h>
 
 #define POLICY_TLS13 "default_tls13"
@@ -164,5 +164,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(server_chain));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(client_chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

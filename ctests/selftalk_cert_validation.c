@@ -12,7 +12,7 @@
  *    application input until accept/reject (s2nrs cannot pause rustls's
  *    verifier and fails with S2N_ERR_UNIMPLEMENTED instead: both accepted).
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 #include <s2n/unstable/crl.h>
 
 #define POLICY_TLS13 "default_tls13"
@@ -146,5 +146,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(server_chain));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(client_chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

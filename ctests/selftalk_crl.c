@@ -13,7 +13,7 @@
  *  - loading a second PEM into one s2n_crl fails with S2N_ERR_INVALID_ARGUMENT;
  *    s2n_crl_free takes NULL and sets the pointer to NULL.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 #include <s2n/unstable/crl.h>
 
 #define POLICY_TLS13 "default_tls13"
@@ -141,5 +141,5 @@ int main(void)
 
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(server_chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -5,7 +5,7 @@
  * the handshake completes and normal data flows. Rejections: by the
  * server's early data callback, and by a server that allows none.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 static int cb_calls;
 static int cb_reject;
@@ -205,5 +205,5 @@ int main(void)
     s2n_config_free(client);
     s2n_cert_chain_and_key_free(chain);
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

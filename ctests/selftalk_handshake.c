@@ -10,7 +10,7 @@
  * "ELBSecurityPolicy-TLS-1-2-Ext-2018-06" (no TLS1.3; its signature schemes
  * have no RSA-PSS, so TLS1.2 RSA signs with PKCS#1).
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
@@ -220,5 +220,5 @@ int main(void)
     }
 
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -29,8 +29,7 @@
 #include <poll.h>
 #include <sys/wait.h>
 
-#include "s2nrs_differences.h"
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY "default_tls13"
 #define ALERT_HANDSHAKE_FAILURE 40
@@ -642,7 +641,7 @@ static void case_client_eof_after_handshake(void)
         fflush(stdout);                                                             \
         pid_t pid_ = fork();                                                        \
         if (pid_ == 0) {                                                            \
-            __atomic_store_n(&s2nrs_failures, 0, __ATOMIC_SEQ_CST);                 \
+            s2nrs_reset_failures();                                                 \
             signal(SIGALRM, SIG_DFL);                                               \
             alarm(CASE_SECONDS);                                                    \
             call;                                                                   \
@@ -668,12 +667,12 @@ int main(void)
 
     chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
     if (chain == NULL) {
-        return S2NRS_TLS_RESULT();
+        return S2NRS_TEST_RESULT();
     }
     server_config = s2nrs_server_config(POLICY, &chain, 1);
     client_config = s2nrs_client_config(POLICY, "ca-ecdsa.pem");
     if (!server_config || !client_config) {
-        return S2NRS_TLS_RESULT();
+        return S2NRS_TEST_RESULT();
     }
 
     size_t ch_len = 0;
@@ -724,5 +723,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_config_free(client_config));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

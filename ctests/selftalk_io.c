@@ -14,7 +14,7 @@
  */
 #include <sys/uio.h>
 
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
@@ -662,5 +662,5 @@ int main(void)
 
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -6,7 +6,7 @@
  */
 #include <s2n/unstable/ktls.h>
 
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 int main(void)
 {
@@ -42,5 +42,5 @@ int main(void)
     s2n_config_free(client);
     s2n_cert_chain_and_key_free(chain);
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -11,7 +11,7 @@
  *     again for another s2n_init;
  * Each stage is printed, for both connections of a pair together.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"

@@ -19,7 +19,7 @@
  *  - with TLS1.3 the client may finish its handshake before the server
  *    rejects its certificate.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS13 "default_tls13"
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
@@ -389,5 +389,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(client_chain));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(untrusted_chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

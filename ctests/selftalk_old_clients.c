@@ -10,8 +10,7 @@
  *    s2nrs refuses them, MATRIX.md: s2n_connection_get_client_hello_version).
  * The raw bytes go in through a socket; the server never waits for more.
  */
-#include "s2nrs_differences.h"
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #define POLICY "default_tls13"
 
@@ -120,5 +119,5 @@ int main(void)
     refused("SSLv2-format ClientHello offering TLS1.2", hello, len, S2N_SSLv2, false);
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

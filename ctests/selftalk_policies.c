@@ -15,8 +15,7 @@
  *    certificates (ECDSA P-256 and RSA-2048, both CA-signed with SHA-256) are
  *    skipped and counted.
  */
-#include "s2nrs_tls.h"
-#include "s2nrs_differences.h"
+#include "harness/selftalk.h"
 
 #define POLICIES_TSV S2NRS_CERTS_DIR "/../../data/policies.tsv"
 #define MAX_COLS 16
@@ -219,7 +218,7 @@ int main(void)
 
     char *tsv = s2nrs_read_file(POLICIES_TSV, NULL);
     if (tsv == NULL) {
-        return S2NRS_TLS_RESULT();
+        return S2NRS_TEST_RESULT();
     }
 
     /* Header: the first line that does not start with '#'. */
@@ -248,7 +247,7 @@ int main(void)
                     || col_cert_sigs < 0 || col_deprecated < 0) {
                 S2NRS_FAIL_AT("%s: unexpected header", POLICIES_TSV);
                 free(tsv);
-                return S2NRS_TLS_RESULT();
+                return S2NRS_TEST_RESULT();
             }
             have_header = true;
             continue;
@@ -354,5 +353,5 @@ int main(void)
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(ecdsa_chain));
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(rsa_chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -3,8 +3,7 @@
  * parameters, the secret callback, and a QUIC handshake between two
  * connections whose I/O carries bare TLS handshake messages (no records).
  */
-#include "s2nrs_tls.h"
-#include "s2nrs_differences.h"
+#include "harness/selftalk.h"
 
 /* tls/s2n_quic_support.h is not installed; these are exported (S2N_API). */
 typedef enum {
@@ -394,5 +393,5 @@ int main(void)
     test_failures();
     test_post_handshake();
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -6,7 +6,7 @@
  * TLS1.3 and TLS1.2; ticket key lifecycle (expired key: full handshake).
  * A server that resumed a TLS1.2 session has it too, in s2n's form.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 static uint8_t ticket_blob[512];
 static size_t ticket_len;
@@ -246,5 +246,5 @@ int main(void)
     expired_key();
     session_cache();
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -26,7 +26,7 @@
  *    allocates nothing through the application's allocator; the raw string
  *    needs no allocation either.
  */
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 #include <s2n/unstable/fingerprint.h>
 
 /* In s2n-tls's private API (tls/s2n_internal.h), exported by both libraries;
@@ -290,5 +290,5 @@ int main(void)
     fingerprints();
     failure_closes();
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

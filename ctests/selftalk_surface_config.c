@@ -8,8 +8,7 @@
  */
 #include <dlfcn.h>
 
-#include "s2nrs_tls.h"
-#include "s2nrs_differences.h"
+#include "harness/selftalk.h"
 
 #define POLICY_TLS12 "ELBSecurityPolicy-TLS-1-2-Ext-2018-06"
 #define POLICY_TLS13 "default_tls13"
@@ -210,5 +209,5 @@ int main(void)
     test_extension_data();
     test_settings();
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -5,8 +5,7 @@
  * async pkey settings) and what it cannot support (external PSKs), which
  * fails with S2N_ERR_UNIMPLEMENTED against s2nrs.
  */
-#include "s2nrs_tls.h"
-#include "s2nrs_differences.h"
+#include "harness/selftalk.h"
 
 /* tls/s2n_quic_support.h is not installed; these are exported (S2N_API). */
 extern int s2n_error_get_alert(int error, uint8_t *alert);
@@ -136,5 +135,5 @@ int main(void)
     test_quic_getters();
     test_psk_and_async_pkey();
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

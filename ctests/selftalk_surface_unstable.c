@@ -5,8 +5,7 @@
  * support (renegotiation, custom x509 extensions, kTLS, async offload),
  * which fail with S2N_ERR_UNIMPLEMENTED against s2nrs.
  */
-#include "s2nrs_tls.h"
-#include "s2nrs_differences.h"
+#include "harness/selftalk.h"
 
 #include <s2n/unstable/allow_ip_in_cn.h>
 #include <s2n/unstable/async_offload.h>
@@ -204,5 +203,5 @@ int main(void)
     test_events();
     test_unsupported();
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }

@@ -13,7 +13,7 @@
  */
 #include <time.h>
 
-#include "s2nrs_tls.h"
+#include "harness/selftalk.h"
 
 #include <s2n/unstable/cleanup.h>
 
@@ -341,5 +341,5 @@ int main(void)
 
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     s2nrs_tls_teardown();
-    return S2NRS_TLS_RESULT();
+    return S2NRS_TEST_RESULT();
 }
