@@ -185,7 +185,7 @@ static void test_settings(void)
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_send_max_fragment_length(config, S2N_TLS_MAX_FRAG_LEN_2048));
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_accept_max_fragment_length(config));
     EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_enable_cert_req_dss_legacy_compat(config));
-    EXPECT_UNIMPLEMENTED_IN_S2NRS(s2n_config_set_serialization_version(config, S2N_SERIALIZED_CONN_V1));
+    EXPECT_SUCCESS(s2n_config_set_serialization_version(config, S2N_SERIALIZED_CONN_V1));
 
     /* Internal in s2n-tls (tls/s2n_config.h), so looked up rather than linked. */
     typedef int (*add_cert_chain_fn)(struct s2n_config *, uint8_t *, uint32_t);

@@ -757,9 +757,10 @@ S2N_API extern uint64_t s2n_connection_get_delay(struct s2n_connection *conn);
 
 /**
  * Partial: updates our sending keys (TLS1.3) before the next application
- * data, as s2n does, but rustls's key_update message also asks the peer to
- * update (s2n sends update_not_requested). Like s2n, the caller cannot ask
- * for the peer's update explicitly.
+ * data with a KeyUpdate that asks the peer for nothing, as s2n does; only
+ * on a connection that offered or took early data (whose records rustls
+ * keeps protecting) rustls's KeyUpdate also asks the peer to update. Like
+ * s2n, the caller cannot ask for the peer's update explicitly.
  */
 S2N_API extern int s2n_connection_request_key_update(struct s2n_connection *conn, s2n_peer_key_update peer_request);
 
@@ -811,8 +812,18 @@ int s2n_connection_set_client_auth_type(struct s2n_connection *conn,
 
 S2N_API extern int s2n_connection_serialization_length(struct s2n_connection *conn, uint32_t *length);
 
+/**
+ * Partial: s2n's layout; the TLS1.3 resumption master secret, which rustls
+ * does not give out, is written as zeros (a peer restoring the blob cannot
+ * resume from tickets issued afterwards).
+ */
 S2N_API extern int s2n_connection_serialize(struct s2n_connection *conn, uint8_t *buffer, uint32_t buffer_length);
 
+/**
+ * Partial: a restored connection has no rustls state, so a restored
+ * client takes no more session tickets; SSLv3 to TLS1.1 blobs fail with
+ * `S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED` (versions s2nrs lacks).
+ */
 S2N_API extern int s2n_connection_deserialize(struct s2n_connection *conn, uint8_t *buffer, uint32_t buffer_length);
 
 /**

@@ -163,14 +163,19 @@ fn c_functions() -> BTreeMap<String, Found> {
     out
 }
 
-/// For each C test file, the inventory names it calls.
+/// For each C test file, the inventory names it calls. The helpers every
+/// test links (ctests/harness) show as `harness/<file>`.
 fn callers(names: &[String]) -> BTreeMap<String, Vec<String>> {
     let mut tests = Vec::new();
     files(&Path::new(ROOT).join("ctests"), "c", &mut tests);
+    let harness = Path::new(ROOT).join("ctests/harness");
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for test in tests {
         let text = fs::read_to_string(&test).unwrap();
-        let stem = test.file_stem().unwrap().to_str().unwrap().to_string();
+        let mut stem = test.file_stem().unwrap().to_str().unwrap().to_string();
+        if test.starts_with(&harness) {
+            stem = format!("harness/{stem}");
+        }
         for name in names {
             let called = text.match_indices(name.as_str()).any(|(at, _)| {
                 let before = text[..at]

@@ -82,6 +82,8 @@ pub struct ConfigState {
     pub cert_validation_cb: Option<(crate::unstable::crl::s2n_cert_validation_callback, CPtr)>,
     /// `s2n_config_set_crl_lookup_cb` (crl.h).
     pub crl_lookup_cb: Option<(crate::unstable::crl::s2n_crl_lookup_callback, CPtr)>,
+    /// `s2n_config_set_serialization_version`: connections can be serialized.
+    pub serializable: bool,
     /// `s2n_config_set_renegotiate_request_cb` (renegotiate.h).
     pub renegotiate_cb: Option<(
         crate::unstable::renegotiate::s2n_renegotiate_request_cb,
@@ -154,6 +156,7 @@ impl ConfigState {
             crl_lookup_cb: None,
             cert_request_cb: None,
             renegotiate_cb: None,
+            serializable: false,
             cert_authorities: Vec::new(),
             max_early_data_size: 0,
             early_data_cb: None,
@@ -661,7 +664,20 @@ pub extern "C" fn s2n_config_set_serialization_version(
     config: *mut s2n_config,
     version: SerializationVersionArg,
 ) -> c_int {
-    ffi::unsupported("rustls cannot serialize a live connection to resume it elsewhere")
+    Config::set(config, |state| {
+        // s2n takes only version 1 (not even NONE), and not beside renegotiation.
+        if version.0 != s2n_serialization_version::S2N_SERIALIZED_CONN_V1 as c_int {
+            return Err(Error::new(crate::error::S2N_ERR_SAFETY));
+        }
+        if state.renegotiate_cb.is_some() {
+            return Err(Error::with_reason(
+                crate::error::S2N_ERR_INVALID_STATE,
+                "a config cannot both renegotiate and serialize connections",
+            ));
+        }
+        state.serializable = true;
+        Ok(())
+    })
 }
 
 /// A chain without its private key, which the config makes and owns: its

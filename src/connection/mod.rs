@@ -115,6 +115,8 @@ pub struct State {
     /// TLS1.3's first application traffic secrets (client's, server's),
     /// until the records are handed over to s2nrs (`io::kernel`).
     pub traffic_secrets: Option<Box<[Option<Secret>; 2]>>,
+    /// A TLS1.2 handshake's randoms, while the config serializes connections.
+    pub randoms: Option<Box<crate::io::serialize::Randoms>>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
     /// A server's ClientHello: its records while they arrive, then the parsed
@@ -188,6 +190,7 @@ impl State {
             ocsp_response: None,
             master_secret: None,
             traffic_secrets: None,
+            randoms: None,
             client_chain_wire: None,
             hello_capture: None,
             client_hello: None,
@@ -347,6 +350,9 @@ impl Connection {
         for secret in notes.secrets {
             if secret.label == "CLIENT_RANDOM" || secret.label == "EXPORTER_SECRET" {
                 state.master_secret = Secret::new(&secret.secret);
+            }
+            if let (Some(randoms), "CLIENT_RANDOM") = (state.randoms.as_mut(), &*secret.label) {
+                randoms.client = secret.client_random.as_slice().try_into().ok();
             }
             let traffic = ["CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"]
                 .iter()
@@ -531,9 +537,10 @@ pub extern "C" fn s2n_connection_get_delay(conn: *mut s2n_connection) -> u64 {
 }
 
 /// Partial: updates our sending keys (TLS1.3) before the next application
-/// data, as s2n does, but rustls's key_update message also asks the peer to
-/// update (s2n sends update_not_requested). Like s2n, the caller cannot ask
-/// for the peer's update explicitly.
+/// data with a KeyUpdate that asks the peer for nothing, as s2n does; only
+/// on a connection that offered or took early data (whose records rustls
+/// keeps protecting) rustls's KeyUpdate also asks the peer to update. Like
+/// s2n, the caller cannot ask for the peer's update explicitly.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_request_key_update(
     conn: *mut s2n_connection,
@@ -702,28 +709,45 @@ pub extern "C" fn s2n_connection_serialization_length(
     conn: *mut s2n_connection,
     length: *mut u32,
 ) -> c_int {
-    let _ = (conn, length);
-    ffi::unsupported("rustls cannot export or import a live connection's state")
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        *ffi::out(length)? = crate::io::serialize::serialization_length(conn)?;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// Partial: s2n's layout; the TLS1.3 resumption master secret, which rustls
+/// does not give out, is written as zeros (a peer restoring the blob cannot
+/// resume from tickets issued afterwards).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_serialize(
     conn: *mut s2n_connection,
     buffer: *mut u8,
     buffer_length: u32,
 ) -> c_int {
-    let _ = (conn, buffer, buffer_length);
-    ffi::unsupported("rustls cannot export or import a live connection's state")
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let buffer = ffi::slice_mut(buffer, buffer_length as usize)?;
+        crate::io::serialize::serialize(conn, buffer)?;
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// Partial: a restored connection has no rustls state, so a restored
+/// client takes no more session tickets; SSLv3 to TLS1.1 blobs fail with
+/// `S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED` (versions s2nrs lacks).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_deserialize(
     conn: *mut s2n_connection,
     buffer: *mut u8,
     buffer_length: u32,
 ) -> c_int {
-    let _ = (conn, buffer, buffer_length);
-    ffi::unsupported("rustls cannot export or import a live connection's state")
+    ffi::entry(|| {
+        let conn = Connection::from_handle(conn)?;
+        let buffer = ffi::slice(buffer, buffer_length as usize)?;
+        crate::io::serialize::deserialize(conn, buffer)?;
+        Ok(S2N_SUCCESS)
+    })
 }
 
 /// As in s2n, a NULL connection reads as `S2N_SERVER` (0) without an error.

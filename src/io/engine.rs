@@ -375,6 +375,21 @@ impl Tls {
         }
     }
 
+    /// What `s2n_connection_serialize` writes (see `kernel::Snapshot`).
+    pub fn snapshot(&self) -> Option<super::kernel::Snapshot> {
+        match &self.engine {
+            Engine::Kernel(k) => k.snapshot(),
+            _ => None,
+        }
+    }
+
+    /// Drops the keys (the connection was serialized): what is sent from
+    /// now on is unprotected.
+    pub fn wipe(&mut self) {
+        self.engine = Engine::Gone;
+        self.out.release();
+    }
+
     /// Whether s2nrs protects the records (after the hand-over).
     pub fn protects_records(&self) -> bool {
         matches!(self.engine, Engine::Kernel(_))

@@ -73,6 +73,17 @@ enum Updates {
 /// The traffic secrets rustls logged (client's, server's).
 pub type TrafficSecrets = Option<Box<[Option<Secret>; 2]>>;
 
+/// A connection's record protection as `s2n_connection_serialize` writes it
+/// (client's, then server's, in each pair).
+pub struct Snapshot {
+    pub version: ProtocolVersion,
+    pub suite: SupportedCipherSuite,
+    /// The sequence numbers of the next records each side sends.
+    pub seqs: [u64; 2],
+    /// TLS1.3: the current application traffic secrets.
+    pub secrets: Option<[Secret; 2]>,
+}
+
 /// The engine once the handshake is over.
 pub struct Kernel {
     client: bool,
@@ -182,13 +193,37 @@ impl Kernel {
         let keys = |(seq, s): &(u64, rustls::ConnectionTrafficSecrets)| {
             Keys::new(*seq, s).map_err(record_error)
         };
-        Ok(Kernel {
-            format: Format::new(tls13, &secrets.tx.1),
-            tx: keys(&secrets.tx)?,
-            rx: keys(&secrets.rx)?,
+        let update_at = if tls13 && aes_gcm {
+            AES_GCM_KEY_UPDATE_AT
+        } else {
+            u64::MAX
+        };
+        Ok(Kernel::assemble(
+            (client, side, updates),
+            Format::new(tls13, &secrets.tx.1),
+            [keys(&secrets.tx)?, keys(&secrets.rx)?],
+            facts,
+            ignore_warnings,
+            update_at,
+        ))
+    }
+
+    /// A kernel with nothing read or pending yet.
+    fn assemble(
+        (client, side, updates): (bool, Option<Box<Side>>, Updates),
+        format: Format,
+        [tx, rx]: [Keys; 2],
+        facts: Facts,
+        ignore_warnings: bool,
+        update_at: u64,
+    ) -> Kernel {
+        Kernel {
             client,
             side,
             updates,
+            format,
+            tx,
+            rx,
             facts,
             ignore_warnings,
             opened: None,
@@ -196,13 +231,9 @@ impl Kernel {
             alert_byte: None,
             update_requested: false,
             hello_request: false,
-            update_at: if tls13 && aes_gcm {
-                AES_GCM_KEY_UPDATE_AT
-            } else {
-                u64::MAX
-            },
+            update_at,
             key_updates: [0; 2],
-        })
+        }
     }
 
     fn tls13(&self) -> bool {
@@ -446,6 +477,100 @@ impl Kernel {
             }
             _ => Err(unexpected()),
         }
+    }
+
+    /// The state `s2n_connection_serialize` writes; None while a message or
+    /// alert is half read, or without the TLS1.3 secrets.
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        if self.holds_data() || self.update_requested {
+            return None;
+        }
+        let ours = [self.tx.seq(), self.rx.seq()];
+        let order = |[a, b]: [usize; 2]| if self.client { [a, b] } else { [b, a] };
+        let [c, s] = order([0, 1]);
+        let secrets = match &self.updates {
+            Updates::Own(schedule) => {
+                let all = schedule.secrets();
+                Some([Secret::new(&all[c])?, Secret::new(&all[s])?])
+            }
+            _ if self.tls13() => return None,
+            _ => None,
+        };
+        Some(Snapshot {
+            version: self.facts.version,
+            suite: self.facts.suite,
+            seqs: [ours[c], ours[s]],
+            secrets,
+        })
+    }
+
+    /// A connection restored by `s2n_connection_deserialize`: TLS1.3 keys
+    /// from the snapshot's secrets, TLS1.2 ones given (client's, server's).
+    /// It has no rustls state: a client takes no more NewSessionTickets.
+    pub fn restore(
+        client: bool,
+        snapshot: Snapshot,
+        tls12_keys: Option<[Keys; 2]>,
+        ignore_warnings: bool,
+    ) -> Result<Kernel, RecordError> {
+        let Snapshot {
+            version,
+            suite,
+            seqs,
+            secrets,
+        } = snapshot;
+        let (ours, theirs) = if client { (0, 1) } else { (1, 0) };
+        let (tx, rx, updates, update_at) = match (suite.tls13(), secrets, tls12_keys) {
+            (Some(tls13), Some(secrets), _) => {
+                let [c, s] = secrets;
+                let (tx, rx) = if client { (c, s) } else { (s, c) };
+                let schedule = Schedule::new(tls13, tx, rx).ok_or(RecordError::Encrypt)?;
+                let aes_gcm =
+                    tls13.common.suite != rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256;
+                (
+                    schedule.keys(0, seqs[ours])?,
+                    schedule.keys(1, seqs[theirs])?,
+                    Updates::Own(schedule),
+                    if aes_gcm {
+                        AES_GCM_KEY_UPDATE_AT
+                    } else {
+                        u64::MAX
+                    },
+                )
+            }
+            (None, None, Some(keys)) => {
+                let [c, s] = keys;
+                let (tx, rx) = if client { (c, s) } else { (s, c) };
+                (tx, rx, Updates::None, u64::MAX)
+            }
+            _ => return Err(RecordError::Encrypt),
+        };
+        let chacha = matches!(
+            suite.suite(),
+            rustls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+                | rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+        );
+        let format = match (version == ProtocolVersion::TLSv1_3, chacha) {
+            (true, _) => Format::Tls13,
+            (false, true) => Format::Tls12,
+            (false, false) => Format::Tls12ExplicitNonce,
+        };
+        let facts = Facts {
+            version,
+            suite,
+            group: None,
+            alpn: None,
+            peer_certificates: None,
+            kind: None,
+        };
+        Ok(Kernel::assemble(
+            (client, None, updates),
+            format,
+            [tx.at(seqs[ours]), rx.at(seqs[theirs])],
+            facts,
+            ignore_warnings,
+            update_at,
+        ))
     }
 
     /// Whether anything read waits here (plaintext or part of a message).

@@ -19,6 +19,7 @@ mod hello;
 mod kernel;
 pub(crate) mod pause;
 mod record;
+pub mod serialize;
 mod setters;
 mod step;
 mod wire;
@@ -120,6 +121,10 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     };
     state.tls = Some(Box::new(Tls::new(engine)));
     state.phase = Phase::Handshaking;
+    // TLS1.2's randoms go into a serialized connection (see serialize).
+    if state.config.read().serializable {
+        state.randoms = Some(Box::default());
+    }
     Ok(())
 }
 

@@ -76,7 +76,7 @@ impl Keys {
         Keys::from_parts(algorithm, key.as_ref(), iv, seq)
     }
 
-    fn from_parts(
+    pub(crate) fn from_parts(
         algorithm: &'static aead::Algorithm,
         key: &[u8],
         iv: [u8; 12],
@@ -92,6 +92,12 @@ impl Keys {
 
     pub fn seq(&self) -> u64 {
         self.seq
+    }
+
+    /// The same keys at sequence number `seq`.
+    pub fn at(mut self, seq: u64) -> Keys {
+        self.seq = seq;
+        self
     }
 
     /// The IV with the sequence number xored into its last 8 bytes.
@@ -180,21 +186,32 @@ impl Schedule {
         let current = &self.secrets[direction];
         let mut next = [0u8; 48];
         let next = &mut next[..current.len()];
-        let failed = |_| RecordError::Encrypt;
-        expand_label(self.prf, current, b"traffic upd", &[], next).map_err(failed)?;
+        expand_label(self.prf, current, b"traffic upd", &[], next)
+            .map_err(|_| RecordError::Encrypt)?;
         let secret = Secret::new(next).ok_or(RecordError::Encrypt);
         next.zeroize();
         self.secrets[direction] = secret?;
+        self.keys(direction, 0)
+    }
+
+    /// The keys of one direction's current secret (RFC 8446 §7.3).
+    pub fn keys(&self, direction: usize, seq: u64) -> Result<Keys, RecordError> {
+        let failed = |_| RecordError::Encrypt;
         let mut key = [0u8; 32];
         let key = &mut key[..self.aead.key_len()];
         let mut iv = [0u8; 12];
         let secret = &self.secrets[direction];
         expand_label(self.prf, secret, b"key", &[], key).map_err(failed)?;
         expand_label(self.prf, secret, b"iv", &[], &mut iv).map_err(failed)?;
-        let keys = Keys::from_parts(self.aead, key, iv, 0);
+        let keys = Keys::from_parts(self.aead, key, iv, seq);
         key.zeroize();
         iv.zeroize();
         keys
+    }
+
+    /// The current secrets: sending, receiving.
+    pub fn secrets(&self) -> &[Secret; 2] {
+        &self.secrets
     }
 }
 

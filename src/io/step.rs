@@ -2,6 +2,7 @@
 //! its own when an async private-key operation may make it wait, see
 //! `pause`), then what the connection learns from it.
 
+use super::serialize;
 use super::*;
 
 /// Gives records to rustls and processes them; what rustls did not take
@@ -29,6 +30,14 @@ pub(super) fn feed<'a>(
             return Err(e);
         }
     }
+    // A client reads the server random off the ServerHello for a serialized
+    // TLS1.2 connection (a server, off what it wrote: see after_step).
+    if let Some(randoms) = state.randoms.as_mut().filter(|r| r.server.is_none()) {
+        if conn.is_client() && at_record_start {
+            randoms.server = serialize::server_random(input.filled());
+        }
+    }
+    let tls = tls_mut(&mut state)?;
     let after = AfterStep {
         unprotected_close: at_record_start && header::plaintext_close_notify(input.filled()),
         eof,
@@ -150,6 +159,13 @@ fn after_step<'a>(
     } = after;
     let tls = tls_mut(&mut state)?;
     let peer_closed = tls.peer_closed;
+    let written_random = serialize::server_random(tls.out.filled());
+    if let Some(randoms) = state.randoms.as_mut().filter(|r| r.server.is_none()) {
+        if !conn.is_client() {
+            randoms.server = written_random;
+        }
+    }
+    let tls = tls_mut(&mut state)?;
     let unprotected_close = unprotected_close && tls.is_handshaking();
     let no_usable_chain = notes.no_usable_chain;
     let failure = notes.failure.take();

@@ -32,6 +32,12 @@ pub extern "C" fn s2n_config_set_renegotiate_request_cb(
     context: *mut c_void,
 ) -> c_int {
     crate::config::Config::set(config, |state| {
+        if state.serializable {
+            return Err(crate::error::Error::with_reason(
+                crate::error::S2N_ERR_INVALID_STATE,
+                "a config cannot both renegotiate and serialize connections",
+            ));
+        }
         state.renegotiate_cb = callback.map(|f| (Some(f), CPtr(context)));
         Ok(())
     })
