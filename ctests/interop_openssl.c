@@ -637,92 +637,6 @@ static void server_cases(void)
     }
 }
 
-/*
- * A TLS1.2 server asks to renegotiate (`r` on s_server's stdin sends a
- * HelloRequest). s2n-tls clients ignore the request; s2nrs's client
- * (rustls) answers with a no_renegotiation warning, on which OpenSSL ends
- * the connection. Either way our client carries on or reports the end with
- * s2n's errors, without hanging.
- */
-static void renegotiation_request_case(struct s2n_config *config)
-{
-    /* Without -rev, s_server prints what it receives and sends its stdin's
-     * lines; a line "r" makes it send a HelloRequest. */
-    const struct s2nrs_case c = {
-        .name = "client_tls12_hello_request",
-        .argv = { "openssl", "s_server", "-accept", "127.0.0.1:{PORT}", "-naccept", "1", "-no-CAfile", "-cert",
-                s2nrs_cert_path("server-ecdsa-chain.pem"), "-key", s2nrs_cert_path("server-ecdsa-key.pem"),
-                "-tls1_2", NULL },
-    };
-    const char *name = c.name;
-    printf("case %s\n", name);
-    uint16_t port = 0;
-    struct s2nrs_peer *peer = s2nrs_start_server_peer(&c, 1, &port);
-    if (peer == NULL) {
-        return;
-    }
-    int fd = s2nrs_connect_loopback(port, S2NRS_IO_TIMEOUT_MS);
-    struct s2n_connection *conn = s2n_connection_new(S2N_CLIENT);
-    EXPECT(fd >= 0 && conn != NULL);
-    if (fd < 0 || conn == NULL) {
-        if (conn) {
-            EXPECT_SUCCESS(s2n_connection_free(conn));
-        }
-        if (fd >= 0) {
-            close(fd);
-        }
-        s2nrs_peer_stop(peer);
-        return;
-    }
-    EXPECT_SUCCESS(s2n_connection_set_config(conn, config));
-    EXPECT_SUCCESS(s2n_connection_set_fd(conn, fd));
-    EXPECT_SUCCESS(s2n_set_server_name(conn, "s2nrs.test"));
-    char buf[256];
-    if (s2nrs_io_negotiate(conn, fd, S2NRS_IO_TIMEOUT_MS) != S2N_SUCCESS
-            || s2nrs_io_send_all(conn, fd, "before\n", 7, S2NRS_IO_TIMEOUT_MS) != S2N_SUCCESS
-            || !s2nrs_peer_wait_output(peer, "before", S2NRS_IO_TIMEOUT_MS)) {
-        S2NRS_FAIL_AT("[%s] the connection did not start", name);
-        s2nrs_print_s2n_error(s2n_errno);
-        s2nrs_peer_dump(peer);
-    } else {
-        EXPECT(s2nrs_peer_write(peer, "r\n") == 0);
-        /* Our client meets the HelloRequest when it next reads; nothing else
-         * comes (the server waits for a new ClientHello), so the read blocks. */
-        s2n_errno = 0;
-        ssize_t got = s2nrs_io_recv_until(conn, fd, buf, sizeof(buf), NULL, NULL, 1000);
-        int err = s2n_errno;
-        printf("  [%s] s2n_recv after the HelloRequest: %zd\n", name, got);
-        if (got < 0 && err) {
-            s2nrs_print_s2n_error(err);
-        }
-        /* Then data must still reach the server, or the connection must have
-         * ended with s2n's errors: never a hang or an internal error. */
-        int sent = s2nrs_io_send_all(conn, fd, "after\n", 6, 3000);
-        err = s2n_errno;
-        if (sent == S2N_SUCCESS && s2nrs_peer_wait_output(peer, "after", 3000)) {
-            printf("  [%s] data went on after the HelloRequest (as s2n-tls)\n", name);
-        } else {
-            /* OpenSSL ends the connection on rustls's no_renegotiation warning:
-             * our next read must say so. */
-            if (sent == S2N_SUCCESS) {
-                s2n_errno = 0;
-                got = s2nrs_io_recv_until(conn, fd, buf, sizeof(buf), NULL, NULL, 3000);
-                err = got == 0 ? S2NRS_E_CLOSED : s2n_errno;
-            }
-            printf("  [%s] the server ended the connection:\n", name);
-            s2nrs_print_s2n_error(err);
-            int type = s2n_error_get_type(err);
-            EXPECT(type == S2N_ERR_T_ALERT || type == S2N_ERR_T_CLOSED || type == S2N_ERR_T_IO);
-            EXPECT(s2nrs_peer_output_has(peer, "no renegotiation"));
-        }
-    }
-    s2n_blocked_status blocked;
-    s2n_shutdown(conn, &blocked);
-    EXPECT_SUCCESS(s2n_connection_free(conn));
-    close(fd);
-    s2nrs_peer_stop(peer);
-}
-
 int main(void)
 {
     s2nrs_interop_init(S2NRS_ALARM_SECONDS);
@@ -734,7 +648,6 @@ int main(void)
     EXPECT_SUCCESS(s2n_init());
     client_cases();
     server_cases();
-    renegotiation_request_case(s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL));
 
     s2nrs_free_owned();
     EXPECT_SUCCESS(s2n_cleanup_final());
