@@ -17,7 +17,7 @@ fi
 data=../tests/data/client_hello
 certs=../tests/certs
 
-mkdir -p corpus/client_hello corpus/negotiate corpus/pem corpus/policy_name
+mkdir -p corpus/client_hello corpus/negotiate corpus/pem corpus/policy_name corpus/records
 for hex in "$data"/*.hex; do
     name=$(basename "$hex" .hex)
     python3 - "$hex" corpus/client_hello/"$name" corpus/negotiate/"$name" <<'PY'
@@ -36,8 +36,14 @@ for name in default default_tls13 20170210 20240501 rfc9151 test_all; do
     printf '%s' "$name" > corpus/policy_name/"$name"
 done
 
+# Records: application data (inner type 23: header 46), a KeyUpdate asking
+# for ours (type 22: header 44), an alert, padding, raw bytes.
+printf '\056\005hello\054\005\030\000\000\001\001\057\002hi' > corpus/records/data_key_update
+printf '\056\000\052\002\001\000' > corpus/records/empty_then_close_notify
+printf '\200\005\027\003\003\377\377' > corpus/records/oversized_header
+
 "${fuzz[@]}" build -O
-for target in client_hello negotiate pem policy_name; do
+for target in client_hello negotiate pem policy_name records; do
     "${fuzz[@]}" run -O "$target" corpus/"$target" -- \
         -max_total_time="$seconds" -print_final_stats=1 -max_len=16384 2>&1 \
         | grep -E "^stat::number_of_executed_units|Done|ERROR|panicked|artifact" \
