@@ -3,7 +3,8 @@
  * ticket key, a client that keeps the session it receives (from
  * s2n_connection_get_session and from the session ticket callback) and
  * offers it on the next connection with s2n_connection_set_session.
- * TLS1.3 and TLS1.2; ticket key lifecycle (expired key: full handshake).
+ * TLS1.3 and TLS1.2; ticket key lifecycle (expired key: full handshake;
+ * decrypt-only key: resumed). A TLS1.2 resumption issues no new ticket.
  * A server that resumed a TLS1.2 session has it too, in s2n's form.
  */
 #include "harness/selftalk.h"
@@ -64,8 +65,8 @@ static int connect_once(struct s2n_config *client_config, struct s2n_config *ser
         int len = s2n_connection_get_session_length(p.server);
         EXPECT(len > 64);
         EXPECT_EQ_INT(s2n_connection_get_session(p.server, server_session, sizeof(server_session)), len);
-        if (len > 64 && len <= (int) sizeof(server_session)) {
-            int ticket = (server_session[1] << 8) | server_session[2];
+        int ticket = len > 3 ? (server_session[1] << 8) | server_session[2] : 0;
+        if (len > 64 && len <= (int) sizeof(server_session) && 3 + ticket + 1 < len) {
             EXPECT_EQ_INT(server_session[0], 1);
             EXPECT_EQ_INT(len, 3 + ticket + 61);
             EXPECT_EQ_INT(server_session[3 + ticket], 4);
@@ -78,10 +79,15 @@ static int connect_once(struct s2n_config *client_config, struct s2n_config *ser
         *out_len = s2n_connection_get_session(p.client, out, 512);
         EXPECT_EQ_INT(*out_len, len);
     }
-    /* A full handshake issues a ticket (a TLS1.2 resumption may not). */
+    /* A full handshake issues a ticket; a TLS1.2 resumption issues none (the
+     * client keeps the ticket it sent). */
     uint16_t sent = 0;
     EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
-    EXPECT(resumed || sent >= 1);
+    if (!resumed) {
+        EXPECT(sent >= 1);
+    } else if (s2n_connection_get_actual_protocol_version(p.server) == S2N_TLS12) {
+        EXPECT_EQ_INT(sent, 0);
+    }
     s2nrs_pair_free(&p);
     return resumed;
 }
@@ -119,6 +125,34 @@ static void run(const char *policy)
     EXPECT_EQ_INT(s2n_error_get_type(s2n_errno), S2N_ERR_T_USAGE);
     s2n_connection_free(c);
 
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+}
+
+/* TLS1.2: a ticket whose key became decrypt-only still resumes, and (as in
+ * s2n-tls 1.7) no new ticket is issued even so. */
+static void decrypt_only_key(void)
+{
+    printf("== TLS1.2 ticket under a decrypt-only key\n");
+    const char *policy = "ELBSecurityPolicy-TLS-1-2-Ext-2018-06";
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(policy, &chain, 1);
+    struct s2n_config *client = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    fixed_now_ns = 1700000000ULL * 1000000000ULL;
+    EXPECT_SUCCESS(s2n_config_set_wall_clock(server, fixed_clock, NULL));
+    uint8_t key[32] = { 5 };
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "first", 5, key, sizeof(key), 0));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 1));
+    uint8_t session[512];
+    int session_len = 0;
+    EXPECT_EQ_INT(connect_once(client, server, NULL, 0, session, &session_len), 0);
+    /* Past the encrypt-decrypt lifetime (2 h), within the decrypt one. */
+    fixed_now_ns += 3ULL * 3600 * 1000000000ULL;
+    uint8_t key2[32] = { 6 };
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "second", 6, key2, sizeof(key2), 0));
+    EXPECT_EQ_INT(connect_once(client, server, session, session_len, NULL, NULL), 1);
     s2n_config_free(server);
     s2n_config_free(client);
     s2n_cert_chain_and_key_free(chain);
@@ -244,6 +278,7 @@ int main(void)
     run("default_tls13");
     run("ELBSecurityPolicy-TLS-1-2-Ext-2018-06");
     expired_key();
+    decrypt_only_key();
     session_cache();
     s2nrs_tls_teardown();
     return S2NRS_TEST_RESULT();

@@ -38,6 +38,9 @@ pub struct Overrides {
     pub early_data_max: Option<u32>,
     /// A QUIC connection: its key log notes every secret (for the secret callback).
     pub quic: bool,
+    /// A TLS1.2 ClientHello whose ticket the keys open: s2n resumes it
+    /// without issuing a new ticket.
+    pub resumes_tls12_ticket: bool,
 }
 
 impl Overrides {
@@ -49,7 +52,10 @@ impl Overrides {
             || self.quic
             || self.client_auth.is_some()
             || self.verify_host.is_some()
-            || (server && (self.alpn.is_some() || self.early_data_max.is_some()))
+            || (server
+                && (self.alpn.is_some()
+                    || self.early_data_max.is_some()
+                    || self.resumes_tls12_ticket))
     }
 }
 
@@ -217,6 +223,7 @@ fn server_config(
             keys: state.ticket_keys.clone(),
             clock: state.wall_clock,
             lifetime_secs: u32::try_from(state.session_state_lifetime_secs).unwrap_or(u32::MAX),
+            issue: !overrides.resumes_tls12_ticket,
         });
         config.send_tls13_tickets = usize::from(state.initial_ticket_count);
         // rustls allows early data only with sessions it can look up (see early_data.rs).

@@ -52,6 +52,32 @@ pub(super) fn server_group(state: &State) -> Option<rustls::NamedGroup> {
     policy.server_group(&hello.supported_groups()?, &hello.key_share_groups(), tls13)
 }
 
+/// Whether the ClientHello resumes a TLS1.2 session from a ticket the keys
+/// open: s2n-tls then issues no new ticket (only full handshakes do), so
+/// clients and scanners keep the ticket they sent.
+pub(super) fn resumes_tls12_ticket(state: &State) -> bool {
+    const SESSION_TICKET: u16 = 35;
+    let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
+        return false;
+    };
+    let tls13 = state
+        .policy()
+        .versions()
+        .iter()
+        .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3)
+        && hello
+            .supported_versions()
+            .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)));
+    let ticket = hello.extension(SESSION_TICKET).unwrap_or_default();
+    let config = state.config.read();
+    !tls13
+        && !ticket.is_empty()
+        && config.tickets
+        && config
+            .ticket_keys
+            .opens(ticket, crate::session::tickets::now_secs(config.wall_clock))
+}
+
 /// The alert s2n's `s2n_shutdown` sends after this failure instead of
 /// close_notify: protocol_version when the peer's version is refused, and
 /// handshake_failure when a server's ClientHello callback failed.

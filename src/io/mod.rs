@@ -102,6 +102,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         engine
     } else {
         let group = hello::server_group(state);
+        state.overrides.resumes_tls12_ticket = hello::resumes_tls12_ticket(state);
         let config = state.config.server_config(&state.overrides, group)?;
         let refused = |e: rustls::Error| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")

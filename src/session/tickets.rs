@@ -147,6 +147,12 @@ impl TicketKeys {
         Some(out)
     }
 
+    /// Whether `ticket` opens under one of the keys (s2n then resumes a
+    /// TLS1.2 session without issuing a new ticket).
+    pub fn opens(&self, ticket: &[u8], now: u64) -> bool {
+        self.decrypt(ticket, now).is_some()
+    }
+
     fn decrypt(&self, ticket: &[u8], now: u64) -> Option<Vec<u8>> {
         if ticket.len() < KEY_NAME_LEN + NONCE_LEN + 16 {
             return None;
@@ -173,6 +179,9 @@ pub struct Ticketer {
     pub keys: Arc<TicketKeys>,
     pub clock: Clock,
     pub lifetime_secs: u32,
+    /// False for a TLS1.2 resumption s2n issues no ticket on: rustls then
+    /// sends none (it still opens the client's ticket with `decrypt`).
+    pub issue: bool,
 }
 
 impl std::fmt::Debug for Ticketer {
@@ -183,7 +192,7 @@ impl std::fmt::Debug for Ticketer {
 
 impl rustls::server::ProducesTickets for Ticketer {
     fn enabled(&self) -> bool {
-        true
+        self.issue
     }
 
     fn lifetime(&self) -> u32 {
