@@ -41,15 +41,21 @@ pub(super) fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_in
 /// received (None: leave the choice to rustls).
 pub(super) fn server_group(state: &State) -> Option<rustls::NamedGroup> {
     let hello = &state.client_hello.as_ref()?.hello;
+    let tls13 = tls13_possible(state, hello);
     let policy = state.policy();
-    let tls13 = policy
+    policy.server_group(&hello.supported_groups()?, &hello.key_share_groups(), tls13)
+}
+
+/// Whether both the policy and the ClientHello allow TLS1.3.
+fn tls13_possible(state: &State, hello: &crate::client_hello::parse::ClientHello) -> bool {
+    state
+        .policy()
         .versions()
         .iter()
         .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3)
         && hello
             .supported_versions()
-            .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)));
-    policy.server_group(&hello.supported_groups()?, &hello.key_share_groups(), tls13)
+            .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)))
 }
 
 /// Whether the ClientHello resumes a TLS1.2 session from a ticket the keys
@@ -60,14 +66,7 @@ pub(super) fn resumes_tls12_ticket(state: &State) -> bool {
     let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
         return false;
     };
-    let tls13 = state
-        .policy()
-        .versions()
-        .iter()
-        .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3)
-        && hello
-            .supported_versions()
-            .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)));
+    let tls13 = tls13_possible(state, hello);
     let ticket = hello.extension(SESSION_TICKET).unwrap_or_default();
     let config = state.config.read();
     !tls13
