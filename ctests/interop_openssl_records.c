@@ -12,7 +12,11 @@
  *                 on, as s2n-tls; with one, S2N_RENEGOTIATE_IGNORE goes on,
  *                 S2N_RENEGOTIATE_REJECT sends a no_renegotiation warning
  *                 with our next data (OpenSSL then ends the connection), and
- *                 a failing callback is S2N_ERR_CANCELLED.
+ *                 a failing callback is S2N_ERR_CANCELLED;
+ *   serialization our client, mid-connection with `openssl s_server` (TLS1.3
+ *                 and TLS1.2), serialized, freed and restored into a new
+ *                 connection on the same socket: data goes on both ways (and,
+ *                 TLS1.3, key updates).
  *
  * Every expectation is s2n-tls's behaviour (api/s2n.h, s2n-tls's sources).
  */
@@ -217,6 +221,39 @@ static void hello_request_case(const char *name, enum reneg_mode mode)
     session_end(&s);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Serialization */
+
+static void serialize_case(const char *name, const char *version)
+{
+    struct s2n_config *config = s2nrs_owned_client_config("ca-ecdsa.pem", 0, NULL);
+    EXPECT_SUCCESS(s2n_config_set_serialization_version(config, S2N_SERIALIZED_CONN_V1));
+    const char *argv[S2NRS_MAX_ARGS];
+    struct session s;
+    if (session_start(&s, name, S2N_CLIENT, config, s_server(version, argv)) && we_say(&s, "before\n")
+            && peer_says(&s, "from the peer, before\n")) {
+        uint8_t blob[512];
+        uint32_t len = 0;
+        EXPECT_SUCCESS(s2n_connection_serialization_length(s.conn, &len));
+        EXPECT(len <= sizeof(blob));
+        EXPECT_SUCCESS(s2n_connection_serialize(s.conn, blob, len));
+        EXPECT_SUCCESS(s2n_connection_free(s.conn));
+        s.conn = s2n_connection_new(S2N_CLIENT);
+        EXPECT_SUCCESS(s2n_connection_set_fd(s.conn, s.fd));
+        EXPECT_SUCCESS(s2n_connection_deserialize(s.conn, blob, len));
+        bool tls13 = s2n_connection_get_actual_protocol_version(s.conn) == S2N_TLS13;
+        printf("  [%s] restored: %s, %s\n", name, s2nrs_version_name(s2n_connection_get_actual_protocol_version(s.conn)),
+                s2n_connection_get_cipher(s.conn));
+        if (we_say(&s, "after restoring\n") && peer_says(&s, "from the peer, after\n") && tls13) {
+            peer_command(&s, "K\n");
+            peer_says(&s, "from the peer, new key\n");
+            we_say(&s, "our answer under our new key\n");
+            expect_key_updates(&s, 1, 1);
+        }
+    }
+    session_end(&s);
+}
+
 int main(void)
 {
     s2nrs_interop_init(S2NRS_ALARM_SECONDS);
@@ -239,6 +276,9 @@ int main(void)
     hello_request_case("client_tls12_hello_request_ignored", IGNORE);
     hello_request_case("client_tls12_hello_request_rejected", REJECT);
     hello_request_case("client_tls12_hello_request_callback_fails", FAIL);
+
+    serialize_case("client_tls13_serialized", "-tls1_3");
+    serialize_case("client_tls12_serialized", "-tls1_2");
 
     s2nrs_free_owned();
     EXPECT_SUCCESS(s2n_cleanup_final());
