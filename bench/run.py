@@ -6,6 +6,7 @@ and prints a table of medians with min..max and the ratios s2nrs/s2n-tls.
     python3 bench/run.py            # 5 repetitions, ~5-8 minutes
     python3 bench/run.py --smoke    # 1 repetition, tiny sizes, < 60 s
     python3 bench/run.py --write    # also writes BENCHMARKS.md at the repo root
+    python3 bench/run.py --profile  # also where bulk time goes (perf), in BENCHMARKS.md with --write
 
 Stdlib only. Prefixes default to build/stage (s2nrs) and build/ref-stage
 (real s2n-tls, from reference/build.sh); without the latter only s2nrs runs.
@@ -263,6 +264,65 @@ def render_chart(rows, ref):
     return "\n".join(out)
 
 
+# perf symbol groups of the profile, first match wins: (name, regex over
+# "<kind> <dso> <symbol>").
+OWN_CODE = "the library's own code (s2n_*; s2nrs, rustls, Rust std)"
+PROFILE_GROUPS = [
+    ("AES-GCM (aws-lc)", re.compile(r"libs2n\S* \S*(aes|gcm|ghash)", re.I)),
+    (OWN_CODE, re.compile(r"libs2n\S* (s2n|<?s2nrs|<?rustls|<?core::|<?alloc::|<?std::|_?ZN|<)")),
+    ("aws-lc other (entropy at start-up, ...)", re.compile(r"libs2n")),
+    ("kernel (socket copies, syscalls)", re.compile(r"^\[k\]")),
+    ("libc copies (memcpy/memmove/memset)", re.compile(r"libc\S* \S*mem(cpy|move|set)")),
+    ("libc other (read/write/...)", re.compile(r"libc")),
+]
+
+
+def profile(binary, args, env_extra, lib_name):
+    """Runs one case under perf; returns [(group, percent)] and the top symbols of the library."""
+    data = os.path.join(ROOT, "build", "perf-%s.data" % lib_name)
+    env = dict(os.environ)
+    env.update(env_extra)
+    rec = subprocess.run(["perf", "record", "-F", "2000", "-o", data, binary] + args,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    if rec.returncode != 0:
+        return None
+    rep = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,symbol",
+                          "--stdio", "--percent-limit", "0.05"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    groups = {name: 0.0 for name, _ in PROFILE_GROUPS}
+    groups["other"] = 0.0
+    own = []
+    for line in rep.stdout.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+(\[[.k]\])\s+(\S+)", line)
+        if not m:
+            continue
+        pct, dso, kind, sym = float(m.group(1)), m.group(2), m.group(3), m.group(4)
+        key = "%s %s %s" % (kind, dso, sym)
+        for name, pattern in PROFILE_GROUPS:
+            if pattern.search(key):
+                groups[name] += pct
+                if name == OWN_CODE:
+                    own.append((pct, sym))
+                break
+        else:
+            groups["other"] += pct
+    own.sort(reverse=True)
+    return [(name, groups[name]) for name in list(groups)], own[:8]
+
+
+def render_profile(profiles):
+    names = [n for n, _ in next(iter(profiles.values()))[0]]
+    libs = list(profiles)
+    out = ["| where the cycles go | " + " | ".join(libs) + " |", "|---|" + "---|" * len(libs)]
+    for i, name in enumerate(names):
+        out.append("| %s | %s |" % (name, " | ".join("%.1f%%" % profiles[l][0][i][1] for l in libs)))
+    out.append("")
+    for lib in libs:
+        top = ", ".join("%s %.1f%%" % (sym, pct) for pct, sym in profiles[lib][1])
+        out.append("- %s's own code, top symbols: %s" % (lib, top or "none resolved"))
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--smoke", action="store_true", help="1 repetition, tiny durations/sizes")
@@ -277,6 +337,8 @@ def main():
     ap.add_argument("--certs", default=os.path.join(ROOT, "tests", "certs"))
     ap.add_argument("--write", action="store_true", help="write BENCHMARKS.md at the repo root")
     ap.add_argument("--no-build", action="store_true", help="reuse build/bench-* binaries")
+    ap.add_argument("--profile", action="store_true",
+                    help="profile bulk_aes128gcm --throughput with perf (needs perf)")
     a = ap.parse_args()
 
     reps = a.reps if a.reps is not None else (1 if a.smoke else 5)
@@ -374,6 +436,23 @@ def main():
         print(chart)
     print("\n(%d repetition(s), %.0f s of runs)" % (reps, elapsed))
 
+    prof_md = None
+    if a.profile:
+        # 2 GiB, so that start-up (aws-lc's entropy) weighs little.
+        case = ["bulk_aes128gcm", "--throughput"] + common + ["--mib", "2048"]
+        profiles = {}
+        for v, name in (("s2nrs", "s2nrs"), ("s2n_nomlock", "s2n-tls")):
+            if v in variants:
+                got = profile(variants[v][0], case, variants[v][1], name)
+                if got:
+                    profiles[name] = got
+        if profiles:
+            prof_md = render_profile(profiles)
+            print()
+            print(prof_md)
+        else:
+            log("perf did not run: no profile")
+
     if a.write:
         model, nproc, kernel = machine_facts()
         try:
@@ -435,6 +514,12 @@ def main():
             md.append("```")
             md.append(chart)
             md.append("```")
+            md.append("")
+        if prof_md:
+            md.append("Where the time goes in `bulk_aes128gcm --throughput` (`perf record`, share of the "
+                      "process's cycles; s2n-tls with `S2N_DONT_MLOCK=1`):")
+            md.append("")
+            md.append(prof_md)
             md.append("")
         path = os.path.join(ROOT, "BENCHMARKS.md")
         with open(path, "w") as f:

@@ -390,6 +390,18 @@ impl Tls {
         self.out.release();
     }
 
+    /// Whether NewSessionTickets wait for `take_tickets`.
+    pub fn tickets_pending(&self) -> bool {
+        matches!(&self.engine, Engine::Kernel(k) if k.tickets_pending())
+    }
+
+    pub fn take_tickets(&mut self) -> Result<(), rustls::Error> {
+        match &mut self.engine {
+            Engine::Kernel(k) => k.take_tickets(),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether s2nrs protects the records (after the hand-over).
     pub fn protects_records(&self) -> bool {
         matches!(self.engine, Engine::Kernel(_))

@@ -106,6 +106,10 @@ pub struct Kernel {
     update_requested: bool,
     /// A TLS1.2 server asked to renegotiate (HelloRequest).
     pub hello_request: bool,
+    /// NewSessionTicket bodies for rustls's session store, taken where the
+    /// connection's hooks can note them (`io::step`), so that reading data
+    /// needs no such context.
+    tickets: Vec<Vec<u8>>,
     /// Where the sealing key is updated (u64::MAX: never).
     update_at: u64,
     /// Key updates sent and received.
@@ -231,6 +235,7 @@ impl Kernel {
             alert_byte: None,
             update_requested: false,
             hello_request: false,
+            tickets: Vec::new(),
             update_at,
             key_updates: [0; 2],
         }
@@ -450,8 +455,9 @@ impl Kernel {
     ) -> Result<(), TlsError> {
         let (tls13, client) = (self.tls13(), self.client);
         match (typ, self.side.as_deref_mut()) {
-            (HandshakeType::NewSessionTicket, Some(Side::Client(c))) if tls13 => {
-                c.handle_new_session_ticket(body)
+            (HandshakeType::NewSessionTicket, Some(Side::Client(_))) if tls13 => {
+                self.tickets.push(body.to_vec());
+                Ok(())
             }
             (HandshakeType::KeyUpdate, _) if tls13 => {
                 let requested = match body {
@@ -571,6 +577,20 @@ impl Kernel {
             ignore_warnings,
             update_at,
         ))
+    }
+
+    pub fn tickets_pending(&self) -> bool {
+        !self.tickets.is_empty()
+    }
+
+    /// Gives the NewSessionTickets read to rustls (its session store).
+    pub fn take_tickets(&mut self) -> Result<(), TlsError> {
+        for ticket in std::mem::take(&mut self.tickets) {
+            if let Some(Side::Client(c)) = self.side.as_deref_mut() {
+                c.handle_new_session_ticket(&ticket)?;
+            }
+        }
+        Ok(())
     }
 
     /// Whether anything read waits here (plaintext or part of a message).

@@ -162,6 +162,19 @@ pub(super) fn process(
     (processed, notes::take())
 }
 
+/// Gives the NewSessionTickets a step read to rustls, with what our
+/// hooks (the session store) need to know; what they noted.
+pub(super) fn tickets(
+    tls: &mut Tls,
+    context: Context,
+    ticket_context: &[u8],
+) -> (Result<(), rustls::Error>, Notes) {
+    let taken = notes::with_context(context, || {
+        crate::early_data::with_ticket_context(ticket_context, || tls.take_tickets())
+    });
+    (taken, notes::take())
+}
+
 /// Runs `step` on this thread.
 pub(super) fn run_here(step: Step) -> Outcome {
     let Step {

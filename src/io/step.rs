@@ -15,8 +15,6 @@ pub(super) fn feed<'a>(
     eof: bool,
     blocked: &mut BlockedStatusArg,
 ) -> Result<(), Error> {
-    let context = conn.step_context(&state);
-    let ticket_context = state.early.context.clone().unwrap_or_default();
     let handshaking = state.phase == Phase::Handshaking;
     let pausable = handshaking && state.config.read().signing.async_pkey.is_some();
     let tls = tls_mut(&mut state)?;
@@ -42,6 +40,24 @@ pub(super) fn feed<'a>(
         unprotected_close: at_record_start && header::plaintext_close_notify(input.filled()),
         eof,
     };
+    // After the hand-over, records are opened here without rustls: only
+    // NewSessionTickets go on to it, with the context its hooks need.
+    if tls.protects_records() {
+        let mut processed = tls.feed(input, eof);
+        let mut notes = crate::connection::notes::Notes::default();
+        if tls.tickets_pending() {
+            let context = conn.step_context(&state);
+            let ticket_context = state.early.context.clone().unwrap_or_default();
+            let tls = tls_mut(&mut state)?;
+            let (taken, noted) = pause::tickets(tls, context, &ticket_context);
+            processed = taken.and(processed);
+            notes = noted;
+        }
+        return after_step(conn, state, processed, notes, after);
+    }
+    let context = conn.step_context(&state);
+    let ticket_context = state.early.context.clone().unwrap_or_default();
+    let tls = tls_mut(&mut state)?;
     if handshaking {
         // The step runs without the connection's lock, so the application's
         // callbacks inside it (certificate validation, verify host, private
