@@ -1203,12 +1203,20 @@ int s2n_config_get_supported_groups(struct s2n_config *config,
                                     uint16_t groups_count_max,
                                     uint16_t *groups_count);
 
+/**
+ * Partial: makes the PSK object; no handshake can use it (see
+ * `s2n_connection_append_psk`).
+ */
 S2N_API extern struct s2n_psk *s2n_external_psk_new(void);
 
 S2N_API extern int s2n_psk_free(struct s2n_psk **psk);
 
 S2N_API extern int s2n_psk_set_identity(struct s2n_psk *psk, const uint8_t *identity, uint16_t identity_size);
 
+/**
+ * As s2n, an empty or all-zero secret is refused (an application error
+ * that would otherwise go unnoticed).
+ */
 S2N_API extern int s2n_psk_set_secret(struct s2n_psk *psk, const uint8_t *secret, uint16_t secret_size);
 
 S2N_API extern int s2n_psk_set_hmac(struct s2n_psk *psk, s2n_psk_hmac hmac);

@@ -1,19 +1,53 @@
-//! External pre-shared keys (`s2n_psk_*`, `s2n_offered_psk_*`), which
-//! rustls 0.23 does not support: its only PSKs are resumption tickets.
+//! External pre-shared keys (`s2n_psk_*`, `s2n_offered_psk_*`). A PSK
+//! object is built and checked as in s2n, but rustls 0.23 has no external
+//! PSKs (its only PSKs are resumption tickets), so none can be used in a
+//! handshake: `s2n_connection_append_psk` and the rest fail.
 
 #![allow(unused_variables, unused_imports)]
-use crate::ffi;
+use std::cell::RefCell;
+
+use crate::error::{Error, S2N_ERR_HMAC_INVALID_ALGORITHM, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_NULL};
+use crate::ffi::{self, BoxHandle};
 use crate::types::*;
 use std::ffi::{c_char, c_int, c_ulong, c_void};
 
+/// An external PSK as the application set it.
+pub struct Psk {
+    identity: Vec<u8>,
+    secret: zeroize::Zeroizing<Vec<u8>>,
+    hmac: s2n_psk_hmac,
+}
+
+impl BoxHandle for s2n_psk {
+    type Rust = RefCell<Psk>;
+}
+
+/// Partial: makes the PSK object; no handshake can use it (see
+/// `s2n_connection_append_psk`).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_external_psk_new() -> *mut s2n_psk {
-    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
+    ffi::entry(|| {
+        Ok(s2n_psk::into_handle(RefCell::new(Psk {
+            identity: Vec::new(),
+            secret: Default::default(),
+            hmac: s2n_psk_hmac::S2N_PSK_HMAC_SHA256,
+        })))
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_psk_free(psk: *mut *mut s2n_psk) -> c_int {
-    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
+    ffi::entry(|| {
+        if psk.is_null() {
+            return Ok(S2N_SUCCESS);
+        }
+        let slot = ffi::out(psk)?;
+        if !slot.is_null() {
+            drop(s2n_psk::take(*slot)?);
+            *slot = std::ptr::null_mut();
+        }
+        Ok(S2N_SUCCESS)
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -22,26 +56,58 @@ pub extern "C" fn s2n_psk_set_identity(
     identity: *const u8,
     identity_size: u16,
 ) -> c_int {
-    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
+    ffi::entry(|| {
+        let psk = s2n_psk::get(psk)?;
+        if identity.is_null() {
+            return Err(Error::new(S2N_ERR_NULL));
+        }
+        if identity_size == 0 {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        psk.borrow_mut().identity = ffi::slice(identity, usize::from(identity_size))?.to_vec();
+        Ok(S2N_SUCCESS)
+    })
 }
 
+/// As s2n, an empty or all-zero secret is refused (an application error
+/// that would otherwise go unnoticed).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_psk_set_secret(
     psk: *mut s2n_psk,
     secret: *const u8,
     secret_size: u16,
 ) -> c_int {
-    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
+    ffi::entry(|| {
+        let psk = s2n_psk::get(psk)?;
+        if secret.is_null() {
+            return Err(Error::new(S2N_ERR_NULL));
+        }
+        let secret = ffi::slice(secret, usize::from(secret_size))?;
+        if secret.iter().all(|&b| b == 0) {
+            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        }
+        psk.borrow_mut().secret = zeroize::Zeroizing::new(secret.to_vec());
+        Ok(S2N_SUCCESS)
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_psk_set_hmac(psk: *mut s2n_psk, hmac: PskHmacArg) -> c_int {
-    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
+    ffi::entry(|| {
+        let psk = s2n_psk::get(psk)?;
+        let hmac = hmac
+            .get()
+            .map_err(|_| Error::new(S2N_ERR_HMAC_INVALID_ALGORITHM))?;
+        psk.borrow_mut().hmac = hmac;
+        Ok(S2N_SUCCESS)
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_append_psk(conn: *mut s2n_connection, psk: *mut s2n_psk) -> c_int {
-    ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
+    ffi::unsupported(
+        "rustls has no API for external pre-shared keys, only resumption tickets: a PSK can be built but not used",
+    )
 }
 
 /// Partial: `S2N_PSK_MODE_RESUMPTION` (the default) succeeds;
