@@ -38,14 +38,7 @@ pub extern "C" fn s2n_external_psk_new() -> *mut s2n_psk {
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_psk_free(psk: *mut *mut s2n_psk) -> c_int {
     ffi::entry(|| {
-        if psk.is_null() {
-            return Ok(S2N_SUCCESS);
-        }
-        let slot = ffi::out(psk)?;
-        if !slot.is_null() {
-            drop(s2n_psk::take(*slot)?);
-            *slot = std::ptr::null_mut();
-        }
+        s2n_psk::free_slot(psk)?;
         Ok(S2N_SUCCESS)
     })
 }

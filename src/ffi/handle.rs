@@ -11,6 +11,20 @@ use crate::error::{Error, S2N_ERR_NULL};
 pub(crate) trait BoxHandle: Sized {
     type Rust;
 
+    /// `s2n_*_free(T **)`: frees the object and sets the caller's pointer
+    /// to NULL; a NULL pointer (at either level) is a no-op, as in s2n.
+    fn free_slot(slot: *mut *mut Self) -> Result<(), Error> {
+        if slot.is_null() {
+            return Ok(());
+        }
+        let slot = super::out(slot)?;
+        if !slot.is_null() {
+            drop(Self::take(*slot)?);
+            *slot = std::ptr::null_mut();
+        }
+        Ok(())
+    }
+
     fn into_handle(value: Self::Rust) -> *mut Self {
         Box::into_raw(Box::new(value)).cast()
     }

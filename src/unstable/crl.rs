@@ -447,14 +447,7 @@ pub extern "C" fn s2n_crl_load_pem(crl: *mut s2n_crl, pem: *mut u8, len: usize) 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_crl_free(crl: *mut *mut s2n_crl) -> c_int {
     ffi::entry(|| {
-        if crl.is_null() {
-            return Ok(S2N_SUCCESS);
-        }
-        let slot = ffi::out(crl)?;
-        if !slot.is_null() {
-            drop(s2n_crl::take(*slot)?);
-            *slot = std::ptr::null_mut();
-        }
+        s2n_crl::free_slot(crl)?;
         Ok(S2N_SUCCESS)
     })
 }

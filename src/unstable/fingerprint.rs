@@ -366,14 +366,7 @@ pub extern "C" fn s2n_fingerprint_new(r#type: FingerprintTypeArg) -> *mut s2n_fi
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_fingerprint_free(fingerprint: *mut *mut s2n_fingerprint) -> c_int {
     ffi::entry(|| {
-        if fingerprint.is_null() {
-            return Ok(S2N_SUCCESS);
-        }
-        let slot = ffi::out(fingerprint)?;
-        if !slot.is_null() {
-            drop(s2n_fingerprint::take(*slot)?);
-            *slot = std::ptr::null_mut();
-        }
+        s2n_fingerprint::free_slot(fingerprint)?;
         Ok(S2N_SUCCESS)
     })
 }
