@@ -626,6 +626,11 @@ pub extern "C" fn s2n_connection_free_handshake(conn: *mut s2n_connection) -> c_
             state.hello_capture = None;
             state.ocsp_response = None;
             state.handshake_freed = true;
+            // rustls's handshake state goes too (see io::Tls::hand_over_later).
+            if let Some(tls) = state.tls.as_mut() {
+                tls.take_over()
+                    .map_err(|e| Error::new(crate::io::map_tls_error(&e)))?;
+            }
         }
         Ok(S2N_SUCCESS)
     })

@@ -56,6 +56,8 @@ pub struct Tls {
     failed: bool,
     /// Key updates sent while rustls protects the records.
     key_updates_sent: u8,
+    /// The hand-over due once the handshake is done (see `hand_over_later`).
+    pending: Option<Settings>,
 }
 
 /// What the getters ask of the engine: rustls's state during the
@@ -140,6 +142,28 @@ impl Tls {
             eof: false,
             failed: false,
             key_updates_sent: 0,
+            pending: None,
+        }
+    }
+
+    /// Once the handshake is done: record protection passes to s2nrs at the
+    /// connection's first use after it (data, alerts, key updates,
+    /// serialization, releasing its buffers). Taking the secrets from rustls
+    /// costs about as much as a few HKDF expansions; a connection closed
+    /// right after its handshake (health checks, scanners) never pays it.
+    pub fn hand_over_later(&mut self, settings: Settings) {
+        if matches!(self.engine, Engine::Client(_) | Engine::Server(_)) {
+            self.pending = Some(settings);
+        }
+    }
+
+    /// Does the hand-over if it is due.
+    pub fn take_over(&mut self) -> Result<(), rustls::Error> {
+        match self.pending.take().map(|settings| self.hand_over(settings)) {
+            Some(false) => Err(crate::error::S2nCode::into_tls(
+                crate::error::S2N_ERR_KEY_INIT,
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -149,7 +173,7 @@ impl Tls {
     /// at stay in the input for the new keys. Stays with rustls where that
     /// cannot be (early data's buffered connection, a message rustls is
     /// still joining); false if rustls refused, which ends the connection.
-    pub fn hand_over(&mut self, settings: Settings) -> bool {
+    fn hand_over(&mut self, settings: Settings) -> bool {
         if !matches!(self.engine, Engine::Client(_) | Engine::Server(_))
             || self.failed
             || self.is_handshaking()
@@ -211,6 +235,7 @@ impl Tls {
     /// Processes the records at the front of `input` (taken ones are
     /// removed); what rustls answers goes to `out`. `eof`: the transport ended.
     pub fn feed(&mut self, input: &mut Records, eof: bool) -> Result<Fed, rustls::Error> {
+        self.take_over()?;
         self.eof |= eof;
         let plaintext = match &mut self.engine {
             Engine::Buffered(b) => {
@@ -293,6 +318,8 @@ impl Tls {
     /// UnexpectedEof when the transport ended without close_notify.
     /// `input`: the transport's records (the kernel's plaintext is there).
     pub fn read(&mut self, buf: &mut [u8], input: &mut Records) -> std::io::Result<usize> {
+        self.take_over()
+            .map_err(|_| std::io::Error::from(ErrorKind::Other))?;
         if self.stash_pos < self.stash.len() {
             let n = buf.len().min(self.stash.len() - self.stash_pos);
             buf[..n].copy_from_slice(&self.stash[self.stash_pos..self.stash_pos + n]);
@@ -326,6 +353,7 @@ impl Tls {
     /// Encrypts one record's worth of data into `out` (the caller sizes
     /// records).
     pub fn write(&mut self, data: &[u8]) -> Result<(), rustls::Error> {
+        self.take_over()?;
         match &mut self.engine {
             Engine::Buffered(b) => {
                 let written = std::io::Write::write_all(&mut b.writer(), data);
@@ -349,6 +377,7 @@ impl Tls {
     /// Queues close_notify; false when the handshake has not reached the
     /// point where rustls can protect one.
     pub fn close_notify(&mut self) -> bool {
+        let _ = self.take_over();
         match &mut self.engine {
             Engine::Buffered(b) => {
                 b.send_close_notify();
@@ -376,7 +405,8 @@ impl Tls {
     }
 
     /// What `s2n_connection_serialize` writes (see `kernel::Snapshot`).
-    pub fn snapshot(&self) -> Option<super::kernel::Snapshot> {
+    pub fn snapshot(&mut self) -> Option<super::kernel::Snapshot> {
+        self.take_over().ok()?;
         match &self.engine {
             Engine::Kernel(k) => k.snapshot(),
             _ => None,
@@ -402,14 +432,16 @@ impl Tls {
         }
     }
 
-    /// Whether s2nrs protects the records (after the hand-over).
+    /// Whether s2nrs protects the records (after the hand-over, or once
+    /// the one due is done).
     pub fn protects_records(&self) -> bool {
-        matches!(self.engine, Engine::Kernel(_))
+        matches!(self.engine, Engine::Kernel(_)) || self.pending.is_some()
     }
 
     /// Seals an alert with the traffic keys; false while rustls protects
     /// the records (it seals only close_notify on request).
     pub fn alert(&mut self, level: u8, code: u8) -> bool {
+        let _ = self.take_over();
         match &mut self.engine {
             Engine::Kernel(k) => k.alert(level, code, &mut self.out).is_ok(),
             _ => false,
@@ -418,6 +450,7 @@ impl Tls {
 
     /// Sends a TLS1.3 KeyUpdate before the next data.
     pub fn key_update(&mut self) -> Result<(), rustls::Error> {
+        self.take_over()?;
         let result = match &mut self.engine {
             Engine::Kernel(k) => return k.key_update(&mut self.out),
             Engine::Buffered(b) => {

@@ -358,13 +358,7 @@ fn drive(
                     ignore_warnings: alerts == s2n_alert_behavior::S2N_ALERT_IGNORE_WARNINGS,
                     traffic_secrets: state.traffic_secrets.take(),
                 };
-                if !tls_mut(&mut state)?.hand_over(settings) {
-                    state.phase = Phase::Failed;
-                    return Err(Error::with_reason(
-                        S2N_ERR_KEY_INIT,
-                        "rustls did not hand over the traffic secrets",
-                    ));
-                }
+                tls_mut(&mut state)?.hand_over_later(settings);
                 state.phase = Phase::Established;
                 connection::info::record_negotiated(&mut state);
                 return Ok(());
@@ -634,6 +628,8 @@ pub fn release_buffers(conn: &Connection) -> Result<(), Error> {
         return Err(Error::new(S2N_ERR_STUFFER_HAS_UNPROCESSED_DATA));
     }
     if let Some(tls) = state.tls.as_mut() {
+        // An idle connection keeps only what s2nrs's record protection needs.
+        tls.take_over().map_err(|e| Error::new(map_tls_error(&e)))?;
         tls.release();
     }
     send.out.release();

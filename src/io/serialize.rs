@@ -103,7 +103,7 @@ pub fn serialize(conn: &Connection, out: &mut [u8]) -> Result<(), Error> {
     }
     let tls = state
         .tls
-        .as_deref()
+        .as_deref_mut()
         .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
     if send.pending() || !recv.is_empty() || tls.holds_data() {
         return Err(Error::with_reason(
