@@ -3,13 +3,12 @@
 //! PSKs (its only PSKs are resumption tickets), so none can be used in a
 //! handshake: `s2n_connection_append_psk` and the rest fail.
 
-#![allow(unused_variables, unused_imports)]
 use std::cell::RefCell;
 
 use crate::error::{Error, S2N_ERR_HMAC_INVALID_ALGORITHM, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_NULL};
 use crate::ffi::{self, BoxHandle};
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::{c_int, c_void};
 
 /// An external PSK as the application set it.
 pub struct Psk {
@@ -98,6 +97,7 @@ pub extern "C" fn s2n_psk_set_hmac(psk: *mut s2n_psk, hmac: PskHmacArg) -> c_int
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_append_psk(conn: *mut s2n_connection, psk: *mut s2n_psk) -> c_int {
+    let _ = (conn, psk);
     ffi::unsupported(
         "rustls has no API for external pre-shared keys, only resumption tickets: a PSK can be built but not used",
     )
@@ -141,6 +141,7 @@ pub extern "C" fn s2n_connection_get_negotiated_psk_identity_length(
     conn: *mut s2n_connection,
     identity_length: *mut u16,
 ) -> c_int {
+    let _ = (conn, identity_length);
     ffi::unsupported(
         "rustls has no external PSKs and does not expose the identity (ticket) of a resumed session",
     )
@@ -152,6 +153,7 @@ pub extern "C" fn s2n_connection_get_negotiated_psk_identity(
     identity: *mut u8,
     max_identity_length: u16,
 ) -> c_int {
+    let _ = (conn, identity, max_identity_length);
     ffi::unsupported(
         "rustls has no external PSKs and does not expose the identity (ticket) of a resumed session",
     )
@@ -166,6 +168,7 @@ pub extern "C" fn s2n_offered_psk_new() -> *mut s2n_offered_psk {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_free(psk: *mut *mut s2n_offered_psk) -> c_int {
+    let _ = psk;
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -177,6 +180,7 @@ pub extern "C" fn s2n_offered_psk_get_identity(
     identity: *mut *mut u8,
     size: *mut u16,
 ) -> c_int {
+    let _ = (psk, identity, size);
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -184,6 +188,7 @@ pub extern "C" fn s2n_offered_psk_get_identity(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_list_has_next(psk_list: *mut s2n_offered_psk_list) -> bool {
+    let _ = psk_list;
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -194,6 +199,7 @@ pub extern "C" fn s2n_offered_psk_list_next(
     psk_list: *mut s2n_offered_psk_list,
     psk: *mut s2n_offered_psk,
 ) -> c_int {
+    let _ = (psk_list, psk);
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -201,6 +207,7 @@ pub extern "C" fn s2n_offered_psk_list_next(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_psk_list_reread(psk_list: *mut s2n_offered_psk_list) -> c_int {
+    let _ = psk_list;
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -211,6 +218,7 @@ pub extern "C" fn s2n_offered_psk_list_choose_psk(
     psk_list: *mut s2n_offered_psk_list,
     psk: *mut s2n_offered_psk,
 ) -> c_int {
+    let _ = (psk_list, psk);
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -222,6 +230,7 @@ pub extern "C" fn s2n_config_set_psk_selection_callback(
     cb: s2n_psk_selection_callback,
     context: *mut c_void,
 ) -> c_int {
+    let _ = (config, cb, context);
     ffi::unsupported(
         "rustls offers no hook for a server to see or choose among the PSKs a client offers",
     )
@@ -234,6 +243,12 @@ pub extern "C" fn s2n_psk_configure_early_data(
     cipher_suite_first_byte: u8,
     cipher_suite_second_byte: u8,
 ) -> c_int {
+    let _ = (
+        psk,
+        max_early_data_size,
+        cipher_suite_first_byte,
+        cipher_suite_second_byte,
+    );
     ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
@@ -243,6 +258,7 @@ pub extern "C" fn s2n_psk_set_application_protocol(
     application_protocol: *const u8,
     size: u8,
 ) -> c_int {
+    let _ = (psk, application_protocol, size);
     ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }
 
@@ -252,5 +268,6 @@ pub extern "C" fn s2n_psk_set_early_data_context(
     context: *const u8,
     size: u16,
 ) -> c_int {
+    let _ = (psk, context, size);
     ffi::unsupported("rustls has no API for external pre-shared keys, only resumption tickets")
 }

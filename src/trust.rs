@@ -1,4 +1,3 @@
-#![allow(unused_variables)]
 //! Trust: the trust store (`s2n_config_*trust_store`, CA locations, system
 //! certificates), the certificate checks s2n lets the application relax, and
 //! the rustls verifiers that apply them (server certificates on clients,

@@ -1,7 +1,5 @@
-#![allow(unused_variables, unused_imports)]
-use crate::ffi;
 use crate::ffi::c_enum_arg;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 pub const S2N_SUCCESS: c_int = 0;
 pub const S2N_FAILURE: c_int = -1;

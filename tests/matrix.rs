@@ -79,8 +79,14 @@ fn rust_functions() -> BTreeMap<String, Found> {
                 body.push(l.trim());
             }
             // `let _ = (args..);` only silences unused parameters.
-            body.retain(|l| !l.starts_with("let _ ="));
-            let body = body.join(" ");
+            let mut body = body.join(" ");
+            while let Some(start) = body.find("let _ =") {
+                let end = body[start..]
+                    .find(';')
+                    .map_or(body.len(), |e| start + e + 1);
+                body.replace_range(start..end, "");
+            }
+            let body = body.trim().to_string();
             let partial = doc.iter().position(|d| d.starts_with("Partial:")).map(|p| {
                 let mut text = doc[p].trim_start_matches("Partial:").trim().to_string();
                 for more in &doc[p + 1..] {

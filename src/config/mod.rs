@@ -1,4 +1,3 @@
-#![allow(unused_variables)]
 //! `s2n_config_*`: the settings shared by many connections. A config is
 //! mutable until connections use it; the rustls configurations built from it
 //! are cached and rebuilt after any change (see `build`).
@@ -570,11 +569,13 @@ pub extern "C" fn s2n_config_send_max_fragment_length(
     config: *mut s2n_config,
     mfl_code: MaxFragLenArg,
 ) -> c_int {
+    let _ = (config, mfl_code);
     ffi::unsupported("rustls has no max_fragment_length extension (RFC 6066)")
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_accept_max_fragment_length(config: *mut s2n_config) -> c_int {
+    let _ = config;
     ffi::unsupported("rustls has no max_fragment_length extension (RFC 6066)")
 }
 
@@ -654,6 +655,7 @@ pub extern "C" fn s2n_config_set_key_log_cb(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_enable_cert_req_dss_legacy_compat(config: *mut s2n_config) -> c_int {
+    let _ = config;
     ffi::unsupported(
         "rustls fixes the certificate types of its TLS1.2 CertificateRequest and cannot add the DSS ones",
     )

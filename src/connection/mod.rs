@@ -1,4 +1,3 @@
-#![allow(unused_variables)]
 //! `s2n_connection_*`: one TLS connection, its settings and its lifecycle.
 //! The protocol state (a rustls connection) is created when the handshake
 //! starts and dropped by `s2n_connection_wipe`; the I/O buffers live in

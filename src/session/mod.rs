@@ -2,8 +2,6 @@
 //! lifecycle, client session blobs and the ticket callback) on rustls's
 //! ticketer and client session store.
 
-#![allow(unused_variables)]
-
 pub mod cache;
 pub mod client;
 pub mod tickets;

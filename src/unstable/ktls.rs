@@ -1,13 +1,12 @@
 //! `s2n/unstable/ktls.h`: kernel TLS offload.
 
-#![allow(unused_variables, unused_imports)]
 use crate::ffi;
-use crate::ffi::c_enum_arg;
 use crate::types::*;
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::c_int;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> c_int {
+    let _ = conn;
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs protects records in user space after the handshake (io::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
@@ -16,6 +15,7 @@ pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> 
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> c_int {
+    let _ = conn;
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs protects records in user space after the handshake (io::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
@@ -24,6 +24,7 @@ pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> 
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_ktls_enable_unsafe_tls13(config: *mut s2n_config) -> c_int {
+    let _ = config;
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs does not offload records to kernel TLS, so there is no TLS1.3 kTLS to allow",
@@ -61,6 +62,7 @@ pub extern "C" fn s2n_sendfile(
     bytes_written: *mut usize,
     blocked: *mut BlockedStatusArg,
 ) -> c_int {
+    let _ = (conn, fd, offset, count, bytes_written, blocked);
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
         "s2nrs does not offload records to kernel TLS, which sendfile needs to encrypt file data in the kernel",

@@ -1,0 +1,82 @@
+//! Rules of the source layout that the compiler does not check:
+//!
+//! - `unsafe` code (blocks, functions, impls) is only in `src/ffi/`; the
+//!   rest of the crate may only name it in `#[unsafe(no_mangle)]` and in
+//!   the types of C function pointers;
+//! - no file silences unused variables or imports for all of itself (an
+//!   unsupported function names what it ignores).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The source lines, without comments and string literals' contents being
+/// mistaken for code (a line comment is dropped; strings are rare here).
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.split("//").next().unwrap_or_default()))
+}
+
+#[test]
+fn unsafe_code_is_only_in_ffi() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(ROOT).join("src"), &mut files);
+    let ffi = Path::new(ROOT).join("src/ffi");
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.starts_with(&ffi)) {
+        let text = fs::read_to_string(file).unwrap();
+        for (n, line) in code_lines(&text) {
+            let code = line
+                .replace("#[unsafe(no_mangle)]", "")
+                .replace("unsafe extern \"C\" fn", "");
+            let unsafe_code = [
+                "unsafe {",
+                "unsafe fn",
+                "unsafe impl",
+                "unsafe trait",
+                "unsafe extern",
+            ];
+            if unsafe_code.iter().any(|u| code.contains(u)) {
+                found.push(format!("{}:{n}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "unsafe outside src/ffi:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn no_file_wide_allow_unused() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(ROOT).join("src"), &mut files);
+    let found: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let text = fs::read_to_string(f).unwrap();
+            text.lines()
+                .any(|l| l.starts_with("#![allow(") && l.contains("unused"))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        found.is_empty(),
+        "file-wide allow(unused_*):\n{}",
+        found.join("\n")
+    );
+}
