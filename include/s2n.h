@@ -831,6 +831,15 @@ S2N_API extern int s2n_connection_deserialize(struct s2n_connection *conn, uint8
  */
 S2N_API extern s2n_mode s2n_connection_get_mode(struct s2n_connection *conn);
 
+S2N_API extern int s2n_connection_prefer_throughput(struct s2n_connection *conn);
+
+S2N_API extern int s2n_connection_prefer_low_latency(struct s2n_connection *conn);
+
+S2N_API extern
+int s2n_connection_set_dynamic_record_threshold(struct s2n_connection *conn,
+                                                uint32_t resize_threshold,
+                                                uint16_t timeout_threshold);
+
 S2N_API extern const char *s2n_get_server_name(struct s2n_connection *conn);
 
 S2N_API extern const char *s2n_get_application_protocol(struct s2n_connection *conn);
@@ -932,15 +941,6 @@ S2N_API extern const char *s2n_connection_get_handshake_type_name(struct s2n_con
  * messages in between are not tracked.
  */
 S2N_API extern const char *s2n_connection_get_last_message_name(struct s2n_connection *conn);
-
-S2N_API extern int s2n_connection_prefer_throughput(struct s2n_connection *conn);
-
-S2N_API extern int s2n_connection_prefer_low_latency(struct s2n_connection *conn);
-
-S2N_API extern
-int s2n_connection_set_dynamic_record_threshold(struct s2n_connection *conn,
-                                                uint32_t resize_threshold,
-                                                uint16_t timeout_threshold);
 
 S2N_API extern
 int s2n_connection_get_selected_signature_algorithm(struct s2n_connection *conn,
@@ -1107,38 +1107,6 @@ int s2n_rand_set_callbacks(s2n_rand_init_callback rand_init_callback,
                            s2n_rand_seed_callback rand_seed_callback,
                            s2n_rand_mix_callback rand_mix_callback);
 
-S2N_API extern int s2n_negotiate(struct s2n_connection *conn, s2n_blocked_status *blocked);
-
-S2N_API extern
-ssize_t s2n_send(struct s2n_connection *conn,
-                 const void *buf,
-                 ssize_t size,
-                 s2n_blocked_status *blocked);
-
-S2N_API extern
-ssize_t s2n_sendv(struct s2n_connection *conn,
-                  const struct iovec *bufs,
-                  ssize_t count,
-                  s2n_blocked_status *blocked);
-
-S2N_API extern
-ssize_t s2n_sendv_with_offset(struct s2n_connection *conn,
-                              const struct iovec *bufs,
-                              ssize_t count,
-                              ssize_t offs,
-                              s2n_blocked_status *blocked);
-
-S2N_API extern ssize_t s2n_recv(struct s2n_connection *conn, void *buf, ssize_t size, s2n_blocked_status *blocked);
-
-/**
- * Decrypted bytes waiting for `s2n_recv`.
- */
-S2N_API extern uint32_t s2n_peek(struct s2n_connection *conn);
-
-S2N_API extern int s2n_shutdown(struct s2n_connection *conn, s2n_blocked_status *blocked);
-
-S2N_API extern int s2n_shutdown_send(struct s2n_connection *conn, s2n_blocked_status *blocked);
-
 S2N_API extern int s2n_connection_set_fd(struct s2n_connection *conn, int fd);
 
 S2N_API extern int s2n_connection_set_read_fd(struct s2n_connection *conn, int readfd);
@@ -1171,6 +1139,38 @@ S2N_API extern int s2n_connection_set_recv_buffering(struct s2n_connection *conn
  * Encrypted bytes read from the transport and not yet decrypted.
  */
 S2N_API extern uint32_t s2n_peek_buffered(struct s2n_connection *conn);
+
+S2N_API extern int s2n_negotiate(struct s2n_connection *conn, s2n_blocked_status *blocked);
+
+S2N_API extern
+ssize_t s2n_send(struct s2n_connection *conn,
+                 const void *buf,
+                 ssize_t size,
+                 s2n_blocked_status *blocked);
+
+S2N_API extern
+ssize_t s2n_sendv(struct s2n_connection *conn,
+                  const struct iovec *bufs,
+                  ssize_t count,
+                  s2n_blocked_status *blocked);
+
+S2N_API extern
+ssize_t s2n_sendv_with_offset(struct s2n_connection *conn,
+                              const struct iovec *bufs,
+                              ssize_t count,
+                              ssize_t offs,
+                              s2n_blocked_status *blocked);
+
+S2N_API extern ssize_t s2n_recv(struct s2n_connection *conn, void *buf, ssize_t size, s2n_blocked_status *blocked);
+
+/**
+ * Decrypted bytes waiting for `s2n_recv`.
+ */
+S2N_API extern uint32_t s2n_peek(struct s2n_connection *conn);
+
+S2N_API extern int s2n_shutdown(struct s2n_connection *conn, s2n_blocked_status *blocked);
+
+S2N_API extern int s2n_shutdown_send(struct s2n_connection *conn, s2n_blocked_status *blocked);
 
 /**
  * Partial: every name s2n accepts is accepted, but a policy's suites,

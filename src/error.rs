@@ -9,10 +9,9 @@ use std::ffi::{CStr, c_char, c_int};
 use std::panic::Location;
 
 use crate::ffi::{self, c_bytes_str};
-use crate::types::*;
 
 /// Bits of an error code that hold the index within its category.
-const S2N_ERR_NUM_VALUE_BITS: u32 = 26;
+pub(crate) const S2N_ERR_NUM_VALUE_BITS: u32 = 26;
 
 /// One row of the table.
 pub struct ErrorInfo {
@@ -336,8 +335,8 @@ pub fn lookup(code: c_int) -> Option<&'static ErrorInfo> {
         .map(|i| &ERRORS[i])
 }
 
-const NO_SUCH_ERROR: &CStr = c"Internal s2n error";
-const NO_SUCH_LANGUAGE: &CStr = c"Language is not supported for error translation";
+pub(crate) const NO_SUCH_ERROR: &CStr = c"Internal s2n error";
+pub(crate) const NO_SUCH_LANGUAGE: &CStr = c"Language is not supported for error translation";
 
 /// A failure on its way to C: the s2n error code, where it was raised, and
 /// for unsupported features why.
@@ -387,7 +386,7 @@ impl Error {
 
 /// A NUL-terminated text buffer of fixed size: recording an error never
 /// allocates, so failures before `s2n_mem_set_callbacks` leave no memory behind.
-struct TextBuf {
+pub(crate) struct TextBuf {
     bytes: [u8; 256],
     len: usize,
 }
@@ -407,7 +406,7 @@ impl TextBuf {
         self.bytes[self.len] = 0;
     }
 
-    fn as_ptr(&self) -> *const c_char {
+    pub(crate) fn as_ptr(&self) -> *const c_char {
         self.bytes.as_ptr().cast()
     }
 }
@@ -427,13 +426,13 @@ impl std::fmt::Write for TextBuf {
 }
 
 /// What `s2n_strerror_debug`/`s2n_strerror_source` return for this thread's last error.
-struct DebugInfo {
-    debug: TextBuf,
-    source: TextBuf,
+pub(crate) struct DebugInfo {
+    pub(crate) debug: TextBuf,
+    pub(crate) source: TextBuf,
 }
 
 thread_local! {
-    static DEBUG: RefCell<DebugInfo> = const { RefCell::new(DebugInfo { debug: TextBuf::new(), source: TextBuf::new() }) };
+    pub(crate) static DEBUG: RefCell<DebugInfo> = const { RefCell::new(DebugInfo { debug: TextBuf::new(), source: TextBuf::new() }) };
 }
 
 /// Records a failure as s2n does: `s2n_errno` and the debug location of this thread.
@@ -455,106 +454,19 @@ pub fn record(err: &Error) {
 }
 
 /// Applies s2n's language rule: NULL or "EN" (any case); `None` for any other.
-fn english(lang: *const c_char) -> Result<bool, crate::error::Error> {
+pub(crate) fn english(lang: *const c_char) -> Result<bool, crate::error::Error> {
     if lang.is_null() {
         return Ok(true);
     }
     Ok(c_bytes_str(lang)?.to_bytes().eq_ignore_ascii_case(b"EN"))
 }
 
-fn static_str(s: &'static str) -> *const c_char {
+pub(crate) fn static_str(s: &'static str) -> *const c_char {
     s.as_ptr().cast()
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_error_get_type(error: c_int) -> c_int {
-    error >> S2N_ERR_NUM_VALUE_BITS
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_strerror(error: c_int, lang: *const c_char) -> *const c_char {
-    ffi::entry(|| {
-        if !english(lang)? {
-            return Ok(NO_SUCH_LANGUAGE.as_ptr());
-        }
-        Ok(lookup(error).map_or(NO_SUCH_ERROR.as_ptr(), |e| static_str(e.message)))
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_strerror_name(error: c_int) -> *const c_char {
-    lookup(error).map_or(NO_SUCH_ERROR.as_ptr(), |e| static_str(e.name))
-}
-
-/// The last error's location on this thread; the pointer stays valid until
-/// the next failure on this thread.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_strerror_debug(error: c_int, lang: *const c_char) -> *const c_char {
-    ffi::entry(|| {
-        if !english(lang)? {
-            return Ok(NO_SUCH_LANGUAGE.as_ptr());
-        }
-        if error == S2N_ERR_OK {
-            return Ok(static_str(ERRORS[0].message));
-        }
-        Ok(DEBUG.with(|d| d.borrow().debug.as_ptr()))
-    })
-}
-
-/// The source location of this thread's last error, as "file:line".
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_strerror_source(error: c_int) -> *const c_char {
-    if error == S2N_ERR_OK {
-        return static_str(ERRORS[0].message);
-    }
-    DEBUG.with(|d| d.borrow().source.as_ptr())
-}
-
-static STACK_TRACES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_stack_traces_enabled() -> bool {
-    STACK_TRACES.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_stack_traces_enabled_set(newval: bool) -> c_int {
-    STACK_TRACES.store(newval, std::sync::atomic::Ordering::Relaxed);
-    S2N_SUCCESS
-}
-
-/// Partial: like s2n-tls built without execinfo, succeeds while traces are
-/// disabled and cannot capture one when they are enabled.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_calculate_stacktrace() -> c_int {
-    if !s2n_stack_traces_enabled() {
-        return S2N_SUCCESS;
-    }
-    ffi::unsupported(
-        "s2nrs does not capture stack traces; errors carry their source location instead",
-    )
-}
-
-/// Nothing is printed: s2nrs captures no stack traces (as s2n-tls without execinfo).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_print_stacktrace(fptr: *mut libc::FILE) -> c_int {
-    let _ = fptr;
-    S2N_SUCCESS
-}
-
-/// No trace is ever held, so there is nothing to free.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_free_stacktrace() -> c_int {
-    S2N_SUCCESS
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_get_stacktrace(trace: *mut s2n_stacktrace) -> c_int {
-    let _ = trace;
-    ffi::unsupported(
-        "s2nrs does not capture stack traces; errors carry their source location instead",
-    )
-}
+pub(crate) static STACK_TRACES: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 /// An s2n error code carried through rustls (a certificate verifier's
 /// verdict, a record s2nrs refused), for `io::map_tls_error`.

@@ -1,22 +1,20 @@
 //! Library lifecycle: `s2n_init`, the cleanup calls, and the process-wide
 //! switches that must be set before `s2n_init`.
 
-use std::ffi::{c_int, c_ulong};
+use std::ffi::c_ulong;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use crate::error::{Error, S2N_ERR_CANCELLED, S2N_ERR_INITIALIZED, S2N_ERR_NOT_INITIALIZED};
-use crate::ffi::{self, alloc};
-use crate::types::*;
+use crate::error::{Error, S2N_ERR_INITIALIZED};
 
 /// Whether `s2n_init` has run (and `s2n_cleanup_final` has not since).
-static INITIALIZED: Mutex<bool> = Mutex::new(false);
-static CRYPTO_INIT_DISABLED: AtomicBool = AtomicBool::new(false);
+pub(crate) static INITIALIZED: Mutex<bool> = Mutex::new(false);
+pub(crate) static CRYPTO_INIT_DISABLED: AtomicBool = AtomicBool::new(false);
 /// Set by the deprecated `s2n_enable_tls13`: new configs use "default_tls13".
 pub static TLS13_DEFAULT_POLICY: AtomicBool = AtomicBool::new(false);
 
 /// `OPENSSL_VERSION_NUMBER` of the AWS-LC that s2nrs is built with (AWS-LC reports 1.1.1).
-const AWS_LC_OPENSSL_VERSION_NUMBER: c_ulong = 0x1010107f;
+pub(crate) const AWS_LC_OPENSSL_VERSION_NUMBER: c_ulong = 0x1010107f;
 
 pub fn is_initialized() -> bool {
     *INITIALIZED.lock().unwrap_or_else(|e| e.into_inner())
@@ -31,122 +29,4 @@ pub fn ensure_not_initialized() -> Result<(), Error> {
     } else {
         Ok(())
     }
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_init() -> c_int {
-    ffi::entry(|| {
-        let mut initialized = INITIALIZED.lock().unwrap_or_else(|e| e.into_inner());
-        if *initialized {
-            return Err(Error::new(S2N_ERR_INITIALIZED));
-        }
-        if !alloc::run_hook(|cb| cb.init) {
-            return Err(Error::with_reason(
-                S2N_ERR_CANCELLED,
-                "the mem init callback failed",
-            ));
-        }
-        alloc::stop_counting();
-        // AWS-LC makes its entropy state (process-wide, and this thread's)
-        // once and keeps it: made now, with the system allocator, so that
-        // s2n_cleanup_final leaves nothing allocated through the callbacks.
-        alloc::permanent(|| {
-            let mut warm = [0u8; 1];
-            let _ = aws_lc_rs::rand::fill(&mut warm);
-        });
-        if std::env::var_os("S2N_PRINT_STACKTRACE").is_some() {
-            crate::error::s2n_stack_traces_enabled_set(true);
-        }
-        *initialized = true;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Per-thread cleanup; s2nrs keeps no per-thread state that needs it.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_cleanup() -> c_int {
-    S2N_SUCCESS
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_cleanup_final() -> c_int {
-    ffi::entry(|| {
-        let mut initialized = INITIALIZED.lock().unwrap_or_else(|e| e.into_inner());
-        if !*initialized {
-            return Err(Error::new(S2N_ERR_NOT_INITIALIZED));
-        }
-        // As s2n, nothing of the library stays allocated through the
-        // application's callbacks (what lives for good uses the system's).
-        crate::session::client::forget_all();
-        if !alloc::run_hook(|cb| cb.cleanup) {
-            return Err(Error::with_reason(
-                S2N_ERR_CANCELLED,
-                "the mem cleanup callback failed",
-            ));
-        }
-        *initialized = false;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// s2nrs leaves AWS-LC's initialization to aws-lc-rs, which does it on first
-/// use; the call keeps s2n's rule that it comes before `s2n_init`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crypto_disable_init() -> c_int {
-    ffi::entry(|| {
-        ensure_not_initialized()?;
-        CRYPTO_INIT_DISABLED.store(true, Ordering::Relaxed);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// s2nrs registers no atexit handler; as in s2n, only allowed before `s2n_init`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_disable_atexit() -> c_int {
-    ffi::entry(|| {
-        ensure_not_initialized()?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_get_openssl_version() -> c_ulong {
-    AWS_LC_OPENSSL_VERSION_NUMBER
-}
-
-/// s2nrs is not built in FIPS mode.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_get_fips_mode(fips_mode: *mut FipsModeArg) -> c_int {
-    ffi::entry(|| {
-        let out = ffi::out(fips_mode)?;
-        *out = s2n_fips_mode::S2N_FIPS_MODE_DISABLED.into();
-        if !is_initialized() {
-            return Err(Error::new(S2N_ERR_NOT_INITIALIZED));
-        }
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Deprecated in s2n and ignored there too: randomness comes from AWS-LC.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_rand_set_callbacks(
-    rand_init_callback: s2n_rand_init_callback,
-    rand_cleanup_callback: s2n_rand_cleanup_callback,
-    rand_seed_callback: s2n_rand_seed_callback,
-    rand_mix_callback: s2n_rand_mix_callback,
-) -> c_int {
-    let _ = (
-        rand_init_callback,
-        rand_cleanup_callback,
-        rand_seed_callback,
-        rand_mix_callback,
-    );
-    S2N_SUCCESS
-}
-
-/// Deprecated: new configs then use the "default_tls13" policy.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_enable_tls13() -> c_int {
-    TLS13_DEFAULT_POLICY.store(true, Ordering::Relaxed);
-    S2N_SUCCESS
 }

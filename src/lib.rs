@@ -1,15 +1,18 @@
 //! s2nrs: the public C API of s2n-tls on rustls and aws-lc-rs.
 //!
-//! Modules are named after s2n's areas, so `s2n_config_*` is in `config`,
-//! `s2n_connection_*` in `connection`, `s2n_client_hello_*` in
-//! `client_hello`, and each `s2n/unstable/<name>.h` in `unstable::<name>`.
-//! All `unsafe` code is in `ffi`.
+//! Every exported `s2n_*` function is in `api`, named after s2n's areas
+//! (`s2n_config_*` in `api::config`, each `s2n/unstable/<name>.h` in
+//! `api::unstable::<name>`): C arguments in through `ffi`, the core called,
+//! s2n's result out. The core modules (`config`, `connection`, `io`, ...)
+//! never import `api`. All `unsafe` code is in `ffi`.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![allow(non_camel_case_types, non_upper_case_globals)]
 
 pub mod ffi;
+
+pub mod api;
 
 pub mod alloc;
 pub mod async_pkey;

@@ -7,10 +7,8 @@
 //! suites, groups and signature schemes. What rustls/aws-lc-rs lacks (CBC,
 //! RSA key exchange, DHE, 3DES, RC4, TLS1.0/1.1, secp521r1,
 //! SecP384r1MLKEM1024, RSA-PSS-PSS and SHA-1/SHA-224 signatures) is dropped.
-use std::ffi::{c_char, c_int};
+use std::ffi::c_int;
 
-use crate::connection::Connection;
-use crate::ffi::{self, ArcHandle};
 use crate::types::*;
 
 pub mod groups;
@@ -31,18 +29,18 @@ use crate::error::{
 };
 
 /// s2n's policy table; see the header of the file for its format.
-const TABLE: &str = include_str!("../data/policies.tsv");
+pub(crate) const TABLE: &str = include_str!("../data/policies.tsv");
 
 /// Why a policy none of whose cipher suites rustls implements is refused.
-const NO_RUSTLS_SUITE: &str = "none of the security policy's cipher suites is available in rustls \
+pub(crate) const NO_RUSTLS_SUITE: &str = "none of the security policy's cipher suites is available in rustls \
      (only ECDHE-AEAD TLS1.2 suites and TLS1.3 suites are)";
 /// Why a policy whose rustls suites cannot be used with its versions or groups is refused.
-const NO_RUSTLS_VERSION: &str = "the security policy's rustls cipher suites have no usable protocol \
+pub(crate) const NO_RUSTLS_VERSION: &str = "the security policy's rustls cipher suites have no usable protocol \
      version or key exchange group";
 
-const TLS12_ONLY: &[&SupportedProtocolVersion] = &[&TLS12];
-const TLS13_ONLY: &[&SupportedProtocolVersion] = &[&TLS13];
-const TLS12_AND_TLS13: &[&SupportedProtocolVersion] = &[&TLS13, &TLS12];
+pub(crate) const TLS12_ONLY: &[&SupportedProtocolVersion] = &[&TLS12];
+pub(crate) const TLS13_ONLY: &[&SupportedProtocolVersion] = &[&TLS13];
+pub(crate) const TLS12_AND_TLS13: &[&SupportedProtocolVersion] = &[&TLS13, &TLS12];
 
 /// One s2n security policy as rustls can honour it.
 #[derive(Debug)]
@@ -74,7 +72,7 @@ pub struct Policy {
 }
 
 /// What a name in the table stands for.
-enum Entry {
+pub(crate) enum Entry {
     Usable(Box<Policy>),
     Deprecated,
 }
@@ -84,7 +82,7 @@ enum Entry {
 /// one order, so one config's ClientHellos have one fingerprint (JA3/JA4),
 /// and fingerprinting callers count on that.
 #[derive(Debug)]
-struct FixedExtensionOrder;
+pub(crate) struct FixedExtensionOrder;
 
 impl rustls::crypto::SecureRandom for FixedExtensionOrder {
     fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
@@ -101,10 +99,10 @@ impl rustls::crypto::SecureRandom for FixedExtensionOrder {
 }
 
 /// Every name of the table, in table order.
-static POLICIES: LazyLock<Vec<(&'static str, Entry)>> =
+pub(crate) static POLICIES: LazyLock<Vec<(&'static str, Entry)>> =
     LazyLock::new(|| crate::ffi::alloc::permanent(parse_policies));
 
-fn parse_policies() -> Vec<(&'static str, Entry)> {
+pub(crate) fn parse_policies() -> Vec<(&'static str, Entry)> {
     let verifiable = aws_lc_rs::default_provider()
         .signature_verification_algorithms
         .supported_schemes();
@@ -114,7 +112,7 @@ fn parse_policies() -> Vec<(&'static str, Entry)> {
         .collect()
 }
 
-fn rustls_suite(code: u16) -> Option<SupportedCipherSuite> {
+pub(crate) fn rustls_suite(code: u16) -> Option<SupportedCipherSuite> {
     aws_lc_rs::ALL_CIPHER_SUITES
         .iter()
         .copied()
@@ -122,7 +120,7 @@ fn rustls_suite(code: u16) -> Option<SupportedCipherSuite> {
 }
 
 /// A group of s2n's by its code: rustls's, or one of ours (`groups`).
-fn rustls_group(code: u16) -> Option<&'static dyn SupportedKxGroup> {
+pub(crate) fn rustls_group(code: u16) -> Option<&'static dyn SupportedKxGroup> {
     aws_lc_rs::ALL_KX_GROUPS
         .iter()
         .chain(groups::EXTRA)
@@ -131,7 +129,10 @@ fn rustls_group(code: u16) -> Option<&'static dyn SupportedKxGroup> {
 }
 
 /// The schemes among `codes` that rustls can verify with aws-lc-rs, in order.
-fn rustls_schemes(codes: &[u16], verifiable: &[SignatureScheme]) -> Vec<SignatureScheme> {
+pub(crate) fn rustls_schemes(
+    codes: &[u16],
+    verifiable: &[SignatureScheme],
+) -> Vec<SignatureScheme> {
     codes
         .iter()
         .map(|&c| SignatureScheme::from(c))
@@ -443,107 +444,6 @@ pub fn s2n_group_name(group: NamedGroup) -> &'static str {
         .unwrap_or("NONE")
 }
 
-/// Partial: every name s2n accepts is accepted, but a policy's suites,
-/// versions and groups that rustls lacks are left out (README.md,
-/// "Differences"); a handshake with a policy of which nothing is left fails
-/// with `S2N_ERR_CIPHER_NOT_SUPPORTED`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_cipher_preferences(
-    config: *mut s2n_config,
-    version: *const c_char,
-) -> c_int {
-    ffi::entry(|| {
-        let config = s2n_config::get(config)?;
-        let policy = by_name(ffi::c_str(version)?)?;
-        config.update(|state| {
-            for chain in &state.chains {
-                policy.check_local_chain(chain)?;
-            }
-            state.policy = policy;
-            Ok(())
-        })?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Partial: every name s2n accepts is accepted, but a policy's suites,
-/// versions and groups that rustls lacks are left out (README.md,
-/// "Differences"); a handshake with a policy of which nothing is left fails
-/// with `S2N_ERR_CIPHER_NOT_SUPPORTED`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_set_cipher_preferences(
-    conn: *mut s2n_connection,
-    version: *const c_char,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let policy = by_name(ffi::c_str(version)?)?;
-        conn.configure(|state| {
-            state.overrides.policy = Some(policy);
-            Ok(())
-        })?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// 1 if what the connection negotiated (version, suite, group) is allowed by
-/// the named policy, 0 if not (or not negotiated yet).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_is_valid_for_cipher_preferences(
-    conn: *mut s2n_connection,
-    version: *const c_char,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let policy = by_name(ffi::c_str(version)?)?;
-        let state = conn.state();
-        // As s2n: 0 until a cipher suite has been negotiated.
-        let Some(tls) = state
-            .tls
-            .as_ref()
-            .filter(|t| t.negotiated_cipher_suite().is_some())
-        else {
-            return Ok(0);
-        };
-        let version_ok = tls
-            .protocol_version()
-            .is_some_and(|v| policy.versions().iter().any(|p| p.version == v));
-        let suite_ok = tls
-            .negotiated_cipher_suite()
-            .is_some_and(|s| policy.suite_names().contains(&s2n_cipher_name(s.suite())));
-        let group_ok = tls
-            .negotiated_key_exchange_group()
-            .is_none_or(|g| policy.groups().contains(&g.name()));
-        Ok(c_int::from(version_ok && suite_ok && group_ok))
-    })
-}
-
-/// The IANA values of the groups the config's policy offers, in order.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_get_supported_groups(
-    config: *mut s2n_config,
-    groups: *mut u16,
-    groups_count_max: u16,
-    groups_count: *mut u16,
-) -> c_int {
-    ffi::entry(|| {
-        let config = s2n_config::get(config)?;
-        let count = ffi::out(groups_count)?;
-        *count = 0;
-        let policy = config.read().policy;
-        let list = policy.groups();
-        if list.len() > usize::from(groups_count_max) {
-            return Err(Error::new(crate::error::S2N_ERR_INSUFFICIENT_MEM_SIZE));
-        }
-        let out = ffi::slice_mut(groups.cast(), list.len() * 2)?;
-        for (chunk, group) in out.chunks_exact_mut(2).zip(list) {
-            chunk.copy_from_slice(&u16::from(*group).to_ne_bytes());
-        }
-        *count = list.len() as u16;
-        Ok(S2N_SUCCESS)
-    })
-}
-
 #[cfg(test)]
 mod tests;
 
@@ -553,7 +453,7 @@ pub fn c_name(name: &str) -> *const std::ffi::c_char {
     crate::ffi::alloc::permanent(|| intern(name))
 }
 
-fn intern(name: &str) -> *const std::ffi::c_char {
+pub(crate) fn intern(name: &str) -> *const std::ffi::c_char {
     static NAMES: std::sync::Mutex<Vec<(String, &'static std::ffi::CStr)>> =
         std::sync::Mutex::new(Vec::new());
     let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());

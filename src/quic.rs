@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::connection::{Connection, Phase, State, notes};
 use crate::error::*;
-use crate::ffi::{self, CPtr, c_enum_arg, callbacks};
+use crate::ffi::{CPtr, c_enum_arg, callbacks};
 use crate::types::*;
 
 #[repr(C)]
@@ -37,136 +37,6 @@ pub type s2n_secret_cb = Option<
     ) -> c_int,
 >;
 
-/// Partial: makes every connection of this config a QUIC connection (TLS1.3
-/// only; checked when the handshake starts). On QUIC connections s2nrs has no
-/// 0-RTT, no ClientHello callback (the handshake fails with
-/// `S2N_ERR_UNIMPLEMENTED`), and the getters of negotiated parameters that
-/// read rustls's TLS connection (version, cipher, peer certificates)
-/// have nothing to report.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_enable_quic(config: *mut s2n_config) -> c_int {
-    crate::config::Config::set(config, |state| {
-        state.quic = true;
-        Ok(())
-    })
-}
-
-/// Partial: makes this connection a QUIC connection (not with recv
-/// buffering, as in s2n); the limits of `s2n_config_enable_quic` apply.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_enable_quic(conn: *mut s2n_connection) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let mut state = conn.state();
-        if state.recv_buffering {
-            return Err(Error::with_reason(
-                S2N_ERR_INVALID_STATE,
-                "QUIC is not compatible with recv buffering",
-            ));
-        }
-        state.quic_settings.get_or_insert_default().enabled = true;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// True when QUIC is enabled on the connection or its config; false for NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_is_quic_enabled(conn: *mut s2n_connection) -> bool {
-    if conn.is_null() {
-        return false;
-    }
-    ffi::entry(|| Ok(is_enabled(Connection::from_handle(conn)?)))
-}
-
-/// Whether the connection's config has session tickets on; false for NULL
-/// (without an error, as in s2n).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_are_session_tickets_enabled(conn: *mut s2n_connection) -> bool {
-    if conn.is_null() {
-        return false;
-    }
-    ffi::entry(|| {
-        let conn = crate::connection::Connection::from_handle(conn)?;
-        let config = conn.state().config.clone();
-        let enabled = config.read().tickets;
-        Ok(enabled)
-    })
-}
-
-/// The bytes our quic_transport_parameters extension carries (copied).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_set_quic_transport_parameters(
-    conn: *mut s2n_connection,
-    data_buffer: *const u8,
-    data_len: u16,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let data = if data_len == 0 {
-            Vec::new()
-        } else {
-            ffi::slice(data_buffer, usize::from(data_len))?.to_vec()
-        };
-        conn.state().quic_settings.get_or_insert_default().params = data;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The peer's quic_transport_parameters bytes, owned by the connection (NULL
-/// and 0 before they arrive).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_get_quic_transport_parameters(
-    conn: *mut s2n_connection,
-    data_buffer: *mut *const u8,
-    data_len: *mut u16,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let buffer = ffi::out(data_buffer)?;
-        let len = ffi::out(data_len)?;
-        let state = conn.state();
-        let params = state
-            .quic_settings
-            .as_ref()
-            .map_or(&[][..], |q| &q.peer_params[..]);
-        *buffer = if params.is_empty() {
-            std::ptr::null()
-        } else {
-            params.as_ptr()
-        };
-        *len = u16::try_from(params.len()).unwrap_or(u16::MAX);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The callback that gets each traffic secret (QUIC connections only, as in s2n).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_set_secret_callback(
-    conn: *mut s2n_connection,
-    cb_func: s2n_secret_cb,
-    ctx: *mut c_void,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        if cb_func.is_none() {
-            return Err(Error::new(S2N_ERR_NULL));
-        }
-        conn.state().quic_settings.get_or_insert_default().secret_cb = Some((cb_func, CPtr(ctx)));
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The TLS alert s2n sends for an error: internal_error for I/O and internal
-/// errors, s2n's table for protocol errors, `S2N_ERR_NO_ALERT` for the rest.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_error_get_alert(error: c_int, alert: *mut u8) -> c_int {
-    ffi::entry(|| {
-        let out = ffi::out(alert)?;
-        *out = alert_for(error)?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
 /// TLS alert descriptions (RFC 8446 section 6).
 mod alert {
     pub const UNEXPECTED_MESSAGE: u8 = 10;
@@ -183,7 +53,7 @@ mod alert {
 }
 
 /// s2n's mapping from an error code to the alert it sends.
-fn alert_for(error: c_int) -> Result<u8, Error> {
+pub(crate) fn alert_for(error: c_int) -> Result<u8, Error> {
     use crate::error::*;
     use crate::types::s2n_error_type::*;
     let kind = error >> 26;
@@ -221,42 +91,11 @@ fn alert_for(error: c_int) -> Result<u8, Error> {
     Ok(mapped)
 }
 
-/// Reads one post-handshake message (a NewSessionTicket: s2n allows no
-/// other) from the connection's I/O and processes it.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_recv_quic_post_handshake_message(
-    conn: *mut s2n_connection,
-    blocked: *mut BlockedStatusArg,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let blocked = ffi::out(blocked)?;
-        *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
-        let mut engine = conn.state().quic.take().ok_or_else(|| {
-            Error::with_reason(
-                S2N_ERR_INVALID_STATE,
-                "no QUIC handshake on this connection",
-            )
-        })?;
-        let result = (|| {
-            let message = read_message(conn, &mut engine, blocked)?;
-            if message.first() != Some(&NEW_SESSION_TICKET) {
-                return Err(Error::new(S2N_ERR_UNSUPPORTED_WITH_QUIC));
-            }
-            process(conn, &mut engine, &message)
-        })();
-        conn.state().quic = Some(engine);
-        result?;
-        *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
-        Ok(S2N_SUCCESS)
-    })
-}
-
-const NEW_SESSION_TICKET: u8 = 4;
+pub(crate) const NEW_SESSION_TICKET: u8 = 4;
 /// A handshake message header: type and 24-bit length.
-const HEADER_LEN: usize = 4;
+pub(crate) const HEADER_LEN: usize = 4;
 /// s2n's limit on a handshake message (S2N_MAXIMUM_HANDSHAKE_MESSAGE_LENGTH).
-const MAX_MESSAGE_LEN: usize = 64 * 1024;
+pub(crate) const MAX_MESSAGE_LEN: usize = 64 * 1024;
 
 /// A connection's QUIC settings: `s2n_connection_enable_quic`, our
 /// transport parameters, the peer's, and the secret callback.
@@ -286,12 +125,12 @@ pub struct Engine {
     derived: Vec<(s2n_secret_type_t, Zeroizing<Vec<u8>>)>,
 }
 
-enum Out {
+pub(crate) enum Out {
     Message(Vec<u8>),
     Secret(s2n_secret_type_t, Zeroizing<Vec<u8>>),
 }
 
-fn secret_type(label: &str) -> Option<s2n_secret_type_t> {
+pub(crate) fn secret_type(label: &str) -> Option<s2n_secret_type_t> {
     use s2n_secret_type_t::*;
     Some(match label {
         "CLIENT_EARLY_TRAFFIC_SECRET" => S2N_CLIENT_EARLY_TRAFFIC_SECRET,
@@ -305,7 +144,7 @@ fn secret_type(label: &str) -> Option<s2n_secret_type_t> {
 }
 
 /// Creates the QUIC engine when the handshake starts.
-fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
+pub(crate) fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     let mut overrides = state.overrides.clone();
     overrides.quic = true;
     let params = state
@@ -412,7 +251,7 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
 
 /// Writes what is queued, makes more, reads the next message: until rustls
 /// says the handshake is over and everything it made went out.
-fn drive(
+pub(crate) fn drive(
     conn: &Connection,
     engine: &mut Engine,
     blocked: &mut BlockedStatusArg,
@@ -432,7 +271,7 @@ fn drive(
 
 /// Queues what rustls has to send: each handshake message, and at each key
 /// change the secrets of the new keys. True if there was anything.
-fn produce(engine: &mut Engine) -> bool {
+pub(crate) fn produce(engine: &mut Engine) -> bool {
     use s2n_secret_type_t::*;
     let mut any = false;
     loop {
@@ -486,7 +325,7 @@ fn produce(engine: &mut Engine) -> bool {
     }
 }
 
-fn would_block(
+pub(crate) fn would_block(
     e: std::io::Error,
     blocked: &mut BlockedStatusArg,
     on: s2n_blocked_status,
@@ -503,7 +342,7 @@ fn would_block(
 
 /// Sends the queued messages (one send per message, as s2n) and calls the
 /// secret callback for the secrets queued between them.
-fn send_queued(
+pub(crate) fn send_queued(
     conn: &Connection,
     engine: &mut Engine,
     blocked: &mut BlockedStatusArg,
@@ -552,7 +391,7 @@ fn send_queued(
 
 /// Reads one whole handshake message (header, then body, reading no more
 /// than it needs, as s2n does).
-fn read_message(
+pub(crate) fn read_message(
     conn: &Connection,
     engine: &mut Engine,
     blocked: &mut BlockedStatusArg,
@@ -587,7 +426,7 @@ fn read_message(
 }
 
 /// Gives one handshake message to rustls and takes what it learned.
-fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) -> Result<(), Error> {
+pub(crate) fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) -> Result<(), Error> {
     let context = conn.step_context(&conn.state());
     let result = notes::with_context(context, || engine.tls.read_hs(message));
     let mut noted = notes::take();

@@ -3,7 +3,7 @@
 //! the rustls verifiers that apply them (server certificates on clients,
 //! client certificates on servers).
 
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::c_int;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,13 +19,13 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::cert_chain::parse_certs;
 use crate::config::Clock;
-use crate::error::{Error, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_NULL};
+use crate::error::Error;
 use crate::ffi::{self, ArcHandle, CPtr, callbacks};
 use crate::types::*;
 
 /// Where the system trust store lives when `SSL_CERT_FILE`/`SSL_CERT_DIR` do not say.
-const SYSTEM_CA_FILE: &str = "/etc/ssl/certs/ca-certificates.crt";
-const SYSTEM_CA_DIR: &str = "/etc/ssl/certs";
+pub(crate) const SYSTEM_CA_FILE: &str = "/etc/ssl/certs/ca-certificates.crt";
+pub(crate) const SYSTEM_CA_DIR: &str = "/etc/ssl/certs";
 
 /// What s2n's x509 validator does, per config.
 #[derive(Clone)]
@@ -120,7 +120,7 @@ impl TrustSettings {
 
 /// s2n's default host check: the name equals the expected one (ignoring
 /// case), or is `*.` and the expected name's parent domain.
-fn default_host_match(expected: &str, name: &str) -> bool {
+pub(crate) fn default_host_match(expected: &str, name: &str) -> bool {
     if expected.is_empty() {
         return false;
     }
@@ -144,7 +144,7 @@ pub fn cert_error(code: c_int) -> rustls::Error {
 }
 
 /// Accepts any extended key usage: `s2n_config_disable_x509_intent_verification`.
-struct AnyUsage;
+pub(crate) struct AnyUsage;
 
 impl webpki::ExtendedKeyUsageValidator for AnyUsage {
     fn validate(&self, _: webpki::KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
@@ -152,7 +152,7 @@ impl webpki::ExtendedKeyUsageValidator for AnyUsage {
     }
 }
 
-fn map_webpki(err: &webpki::Error) -> c_int {
+pub(crate) fn map_webpki(err: &webpki::Error) -> c_int {
     use crate::error::*;
     match err {
         webpki::Error::CertExpired { .. } => S2N_ERR_CERT_EXPIRED,
@@ -457,7 +457,7 @@ impl ChainCheck {
 
 /// s2n reports a peer's handshake signature that does not verify as
 /// `S2N_ERR_VERIFY_SIGNATURE` (rustls: a bad certificate signature).
-fn bad_handshake_signature(err: &rustls::Error) {
+pub(crate) fn bad_handshake_signature(err: &rustls::Error) {
     if matches!(
         err,
         rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature)
@@ -576,7 +576,7 @@ impl ClientCertVerifier for ClientVerifier {
     }
 }
 
-fn update_trust(
+pub(crate) fn update_trust(
     config: *mut s2n_config,
     f: impl FnOnce(&mut TrustSettings) -> Result<(), Error>,
 ) -> c_int {
@@ -586,165 +586,5 @@ fn update_trust(
     })
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_verification_ca_location(
-    config: *mut s2n_config,
-    ca_pem_filename: *const c_char,
-    ca_dir: *const c_char,
-) -> c_int {
-    update_trust(config, |trust| {
-        if ca_pem_filename.is_null() && ca_dir.is_null() {
-            return Err(Error::new(S2N_ERR_NULL));
-        }
-        let file = (!ca_pem_filename.is_null())
-            .then(|| ffi::c_str(ca_pem_filename))
-            .transpose()?;
-        let dir = (!ca_dir.is_null())
-            .then(|| ffi::c_str(ca_dir))
-            .transpose()?;
-        trust.add_location(file.map(Path::new), dir.map(Path::new))
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_add_pem_to_trust_store(
-    config: *mut s2n_config,
-    pem: *const c_char,
-) -> c_int {
-    update_trust(config, |trust| {
-        trust.add_pem(ffi::c_bytes_str(pem)?.to_bytes())
-    })
-}
-
-/// Empties the trust store, including system certificates not loaded yet.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_wipe_trust_store(config: *mut s2n_config) -> c_int {
-    update_trust(config, |trust| {
-        trust.roots = Arc::new(RootCertStore::empty());
-        trust.system_pending = false;
-        trust.system_loaded = false;
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_load_system_certs(config: *mut s2n_config) -> c_int {
-    update_trust(config, |trust| {
-        trust.system_pending = true;
-        trust.load_pending_system();
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_verify_host_callback(
-    config: *mut s2n_config,
-    verify_host_fn: s2n_verify_host_fn,
-    data: *mut c_void,
-) -> c_int {
-    update_trust(config, |trust| {
-        trust.verify_host = verify_host_fn.map(|f| (Some(f), CPtr(data)));
-        Ok(())
-    })
-}
-
-/// Partial: 0 (no check) is accepted; asking for the stapled response to be
-/// verified fails with S2N_ERR_OCSP_NOT_SUPPORTED, as s2n-tls does on a
-/// libcrypto without OCSP (webpki does not verify OCSP responses).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_check_stapled_ocsp_response(
-    config: *mut s2n_config,
-    check_ocsp: u8,
-) -> c_int {
-    ffi::entry(|| {
-        s2n_config::get(config)?;
-        if check_ocsp != 0 {
-            return Err(Error::with_reason(
-                crate::error::S2N_ERR_OCSP_NOT_SUPPORTED,
-                "s2nrs does not verify stapled OCSP responses",
-            ));
-        }
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_disable_x509_time_verification(config: *mut s2n_config) -> c_int {
-    update_trust(config, |trust| {
-        trust.check_time = false;
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_disable_x509_intent_verification(config: *mut s2n_config) -> c_int {
-    if config.is_null() {
-        return ffi::entry(|| Err(Error::new(S2N_ERR_INVALID_ARGUMENT)));
-    }
-    update_trust(config, |trust| {
-        trust.check_intent = false;
-        Ok(())
-    })
-}
-
-/// Turns off all checks of the peer's certificate (testing only, as in s2n).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_disable_x509_verification(config: *mut s2n_config) -> c_int {
-    update_trust(config, |trust| {
-        trust.verify = false;
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_max_cert_chain_depth(
-    config: *mut s2n_config,
-    max_depth: u16,
-) -> c_int {
-    update_trust(config, |trust| {
-        if max_depth == 0 {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        trust.max_depth = max_depth;
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_set_verify_host_callback(
-    conn: *mut s2n_connection,
-    host_fn: s2n_verify_host_fn,
-    data: *mut c_void,
-) -> c_int {
-    ffi::entry(|| {
-        crate::connection::Connection::from_handle(conn)?.configure(|state| {
-            state.overrides.verify_host = Some((host_fn, CPtr(data)));
-            Ok(())
-        })?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Partial: rustls servers send the names in TLS1.2 CertificateRequests
-/// too (s2n only in TLS1.3's certificate_authorities extension).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_cert_authorities_from_trust_store(
-    config: *mut s2n_config,
-) -> c_int {
-    crate::config::Config::set(config, |state| {
-        // s2n refuses once the system store is in (too many names to send).
-        if state.trust.system_pending || state.trust.system_loaded {
-            return Err(Error::new(crate::error::S2N_ERR_INVALID_STATE));
-        }
-        let names = state.trust.roots.subjects();
-        let size: usize = names.iter().map(|n| 2 + n.as_ref().len()).sum();
-        if size > CERT_AUTHORITIES_MAX_SIZE {
-            return Err(Error::new(crate::error::S2N_ERR_TOO_MANY_CAS));
-        }
-        state.cert_authorities = names;
-        Ok(())
-    })
-}
-
 /// s2n's limit on the certificate_authorities list it sends (bytes).
-const CERT_AUTHORITIES_MAX_SIZE: usize = 20000;
+pub(crate) const CERT_AUTHORITIES_MAX_SIZE: usize = 20000;

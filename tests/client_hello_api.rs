@@ -5,8 +5,8 @@
 use std::ffi::{CStr, c_int};
 use std::ptr::{null, null_mut};
 
+use s2nrs::api::client_hello::*;
 use s2nrs::client_hello::*;
-use s2nrs::error;
 use s2nrs::types::{S2N_SUCCESS, TlsExtensionTypeArg, s2n_client_hello, s2n_tls_extension_type};
 
 fn errno() -> c_int {
@@ -20,7 +20,7 @@ unsafe extern "C" {
 }
 
 fn name(code: c_int) -> String {
-    let name = error::s2n_strerror_name(code);
+    let name = s2nrs::api::error::s2n_strerror_name(code);
     // SAFETY: the library returns NUL-terminated static strings.
     unsafe { CStr::from_ptr(name) }
         .to_str()

@@ -6,8 +6,8 @@
 use std::ffi::{CStr, c_int};
 use std::ptr::{null, null_mut};
 
-use s2nrs::client_hello::{s2n_client_hello_free, s2n_client_hello_parse_message};
-use s2nrs::error;
+use s2nrs::api::client_hello::*;
+use s2nrs::api::unstable::fingerprint::*;
 use s2nrs::types::{S2N_SUCCESS, s2n_client_hello};
 use s2nrs::unstable::fingerprint::s2n_fingerprint_type::{
     S2N_FINGERPRINT_JA3 as JA3, S2N_FINGERPRINT_JA4 as JA4,
@@ -25,7 +25,7 @@ unsafe extern "C" {
 }
 
 fn name(code: c_int) -> String {
-    let name = error::s2n_strerror_name(code);
+    let name = s2nrs::api::error::s2n_strerror_name(code);
     // SAFETY: the library returns NUL-terminated static strings.
     unsafe { CStr::from_ptr(name) }
         .to_str()

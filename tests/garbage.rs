@@ -14,13 +14,7 @@ use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use s2nrs::cert_chain::{
-    s2n_cert_chain_and_key_free, s2n_cert_chain_and_key_load_pem_bytes,
-    s2n_cert_chain_and_key_load_public_pem_bytes, s2n_cert_chain_and_key_new,
-};
-use s2nrs::client_hello::*;
-use s2nrs::error;
-use s2nrs::policy::s2n_config_set_cipher_preferences;
+use s2nrs::api::policy::s2n_config_set_cipher_preferences;
 use s2nrs::types::{TlsExtensionTypeArg, s2n_client_hello, s2n_config, s2n_connection};
 
 unsafe extern "C" {
@@ -109,7 +103,7 @@ fn errno() -> c_int {
 }
 
 fn debug_text(code: c_int) -> String {
-    let p = error::s2n_strerror_debug(code, c"EN".as_ptr());
+    let p = s2nrs::api::error::s2n_strerror_debug(code, c"EN".as_ptr());
     if p.is_null() {
         return String::new();
     }
@@ -118,7 +112,7 @@ fn debug_text(code: c_int) -> String {
 }
 
 fn err_name(code: c_int) -> String {
-    let p = error::s2n_strerror_name(code);
+    let p = s2nrs::api::error::s2n_strerror_name(code);
     // SAFETY: static NUL-terminated string.
     unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
 }
@@ -242,6 +236,8 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 
 mod common;
 use common::unhex;
+use s2nrs::api::cert_chain::*;
+use s2nrs::api::client_hello::*;
 
 const HELLOS: [&str; 8] = [
     include_str!("data/client_hello/gnutls_default.hex"),
@@ -668,7 +664,7 @@ fn run_connection(
                 break;
             }
             let code = errno();
-            if error::s2n_error_get_type(code) != S2N_ERR_T_BLOCKED {
+            if s2nrs::api::error::s2n_error_get_type(code) != S2N_ERR_T_BLOCKED {
                 check_failure("s2n_negotiate", seed, iter);
                 let _ = s2n_connection_get_alert(conn);
                 result = code;

@@ -156,12 +156,22 @@ fn specs() -> Vec<HeaderSpec> {
     // cbindgen follows `mod` declarations, so it is given each module's root
     // only: the files directly under src/ (not lib.rs, which declares every
     // module) and each directory's mod.rs; each unstable header's root file.
+    // The exported functions are in src/api (`api/<area>.rs`, and
+    // `api/unstable/<header>.rs`), their types in the core modules.
+    let api_dir = src.join("api");
+    let api_unstable = api_dir.join("unstable");
+    let api_files: Vec<PathBuf> = all
+        .iter()
+        .filter(|p| p.starts_with(&api_dir) && !p.ends_with("mod.rs"))
+        .cloned()
+        .collect();
     all.retain(|p| {
         let rel = p.strip_prefix(&src).unwrap();
         let depth = rel.components().count();
         let is_unstable = rel.starts_with("unstable");
         !p.ends_with("lib.rs")
             && !rel.starts_with("ffi")
+            && !rel.starts_with("api")
             && if is_unstable {
                 depth == 2 && !p.ends_with("mod.rs")
             } else {
@@ -170,6 +180,7 @@ fn specs() -> Vec<HeaderSpec> {
     });
     let main_sources: Vec<PathBuf> = all
         .iter()
+        .chain(api_files.iter().filter(|p| !p.starts_with(&api_unstable)))
         .filter(|p| !p.starts_with(&unstable_dir) && !p.ends_with("quic.rs"))
         .cloned()
         .collect();
@@ -183,13 +194,18 @@ fn specs() -> Vec<HeaderSpec> {
             .collect(),
         sources: main_sources,
     }];
-    let unstable: Vec<PathBuf> = all
+    // One header per unstable module: its types (src/unstable/<stem>.rs,
+    // where it has any) and its functions (src/api/unstable/<stem>.rs).
+    let mut stems: Vec<String> = all
         .iter()
-        .filter(|p| p.starts_with(&unstable_dir))
-        .cloned()
+        .chain(api_files.iter())
+        .filter(|p| p.starts_with(&unstable_dir) || p.starts_with(&api_unstable))
+        .map(|p| p.file_stem().unwrap().to_str().unwrap().to_string())
         .collect();
-    for file in unstable {
-        let stem = file.file_stem().unwrap().to_str().unwrap().to_string();
+    stems.sort();
+    stems.dedup();
+    for stem in stems {
+        let file = unstable_dir.join(format!("{stem}.rs"));
         let path: &'static str = Box::leak(format!("s2n/unstable/{stem}.h").into_boxed_str());
         let (preamble, exclude) = if stem == "events" {
             (
@@ -203,9 +219,13 @@ fn specs() -> Vec<HeaderSpec> {
         } else {
             (String::new(), Vec::new())
         };
+        let sources: Vec<PathBuf> = [file, api_unstable.join(format!("{stem}.rs"))]
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect();
         specs.push(HeaderSpec {
             path,
-            sources: vec![file],
+            sources,
             preamble,
             exclude,
         });

@@ -4,7 +4,9 @@
 //!   rest of the crate may only name it in `#[unsafe(no_mangle)]` and in
 //!   the types of C function pointers;
 //! - no file silences unused variables or imports for all of itself (an
-//!   unsupported function names what it ignores).
+//!   unsupported function names what it ignores);
+//! - the exported functions are all in `src/api/`, and nothing but
+//!   `lib.rs` names that module (the core never imports it).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,4 +81,27 @@ fn no_file_wide_allow_unused() {
         "file-wide allow(unused_*):\n{}",
         found.join("\n")
     );
+}
+
+#[test]
+fn exported_functions_are_in_api_and_the_core_never_imports_it() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(ROOT).join("src"), &mut files);
+    let api = Path::new(ROOT).join("src/api");
+    let lib = Path::new(ROOT).join("src/lib.rs");
+    let mut found = Vec::new();
+    // (Unit tests, `tests.rs`, may call the exported functions.)
+    let core = files
+        .iter()
+        .filter(|f| !f.starts_with(&api) && !f.ends_with("tests.rs"));
+    for file in core {
+        let text = fs::read_to_string(file).unwrap();
+        for (n, line) in code_lines(&text) {
+            let names_api = line.contains("api::") || line.contains("mod api");
+            if (names_api && *file != lib) || line.contains("extern \"C\" fn s2n_") {
+                found.push(format!("{}:{n}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "outside src/api:\n{}", found.join("\n"));
 }

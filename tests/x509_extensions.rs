@@ -5,8 +5,7 @@
 use std::ffi::{CStr, c_int};
 use std::ptr::{null, null_mut};
 
-use s2nrs::cert_chain::*;
-use s2nrs::error;
+use s2nrs::api::cert_chain::*;
 use s2nrs::types::{S2N_FAILURE, S2N_SUCCESS, s2n_cert, s2n_cert_chain_and_key};
 
 fn errno() -> c_int {
@@ -22,7 +21,7 @@ unsafe extern "C" {
 /// The name of the error a call that returned `rc` set.
 fn failure(rc: c_int) -> String {
     assert_eq!(rc, S2N_FAILURE);
-    let name = error::s2n_strerror_name(errno());
+    let name = s2nrs::api::error::s2n_strerror_name(errno());
     // SAFETY: the library returns NUL-terminated static strings.
     unsafe { CStr::from_ptr(name) }
         .to_str()

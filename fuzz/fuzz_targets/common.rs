@@ -7,6 +7,7 @@ use std::ffi::{CStr, c_int};
 use std::sync::Once;
 
 use s2nrs::error;
+use s2nrs::api::init::*;
 
 unsafe extern "C" {
     fn s2n_init() -> c_int;
@@ -26,7 +27,7 @@ pub fn check(rc: c_int) {
     }
     // SAFETY: the library's pointer to this thread's s2n_errno.
     let code = unsafe { *s2n_errno_location() };
-    let p = error::s2n_strerror_debug(code, c"EN".as_ptr());
+    let p = s2nrs::api::error::s2n_strerror_debug(code, c"EN".as_ptr());
     if !p.is_null() {
         // SAFETY: NUL-terminated, owned by the library for this thread.
         let text = unsafe { CStr::from_ptr(p) }.to_string_lossy();

@@ -11,6 +11,12 @@ use std::ffi::{c_char, c_int, c_void};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use s2nrs::api::cert_chain::*;
+use s2nrs::api::config::*;
+use s2nrs::api::connection::*;
+use s2nrs::api::io::*;
+use s2nrs::api::policy::*;
+use s2nrs::api::trust::*;
 
 unsafe extern "C" {
     fn s2n_config_new_minimal() -> *mut c_void;

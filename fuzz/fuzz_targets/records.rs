@@ -17,6 +17,9 @@ use std::sync::OnceLock;
 use aws_lc_rs::aead::{AES_128_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::hkdf;
 use libfuzzer_sys::fuzz_target;
+use s2nrs::api::config::*;
+use s2nrs::api::connection::*;
+use s2nrs::api::io::*;
 
 unsafe extern "C" {
     fn s2n_config_new_minimal() -> *mut c_void;

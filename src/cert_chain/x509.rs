@@ -27,7 +27,7 @@ use crate::error::{
 
 /// One certificate extension, borrowed from the certificate's DER.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Extension<'a> {
+pub(crate) struct Extension<'a> {
     /// Content octets of `extnID` (no tag or length).
     pub oid: &'a [u8],
     pub critical: bool,
@@ -37,7 +37,7 @@ pub(super) struct Extension<'a> {
 
 /// The extension of `cert_der` whose `extnID` is the OID named by `oid_text`
 /// (the first one, should the certificate repeat it).
-pub(super) fn find_extension<'a>(
+pub(crate) fn find_extension<'a>(
     cert_der: &'a [u8],
     oid_text: &[u8],
 ) -> Result<Extension<'a>, Error> {
@@ -58,17 +58,17 @@ pub(super) fn find_extension<'a>(
 /// The contents of the DER UTF8String at the start of `data`. Bytes after it
 /// are ignored, as s2n's `d2i_ASN1_UTF8STRING` does: callers may pass the
 /// size of their buffer rather than of the value.
-pub(super) fn utf8_string_from_extension_data(data: &[u8]) -> Result<&[u8], Error> {
+pub(crate) fn utf8_string_from_extension_data(data: &[u8]) -> Result<&[u8], Error> {
     utf8_string(data).map_err(|Malformed| Error::new(S2N_ERR_INVALID_X509_EXTENSION_TYPE))
 }
 
 /// A length as the `uint32_t` the API reports.
-pub(super) fn length_u32(len: usize) -> Result<u32, Error> {
+pub(crate) fn length_u32(len: usize) -> Result<u32, Error> {
     u32::try_from(len).map_err(|_| Error::new(S2N_ERR_INVALID_ARGUMENT))
 }
 
 /// `len` as `uint32_t` when it fits an output buffer of `capacity` bytes.
-pub(super) fn fits(len: usize, capacity: u32) -> Result<u32, Error> {
+pub(crate) fn fits(len: usize, capacity: u32) -> Result<u32, Error> {
     let len = length_u32(len)?;
     if len > capacity {
         return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));

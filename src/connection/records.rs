@@ -1,54 +1,14 @@
 //! Record sizes as s2n chooses them (`s2n_connection_prefer_throughput`,
 //! `s2n_connection_prefer_low_latency`, `s2n_connection_set_dynamic_record_threshold`).
 
-use std::ffi::c_int;
 use std::time::{Duration, Instant};
-
-use super::Connection;
-use crate::error::*;
-use crate::ffi;
-use crate::types::*;
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_prefer_throughput(conn: *mut s2n_connection) -> c_int {
-    ffi::entry(|| {
-        Connection::from_handle(conn)?.state().records.max_fragment = LARGE_FRAGMENT;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_prefer_low_latency(conn: *mut s2n_connection) -> c_int {
-    ffi::entry(|| {
-        Connection::from_handle(conn)?.state().records.max_fragment = SMALL_FRAGMENT;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_set_dynamic_record_threshold(
-    conn: *mut s2n_connection,
-    resize_threshold: u32,
-    timeout_threshold: u16,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        if resize_threshold > MAX_RESIZE_THRESHOLD {
-            return Err(Error::new(crate::error::S2N_ERR_INVALID_DYNAMIC_THRESHOLD));
-        }
-        let mut state = conn.state();
-        state.records.resize_threshold = resize_threshold;
-        state.records.timeout_secs = timeout_threshold;
-        Ok(S2N_SUCCESS)
-    })
-}
 
 /// s2n's record payload sizes: the default (an 8092-byte record), low
 /// latency (a 1440-byte record) and throughput (the TLS maximum).
-const DEFAULT_FRAGMENT: u16 = 8092 - 5;
-const SMALL_FRAGMENT: u16 = 1440 - 5;
-const LARGE_FRAGMENT: u16 = 16384;
-const MAX_RESIZE_THRESHOLD: u32 = 8 * 1024 * 1024;
+pub(crate) const DEFAULT_FRAGMENT: u16 = 8092 - 5;
+pub(crate) const SMALL_FRAGMENT: u16 = 1440 - 5;
+pub(crate) const LARGE_FRAGMENT: u16 = 16384;
+pub(crate) const MAX_RESIZE_THRESHOLD: u32 = 8 * 1024 * 1024;
 
 /// Record sizes as s2n chooses them: at most `max_fragment` bytes, and
 /// records that fit one TCP segment for the first `resize_threshold`

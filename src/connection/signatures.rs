@@ -2,69 +2,16 @@
 //! `s2n_connection_get_selected_*signature_algorithm`, `_digest_algorithm`
 //! and `s2n_connection_get_signature_scheme`.
 
-use std::ffi::{c_char, c_int};
+use std::ffi::c_int;
 
-use super::info::{leak_free_c, negotiated_version, static_c};
+use super::Connection;
 use super::notes;
-use super::{Connection, Phase};
-use crate::error::{Error, S2N_ERR_INVALID_STATE};
+use crate::error::Error;
 use crate::ffi;
 use crate::types::*;
 
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_get_selected_signature_algorithm(
-    conn: *mut s2n_connection,
-    chosen_alg: *mut TlsSignatureAlgorithmArg,
-) -> c_int {
-    scheme_out(conn, chosen_alg, Side::Server, |f| f.0.into())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_get_selected_digest_algorithm(
-    conn: *mut s2n_connection,
-    chosen_alg: *mut TlsHashAlgorithmArg,
-) -> c_int {
-    scheme_out(conn, chosen_alg, Side::Server, |f| f.1.into())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_get_selected_client_cert_signature_algorithm(
-    conn: *mut s2n_connection,
-    chosen_alg: *mut TlsSignatureAlgorithmArg,
-) -> c_int {
-    scheme_out(conn, chosen_alg, Side::Client, |f| f.0.into())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_get_selected_client_cert_digest_algorithm(
-    conn: *mut s2n_connection,
-    chosen_alg: *mut TlsHashAlgorithmArg,
-) -> c_int {
-    scheme_out(conn, chosen_alg, Side::Client, |f| f.1.into())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_connection_get_signature_scheme(
-    conn: *mut s2n_connection,
-    scheme_name: *mut *const c_char,
-) -> c_int {
-    ffi::entry(|| {
-        let conn = Connection::from_handle(conn)?;
-        let out = ffi::out(scheme_name)?;
-        let state = conn.state();
-        if state.phase == Phase::New {
-            return Err(Error::new(S2N_ERR_INVALID_STATE));
-        }
-        let tls13 = negotiated_version(&state) == Some(S2N_TLS13);
-        *out = state.server_scheme.map_or(static_c(c"none"), |s| {
-            leak_free_c(scheme_facts(s).name(tls13))
-        });
-        Ok(S2N_SUCCESS)
-    })
-}
-
 /// s2n's view of a signature scheme: algorithm, hash, and its names.
-struct SchemeFacts {
+pub(crate) struct SchemeFacts {
     sig: s2n_tls_signature_algorithm,
     hash: s2n_tls_hash_algorithm,
     name: &'static str,
@@ -74,7 +21,7 @@ struct SchemeFacts {
 }
 
 impl SchemeFacts {
-    fn name(&self, tls13: bool) -> &'static str {
+    pub(crate) fn name(&self, tls13: bool) -> &'static str {
         let by_version = if tls13 {
             self.tls13_name
         } else {
@@ -84,7 +31,7 @@ impl SchemeFacts {
     }
 }
 
-fn scheme_facts(scheme: rustls::SignatureScheme) -> SchemeFacts {
+pub(crate) fn scheme_facts(scheme: rustls::SignatureScheme) -> SchemeFacts {
     use rustls::SignatureScheme as S;
     use s2n_tls_hash_algorithm as H;
     use s2n_tls_signature_algorithm as A;
@@ -171,7 +118,7 @@ fn scheme_facts(scheme: rustls::SignatureScheme) -> SchemeFacts {
 /// Writes the algorithm or hash of a handshake signature; "anonymous"/"none" before there is one.
 /// Whose handshake signature a getter asks about.
 #[derive(PartialEq)]
-enum Side {
+pub(crate) enum Side {
     Server,
     Client,
 }
@@ -179,7 +126,7 @@ enum Side {
 /// The scheme of one side's signature. Inside a handshake step (an async
 /// private-key callback, where the connection is locked by this thread) it
 /// comes from what the step noted so far.
-fn side_scheme(
+pub(crate) fn side_scheme(
     conn: *mut s2n_connection,
     side: Side,
 ) -> Result<Option<rustls::SignatureScheme>, Error> {
@@ -201,7 +148,7 @@ fn side_scheme(
     })
 }
 
-fn scheme_out<T>(
+pub(crate) fn scheme_out<T>(
     conn: *mut s2n_connection,
     out: *mut T,
     side: Side,

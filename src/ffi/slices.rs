@@ -104,3 +104,8 @@ pub fn iovecs<'a>(ptr: *const libc::iovec, count: usize) -> Result<Vec<&'a [u8]>
         .map(|v| slice(v.iov_base.cast_const().cast(), v.iov_len))
         .collect()
 }
+
+/// A length as C's `ssize_t` (saturating; no buffer is that large).
+pub fn ssize(len: usize) -> libc::ssize_t {
+    libc::ssize_t::try_from(len).unwrap_or(libc::ssize_t::MAX)
+}

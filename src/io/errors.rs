@@ -54,7 +54,7 @@ pub fn map_tls_error(err: &rustls::Error) -> c_int {
 /// fits the client's offer, or a TLS1.2 server gets a TLS1.3-only client
 /// (rustls reports the version; s2n reads the legacy version and then
 /// finds none of the client's suites usable).
-pub(super) fn no_cipher_suite(
+pub(crate) fn no_cipher_suite(
     conn: &Connection,
     state: &State,
     err: &rustls::Error,

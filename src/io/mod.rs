@@ -10,19 +10,17 @@
 
 use std::ffi::c_int;
 
-mod api;
-mod early_data;
-mod engine;
-mod errors;
+pub(crate) mod early_data;
+pub(crate) mod engine;
+pub(crate) mod errors;
 mod header;
-mod hello;
+pub(crate) mod hello;
 mod kernel;
 pub(crate) mod pause;
-mod record;
+pub(crate) mod record;
 pub mod serialize;
-mod setters;
-mod step;
-mod wire;
+pub(crate) mod step;
+pub(crate) mod wire;
 
 pub use early_data::{recv_early_data, send_early_data};
 pub use engine::Tls;
@@ -46,7 +44,7 @@ use rustls::{ClientConnection, ServerConnection};
 use crate::connection::hello::CallbackStatus;
 use crate::connection::{self, Connection, Phase, State};
 use crate::error::*;
-use crate::ffi::{self, CPtr, callbacks};
+use crate::ffi::{self, callbacks};
 use crate::trust::no_server_name;
 use crate::types::*;
 

@@ -8,7 +8,7 @@ use super::*;
 /// Gives records to rustls and processes them; what rustls did not take
 /// stays in `input`. A connection that may wait for an async private-key
 /// operation runs the step on a thread of its own (see `pause`).
-pub(super) fn feed<'a>(
+pub(crate) fn feed<'a>(
     conn: &'a Connection,
     mut state: MutexGuard<'a, State>,
     input: &mut Records,
@@ -141,7 +141,7 @@ fn take_back(
 /// Resumes a step that waited for the application, once the operation is
 /// applied; until then, blocked on application input as in s2n. Ok(false)
 /// when no step waits.
-pub(super) fn resume_step(
+pub(crate) fn resume_step(
     conn: &Connection,
     input: &mut Records,
     blocked: &mut BlockedStatusArg,

@@ -161,7 +161,7 @@ impl SendBuf {
 /// keep earlier ones, rewritten, so the buffer alone cannot tell).
 #[derive(Default)]
 pub struct RecvBuf {
-    pub(super) buf: Records,
+    pub(crate) buf: Records,
     stream: Stream,
     /// A complete record may be waiting in `buf`.
     pub(super) ready: bool,
@@ -249,7 +249,7 @@ fn blocked_error(blocked: &mut BlockedStatusArg, on: s2n_blocked_status) -> Erro
 
 /// Writes out pending records: ours, then what the engine produced since
 /// (moved, not copied), without our lock while the transport runs.
-pub(super) fn flush(
+pub(crate) fn flush(
     conn: &Connection,
     send: &mut SendBuf,
     blocked: &mut BlockedStatusArg,
@@ -290,7 +290,7 @@ pub(super) fn flush(
 
 /// Reads until a record is complete (or, with recv buffering, what the
 /// transport has) into `recv`; true at the end of the stream.
-pub(super) fn fill(
+pub(crate) fn fill(
     conn: &Connection,
     recv: &mut RecvBuf,
     blocked: &mut BlockedStatusArg,

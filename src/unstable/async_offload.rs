@@ -1,7 +1,6 @@
 //! `s2n/unstable/async_offload.h`: handing the handshake's signature
 //! verification to the application, which rustls cannot do.
 
-use crate::ffi;
 use crate::ffi::c_enum_arg;
 use crate::types::*;
 use std::ffi::{c_int, c_void};
@@ -27,24 +26,3 @@ pub type s2n_async_offload_cb = Option<
         ctx: *mut c_void,
     ) -> c_int,
 >;
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_async_offload_callback(
-    config: *mut s2n_config,
-    allow_list: u32,
-    r#fn: s2n_async_offload_cb,
-    ctx: *mut c_void,
-) -> c_int {
-    let _ = (config, allow_list, r#fn, ctx);
-    ffi::unsupported(
-        "rustls verifies handshake signatures synchronously inside its state machine and cannot pause a handshake for an offloaded operation",
-    )
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_async_offload_op_perform(op: *mut s2n_async_offload_op) -> c_int {
-    let _ = op;
-    ffi::unsupported(
-        "rustls verifies handshake signatures synchronously inside its state machine and cannot pause a handshake for an offloaded operation",
-    )
-}

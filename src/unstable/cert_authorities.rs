@@ -8,8 +8,7 @@ use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 
 use crate::cert_chain::CertChainAndKey;
-use crate::error::{Error, S2N_ERR_BAD_MESSAGE, S2N_ERR_INVALID_ARGUMENT};
-use crate::ffi::{self, ArcHandle, CPtr, RefHandle};
+use crate::ffi::{self, CPtr, RefHandle};
 use crate::types::*;
 
 /// Opaque handle: `struct s2n_certificate_request` in C.
@@ -35,13 +34,13 @@ pub type s2n_cert_request_callback = Option<
 /// The server's list as it came: each name with a two-byte length.
 pub struct CaList {
     bytes: Vec<u8>,
-    read: Cell<usize>,
+    pub(crate) read: Cell<usize>,
 }
 
 /// A CertificateRequest as the callback sees it.
 pub struct CertificateRequest {
-    list: CaList,
-    chain: RefCell<Option<Arc<CertChainAndKey>>>,
+    pub(crate) list: CaList,
+    pub(crate) chain: RefCell<Option<Arc<CertChainAndKey>>>,
 }
 
 impl RefHandle for s2n_certificate_request {
@@ -88,12 +87,12 @@ impl CertificateRequest {
 }
 
 impl CaList {
-    fn has_next(&self) -> bool {
+    pub(crate) fn has_next(&self) -> bool {
         self.read.get() < self.bytes.len()
     }
 
     /// The next name, or None if the list is malformed there.
-    fn next(&self) -> Option<&[u8]> {
+    pub(crate) fn next(&self) -> Option<&[u8]> {
         let rest = self.bytes.get(self.read.get()..)?;
         let len = usize::from(u16::from_be_bytes([*rest.first()?, *rest.get(1)?]));
         if len == 0 {
@@ -103,98 +102,4 @@ impl CaList {
         self.read.set(self.read.get() + 2 + len);
         Some(name)
     }
-}
-
-/// The request's list; NULL for a NULL request.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_certificate_request_get_ca_list(
-    request: *mut s2n_certificate_request,
-) -> *mut s2n_certificate_authority_list {
-    // NULL gives NULL without an error, as s2n.
-    if request.is_null() {
-        return std::ptr::null_mut();
-    }
-    ffi::entry(|| {
-        let request = s2n_certificate_request::get(request)?;
-        Ok(s2n_certificate_authority_list::from_ref(&request.list))
-    })
-}
-
-/// The chain is kept alive by s2nrs for the handshake.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_certificate_request_set_certificate(
-    request: *mut s2n_certificate_request,
-    chain: *mut s2n_cert_chain_and_key,
-) -> c_int {
-    ffi::entry(|| {
-        if request.is_null() || chain.is_null() {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        let request = s2n_certificate_request::get(request)?;
-        *request.chain.borrow_mut() = Some(s2n_cert_chain_and_key::share(chain)?);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_certificate_authority_list_has_next(
-    list: *mut s2n_certificate_authority_list,
-) -> bool {
-    ffi::entry(|| Ok(!list.is_null() && s2n_certificate_authority_list::get(list)?.has_next()))
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_certificate_authority_list_next(
-    list: *mut s2n_certificate_authority_list,
-    name: *mut *mut u8,
-    length: *mut u16,
-) -> c_int {
-    ffi::entry(|| {
-        if list.is_null() || name.is_null() || length.is_null() {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        let name = ffi::out(name)?;
-        let length = ffi::out(length)?;
-        *name = std::ptr::null_mut();
-        *length = 0;
-        let list = s2n_certificate_authority_list::get(list)?;
-        if !list.has_next() {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        let next = list.next().ok_or_else(|| Error::new(S2N_ERR_BAD_MESSAGE))?;
-        *name = next.as_ptr().cast_mut();
-        *length = u16::try_from(next.len()).unwrap_or(u16::MAX);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_certificate_authority_list_reread(
-    list: *mut s2n_certificate_authority_list,
-) -> c_int {
-    ffi::entry(|| {
-        if list.is_null() {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        s2n_certificate_authority_list::get(list)?.read.set(0);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Partial: the callback runs on clients with at least one certificate, as
-/// in s2n; rustls passes it the certificate_authorities of TLS1.3 and the
-/// CA names of TLS1.2 requests alike.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_cert_request_callback(
-    config: *mut s2n_config,
-    cert_req_callback: s2n_cert_request_callback,
-    ctx: *mut c_void,
-) -> c_int {
-    if config.is_null() {
-        return ffi::entry(|| Err(Error::new(S2N_ERR_INVALID_ARGUMENT)));
-    }
-    crate::config::Config::set(config, |state| {
-        state.cert_request_cb = cert_req_callback.map(|f| (Some(f), CPtr(ctx)));
-        Ok(())
-    })
 }

@@ -12,13 +12,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 
 use crate::error::{
-    Error, S2N_ERR_CANCELLED, S2N_ERR_CERT_REJECTED, S2N_ERR_CRL_EXPIRED,
-    S2N_ERR_CRL_INVALID_NEXT_UPDATE, S2N_ERR_CRL_INVALID_THIS_UPDATE, S2N_ERR_CRL_NOT_YET_VALID,
-    S2N_ERR_INTERNAL_LIBCRYPTO_ERROR, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_INVALID_PEM,
-    S2N_ERR_INVALID_STATE, S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED,
+    Error, S2N_ERR_CANCELLED, S2N_ERR_CERT_REJECTED, S2N_ERR_INVALID_PEM, S2N_ERR_INVALID_STATE,
+    S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED,
 };
 use crate::ffi::{self, BoxHandle, CPtr, RefHandle, callbacks};
 use crate::trust::cert_error;
@@ -56,13 +53,13 @@ pub type s2n_cert_validation_callback = Option<
 // ---------------------------------------------------------------------------
 // DER helpers: names, times and the fields of certificates and CRLs we read.
 
-const SEQUENCE: u8 = 0x30;
-const SET: u8 = 0x31;
-const UTF8_STRING: u8 = 0x0c;
-const UTC_TIME: u8 = 0x17;
-const GENERALIZED_TIME: u8 = 0x18;
+pub(crate) const SEQUENCE: u8 = 0x30;
+pub(crate) const SET: u8 = 0x31;
+pub(crate) const UTF8_STRING: u8 = 0x0c;
+pub(crate) const UTC_TIME: u8 = 0x17;
+pub(crate) const GENERALIZED_TIME: u8 = 0x18;
 
-struct Der<'a>(&'a [u8]);
+pub(crate) struct Der<'a>(&'a [u8]);
 
 impl<'a> Der<'a> {
     /// The next element: tag, content, and the whole TLV.
@@ -99,7 +96,7 @@ impl<'a> Der<'a> {
     }
 }
 
-fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
+pub(crate) fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
     out.push(tag);
     let len = content.len();
     if len < 0x80 {
@@ -114,7 +111,7 @@ fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
 }
 
 /// A directory string as text, for the string types OpenSSL canonicalises.
-fn string_text(tag: u8, value: &[u8]) -> Option<String> {
+pub(crate) fn string_text(tag: u8, value: &[u8]) -> Option<String> {
     match tag {
         // UTF8String, PrintableString, IA5String, VisibleString
         0x0c | 0x13 | 0x16 | 0x1a => String::from_utf8(value.to_vec()).ok(),
@@ -142,7 +139,7 @@ fn string_text(tag: u8, value: &[u8]) -> Option<String> {
 
 /// OpenSSL's canonical form of a string: trimmed, inner runs of ASCII
 /// whitespace as one space, ASCII letters in lower case.
-fn canonical_text(text: &str) -> Vec<u8> {
+pub(crate) fn canonical_text(text: &str) -> Vec<u8> {
     let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|&b| !space(b)).unwrap_or(bytes.len());
@@ -200,7 +197,7 @@ pub fn name_hash(name_content: &[u8]) -> Option<u64> {
 }
 
 /// The issuer Name content of a DER certificate.
-fn cert_issuer(cert_der: &[u8]) -> Option<&[u8]> {
+pub(crate) fn cert_issuer(cert_der: &[u8]) -> Option<&[u8]> {
     let mut cert = Der(Der(cert_der).expect(SEQUENCE)?);
     let mut tbs = Der(cert.expect(SEQUENCE)?);
     if tbs.peek() == Some(0xa0) {
@@ -238,10 +235,10 @@ pub(crate) fn der_time(tag: u8, value: &[u8]) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + min * 60 + sec)
 }
 
-type CrlFields<'a> = (&'a [u8], Option<i64>, Option<Option<i64>>);
+pub(crate) type CrlFields<'a> = (&'a [u8], Option<i64>, Option<Option<i64>>);
 
 /// The issuer content, thisUpdate and nextUpdate (None when absent) of a DER CRL.
-fn crl_fields(der: &[u8]) -> Option<CrlFields<'_>> {
+pub(crate) fn crl_fields(der: &[u8]) -> Option<CrlFields<'_>> {
     let mut crl = Der(Der(der).expect(SEQUENCE)?);
     let mut tbs = Der(crl.expect(SEQUENCE)?);
     if tbs.peek() == Some(0x02) {
@@ -261,7 +258,7 @@ fn crl_fields(der: &[u8]) -> Option<CrlFields<'_>> {
     Some((issuer, this_update, next_update))
 }
 
-fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -274,17 +271,17 @@ fn now_secs() -> i64 {
 #[derive(Clone)]
 pub struct LoadedCrl {
     pub owned: webpki::OwnedCertRevocationList,
-    issuer_hash: Option<u64>,
+    pub(crate) issuer_hash: Option<u64>,
     /// None when the field is there but unreadable.
-    this_update: Option<i64>,
+    pub(crate) this_update: Option<i64>,
     /// Some(None) when the field is there but unreadable.
-    next_update: Option<Option<i64>>,
+    pub(crate) next_update: Option<Option<i64>>,
 }
 
 /// What an `s2n_crl` handle owns.
 #[derive(Default)]
 pub struct Crl {
-    loaded: RefCell<Option<LoadedCrl>>,
+    pub(crate) loaded: RefCell<Option<LoadedCrl>>,
 }
 
 impl BoxHandle for s2n_crl {
@@ -292,7 +289,7 @@ impl BoxHandle for s2n_crl {
 }
 
 impl Crl {
-    fn with<T>(
+    pub(crate) fn with<T>(
         crl: *mut s2n_crl,
         f: impl FnOnce(&LoadedCrl) -> Result<T, Error>,
     ) -> Result<T, Error> {
@@ -302,7 +299,7 @@ impl Crl {
     }
 }
 
-fn load(der: &[u8]) -> Result<LoadedCrl, Error> {
+pub(crate) fn load(der: &[u8]) -> Result<LoadedCrl, Error> {
     let owned = webpki::OwnedCertRevocationList::from_der(der).map_err(|_| {
         Error::with_reason(
             S2N_ERR_INVALID_PEM,
@@ -324,9 +321,9 @@ fn load(der: &[u8]) -> Result<LoadedCrl, Error> {
 
 /// One certificate's lookup: what the callback sees and answers.
 pub struct CrlLookup {
-    issuer_hash: Option<u64>,
-    crl: Mutex<Option<webpki::OwnedCertRevocationList>>,
-    finished: AtomicBool,
+    pub(crate) issuer_hash: Option<u64>,
+    pub(crate) crl: Mutex<Option<webpki::OwnedCertRevocationList>>,
+    pub(crate) finished: AtomicBool,
 }
 
 impl RefHandle for s2n_crl_lookup {
@@ -401,153 +398,17 @@ pub fn run_validation(
     Ok(())
 }
 
-fn set_crl_cb(config: *mut s2n_config, f: impl FnOnce(&mut crate::config::ConfigState)) -> c_int {
+pub(crate) fn set_crl_cb(
+    config: *mut s2n_config,
+    f: impl FnOnce(&mut crate::config::ConfigState),
+) -> c_int {
     crate::config::Config::set(config, |state| {
         f(state);
         Ok(())
     })
 }
 
-/// Partial: the callback runs synchronously inside the handshake; a callback
-/// that returns without `s2n_crl_lookup_set`/`s2n_crl_lookup_ignore` fails the
-/// handshake with `S2N_ERR_UNIMPLEMENTED` (rustls's verifier cannot block).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_crl_lookup_cb(
-    config: *mut s2n_config,
-    callback: s2n_crl_lookup_callback,
-    context: *mut c_void,
-) -> c_int {
-    set_crl_cb(config, |state| {
-        state.crl_lookup_cb = callback.map(|f| (Some(f), CPtr(context)));
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_new() -> *mut s2n_crl {
-    ffi::entry(|| Ok(s2n_crl::into_handle(Crl::default())))
-}
-
-/// Partial: webpki takes only v2 CRLs with a nextUpdate field and
-/// extensions; others fail with `S2N_ERR_INVALID_PEM`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_load_pem(crl: *mut s2n_crl, pem: *mut u8, len: usize) -> c_int {
-    ffi::entry(|| {
-        let crl = s2n_crl::get(crl)?;
-        if crl.loaded.borrow().is_some() {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        let pem = ffi::slice(pem, len)?;
-        let der = rustls_pki_types::CertificateRevocationListDer::from_pem_slice(pem)
-            .map_err(|_| Error::new(S2N_ERR_INVALID_PEM))?;
-        *crl.loaded.borrow_mut() = Some(load(der.as_ref())?);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_free(crl: *mut *mut s2n_crl) -> c_int {
-    ffi::entry(|| {
-        s2n_crl::free_slot(crl)?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// OpenSSL's `X509_NAME_hash` of the CRL's issuer.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_get_issuer_hash(crl: *mut s2n_crl, hash: *mut u64) -> c_int {
-    ffi::entry(|| {
-        let value = Crl::with(crl, |loaded| {
-            loaded
-                .issuer_hash
-                .filter(|&h| h != 0)
-                .ok_or_else(|| Error::new(S2N_ERR_INTERNAL_LIBCRYPTO_ERROR))
-        })?;
-        *ffi::out(hash)? = value;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_validate_active(crl: *mut s2n_crl) -> c_int {
-    ffi::entry(|| {
-        Crl::with(crl, |loaded| {
-            let this_update = loaded
-                .this_update
-                .ok_or_else(|| Error::new(S2N_ERR_CRL_INVALID_THIS_UPDATE))?;
-            if this_update >= now_secs() {
-                return Err(Error::new(S2N_ERR_CRL_NOT_YET_VALID));
-            }
-            Ok(S2N_SUCCESS)
-        })
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_validate_not_expired(crl: *mut s2n_crl) -> c_int {
-    ffi::entry(|| {
-        Crl::with(crl, |loaded| match loaded.next_update {
-            None => Ok(S2N_SUCCESS),
-            Some(None) => Err(Error::new(S2N_ERR_CRL_INVALID_NEXT_UPDATE)),
-            Some(Some(t)) if t <= now_secs() => Err(Error::new(S2N_ERR_CRL_EXPIRED)),
-            Some(Some(_)) => Ok(S2N_SUCCESS),
-        })
-    })
-}
-
-/// OpenSSL's `X509_issuer_name_hash` of the certificate being looked up.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_lookup_get_cert_issuer_hash(
-    lookup: *mut s2n_crl_lookup,
-    hash: *mut u64,
-) -> c_int {
-    ffi::entry(|| {
-        let lookup = s2n_crl_lookup::get(lookup)?;
-        let value = lookup
-            .issuer_hash
-            .filter(|&h| h != 0)
-            .ok_or_else(|| Error::new(S2N_ERR_INTERNAL_LIBCRYPTO_ERROR))?;
-        *ffi::out(hash)? = value;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The CRL is copied: the application may free it after the callback.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_lookup_set(lookup: *mut s2n_crl_lookup, crl: *mut s2n_crl) -> c_int {
-    ffi::entry(|| {
-        let lookup = s2n_crl_lookup::get(lookup)?;
-        let owned = Crl::with(crl, |loaded| Ok(loaded.owned.clone()))?;
-        *lookup.crl.lock().unwrap_or_else(|e| e.into_inner()) = Some(owned);
-        lookup.finished.store(true, Ordering::SeqCst);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_crl_lookup_ignore(lookup: *mut s2n_crl_lookup) -> c_int {
-    ffi::entry(|| {
-        let lookup = s2n_crl_lookup::get(lookup)?;
-        *lookup.crl.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        lookup.finished.store(true, Ordering::SeqCst);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Partial: the callback must accept or reject before it returns; the
-/// asynchronous form (deciding later) fails the handshake with
-/// `S2N_ERR_UNIMPLEMENTED`, as rustls's verifier cannot pause.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_cert_validation_cb(
-    config: *mut s2n_config,
-    callback: s2n_cert_validation_callback,
-    context: *mut c_void,
-) -> c_int {
-    set_crl_cb(config, |state| {
-        state.cert_validation_cb = callback.map(|f| (Some(f), CPtr(context)));
-    })
-}
-
-fn decide(info: *mut s2n_cert_validation_info, accepted: bool) -> c_int {
+pub(crate) fn decide(info: *mut s2n_cert_validation_info, accepted: bool) -> c_int {
     ffi::entry(|| {
         let info = s2n_cert_validation_info::get(info)?;
         if info.finished.load(Ordering::SeqCst) {
@@ -557,14 +418,4 @@ fn decide(info: *mut s2n_cert_validation_info, accepted: bool) -> c_int {
         info.accepted.store(accepted, Ordering::SeqCst);
         Ok(S2N_SUCCESS)
     })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_cert_validation_accept(info: *mut s2n_cert_validation_info) -> c_int {
-    decide(info, true)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_cert_validation_reject(info: *mut s2n_cert_validation_info) -> c_int {
-    decide(info, false)
 }

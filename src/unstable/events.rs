@@ -4,9 +4,7 @@
 //! [`HandshakeTiming`], [`handshake_event`] and [`emit_handshake`] /
 //! [`emit_checkpoint`].
 
-use crate::config::Config;
 use crate::connection::Connection;
-use crate::error::{Error, S2N_ERR_NULL};
 use crate::ffi::CPtr;
 use crate::policy::{self, Policy};
 use crate::types::*;
@@ -191,40 +189,4 @@ pub fn emit_checkpoint(conn: &Connection, hooks: &EventHooks, name: &'static CSt
             &mut checkpoint,
         );
     }
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_subscriber(
-    config: *mut s2n_config,
-    subscriber: *mut c_void,
-) -> c_int {
-    Config::set(config, |state| {
-        state.events.subscriber = CPtr(subscriber);
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_handshake_event(
-    config: *mut s2n_config,
-    callback: s2n_event_on_handshake_cb,
-) -> c_int {
-    Config::set(config, |state| {
-        state.events.on_handshake = callback;
-        Ok(())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_config_set_timing_checkpoint_cb(
-    config: *mut s2n_config,
-    callback: s2n_event_on_timing_checkpoint_cb,
-) -> c_int {
-    Config::set(config, |state| {
-        if callback.is_none() {
-            return Err(Error::new(S2N_ERR_NULL));
-        }
-        state.events.on_checkpoint = callback;
-        Ok(())
-    })
 }

@@ -20,13 +20,13 @@ use aws_lc_rs::digest;
 
 use crate::client_hello::ClientHello;
 use crate::error::{
-    Error, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_INVALID_STATE,
-    S2N_ERR_STUFFER_IS_FULL, S2N_ERR_STUFFER_OUT_OF_DATA,
+    Error, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_STUFFER_IS_FULL,
+    S2N_ERR_STUFFER_OUT_OF_DATA,
 };
 use crate::ffi::{self, BoxHandle, c_enum_arg};
 use crate::types::*;
 
-mod ja3;
+pub(crate) mod ja3;
 mod ja4;
 mod md5;
 #[cfg(test)]
@@ -49,17 +49,17 @@ c_enum_arg!(FingerprintTypeArg => s2n_fingerprint_type { S2N_FINGERPRINT_JA3, S2
 use s2n_fingerprint_type::{S2N_FINGERPRINT_JA3, S2N_FINGERPRINT_JA4};
 
 /// Length of the JA3 hash string: an MD5 digest in hex.
-const JA3_HASH_STR_SIZE: usize = 32;
+pub(crate) const JA3_HASH_STR_SIZE: usize = 32;
 /// Length of the JA4 hash string: "a_b_c" with a 10-character prefix and two
 /// 12-character truncated SHA-256 digests in hex.
-const JA4_HASH_STR_SIZE: usize = 36;
+pub(crate) const JA4_HASH_STR_SIZE: usize = 36;
 /// Length of a raw MD5 digest (`s2n_client_hello_get_fingerprint_hash`).
-const MD5_DIGEST_LENGTH: usize = 16;
+pub(crate) const MD5_DIGEST_LENGTH: usize = 16;
 
 /// The text of a fingerprint as s2n writes it: into a caller's buffer of
 /// `cap` bytes, or unbounded when it is going to be hashed. A JA3 hash is
 /// computed as the text is written (`md5`), without keeping the text.
-struct Out {
+pub(crate) struct Out {
     text: Vec<u8>,
     cap: usize,
     md5: Option<md5::Md5>,
@@ -78,7 +78,7 @@ impl Out {
     }
 
     /// An unbounded text that is only hashed with MD5.
-    fn md5() -> Out {
+    pub(crate) fn md5() -> Out {
         Out {
             md5: Some(md5::Md5::default()),
             ..Out::new(Vec::new(), usize::MAX)
@@ -112,18 +112,18 @@ impl Out {
         self.put(bytes, S2N_ERR_STUFFER_IS_FULL)
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.text.len() + self.hashed
     }
 
     /// The MD5 digest of what was written (an `Out::md5()`).
-    fn digest(self) -> [u8; MD5_DIGEST_LENGTH] {
+    pub(crate) fn digest(self) -> [u8; MD5_DIGEST_LENGTH] {
         self.md5.unwrap_or_default().finish()
     }
 }
 
 /// A big-endian u16 from a two-byte chunk; None for a trailing odd byte.
-fn u16_of(pair: &[u8]) -> Option<u16> {
+pub(crate) fn u16_of(pair: &[u8]) -> Option<u16> {
     match pair {
         [hi, lo] => Some(u16::from_be_bytes([*hi, *lo])),
         _ => None,
@@ -132,12 +132,12 @@ fn u16_of(pair: &[u8]) -> Option<u16> {
 
 /// A read past the end of an extension, as s2n's stuffer reports it.
 #[track_caller]
-fn out_of_data() -> Error {
+pub(crate) fn out_of_data() -> Error {
     Error::new(S2N_ERR_STUFFER_OUT_OF_DATA)
 }
 
 /// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -146,7 +146,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Lowercase hex of an MD5 digest, on the stack.
-fn md5_hex(digest: &[u8; MD5_DIGEST_LENGTH]) -> [u8; 2 * MD5_DIGEST_LENGTH] {
+pub(crate) fn md5_hex(digest: &[u8; MD5_DIGEST_LENGTH]) -> [u8; 2 * MD5_DIGEST_LENGTH] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = [0; 2 * MD5_DIGEST_LENGTH];
     for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
@@ -158,7 +158,7 @@ fn md5_hex(digest: &[u8; MD5_DIGEST_LENGTH]) -> [u8; 2 * MD5_DIGEST_LENGTH] {
 
 /// The version s2n fingerprints for the legacy version field: its one-byte
 /// form (major * 10 + minor, wrapped) split back into two bytes.
-fn legacy_version(hello: &ClientHello) -> u16 {
+pub(crate) fn legacy_version(hello: &ClientHello) -> u16 {
     let v = hello.legacy_version_s2n();
     u16::from(v / 10) << 8 | u16::from(v % 10)
 }
@@ -166,7 +166,7 @@ fn legacy_version(hello: &ClientHello) -> u16 {
 /// Writes the raw fingerprint string of `hello` into `text` (reused storage),
 /// failing as s2n does if it is longer than `max` bytes or a field it reads
 /// is malformed. Returns the string.
-fn raw_into(
+pub(crate) fn raw_into(
     kind: s2n_fingerprint_type,
     hello: &ClientHello,
     max: usize,
@@ -183,9 +183,9 @@ fn raw_into(
 }
 
 /// A hash string (JA3's 32 or JA4's 36 characters), kept on the stack.
-struct HashText {
+pub(crate) struct HashText {
     bytes: [u8; JA4_HASH_STR_SIZE],
-    len: usize,
+    pub(crate) len: usize,
 }
 
 impl HashText {
@@ -196,7 +196,7 @@ impl HashText {
         HashText { bytes, len }
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
 }
@@ -204,7 +204,7 @@ impl HashText {
 /// The hash string of `hello` and the length of its raw string, using `text`
 /// as scratch space (JA4 only: JA3 is hashed as it is written, so that, as
 /// in s2n, computing it allocates nothing). Returns (hash, raw size, scratch).
-fn hash_into(
+pub(crate) fn hash_into(
     kind: s2n_fingerprint_type,
     hello: &ClientHello,
     text: Vec<u8>,
@@ -242,7 +242,7 @@ fn hash_into(
 }
 
 /// The raw fingerprint string, failing as s2n does if it is longer than `max`.
-fn raw_string(
+pub(crate) fn raw_string(
     kind: s2n_fingerprint_type,
     hello: &ClientHello,
     max: usize,
@@ -252,40 +252,43 @@ fn raw_string(
 
 /// The hash string and raw size.
 #[cfg(test)]
-fn hash_string(kind: s2n_fingerprint_type, hello: &ClientHello) -> Result<(String, usize), Error> {
+pub(crate) fn hash_string(
+    kind: s2n_fingerprint_type,
+    hello: &ClientHello,
+) -> Result<(String, usize), Error> {
     hash_into(kind, hello, Vec::new())
         .map(|(hash, size, _)| (String::from_utf8_lossy(hash.as_bytes()).into_owned(), size))
 }
 
 /// The address of an `s2n_client_hello` the application keeps alive.
 #[derive(Clone, Copy)]
-struct ClientHelloPtr(usize);
+pub(crate) struct ClientHelloPtr(pub(crate) usize);
 
 impl ClientHelloPtr {
-    fn get<'a>(self) -> Result<&'a ClientHello, Error> {
+    pub(crate) fn get<'a>(self) -> Result<&'a ClientHello, Error> {
         client_hello(self.0 as *mut s2n_client_hello)
     }
 }
 
 /// What a fingerprint object reserves for raw strings when it is made.
-const SCRATCH_CAPACITY: usize = 2048;
+pub(crate) const SCRATCH_CAPACITY: usize = 2048;
 
 /// What an `s2n_fingerprint *` points at.
 pub struct Fingerprint {
-    kind: s2n_fingerprint_type,
-    state: Mutex<State>,
+    pub(crate) kind: s2n_fingerprint_type,
+    pub(crate) state: Mutex<State>,
 }
 
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     /// The ClientHello set by `s2n_fingerprint_set_client_hello`: as in s2n,
     /// not copied, so the caller keeps it alive while it fingerprints it.
-    hello: Option<ClientHelloPtr>,
+    pub(crate) hello: Option<ClientHelloPtr>,
     /// The length of the raw string, once a hash or raw string was computed
     /// for this ClientHello; 0 before (no raw string is empty).
-    raw_size: usize,
+    pub(crate) raw_size: usize,
     /// Storage reused from one computation to the next.
-    scratch: Vec<u8>,
+    pub(crate) scratch: Vec<u8>,
 }
 
 impl BoxHandle for s2n_fingerprint {
@@ -293,11 +296,11 @@ impl BoxHandle for s2n_fingerprint {
 }
 
 impl Fingerprint {
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn hash_size(&self) -> usize {
+    pub(crate) fn hash_size(&self) -> usize {
         match self.kind {
             S2N_FINGERPRINT_JA3 => JA3_HASH_STR_SIZE,
             S2N_FINGERPRINT_JA4 => JA4_HASH_STR_SIZE,
@@ -307,21 +310,21 @@ impl Fingerprint {
 
 /// The fingerprint behind a handle; NULL is `S2N_ERR_INVALID_ARGUMENT`, as in s2n.
 #[track_caller]
-fn fingerprint<'a>(ptr: *const s2n_fingerprint) -> Result<&'a Fingerprint, Error> {
+pub(crate) fn fingerprint<'a>(ptr: *const s2n_fingerprint) -> Result<&'a Fingerprint, Error> {
     non_null(ptr)?;
     s2n_fingerprint::get(ptr)
 }
 
 /// The ClientHello behind a handle; NULL is `S2N_ERR_INVALID_ARGUMENT`.
 #[track_caller]
-fn client_hello<'a>(ch: *mut s2n_client_hello) -> Result<&'a ClientHello, Error> {
+pub(crate) fn client_hello<'a>(ch: *mut s2n_client_hello) -> Result<&'a ClientHello, Error> {
     non_null(ch)?;
     Ok(&s2n_client_hello::get(ch)?.hello)
 }
 
 /// s2n's fingerprint functions reject NULL arguments with `S2N_ERR_INVALID_ARGUMENT`.
 #[track_caller]
-fn non_null<T>(ptr: *const T) -> Result<(), Error> {
+pub(crate) fn non_null<T>(ptr: *const T) -> Result<(), Error> {
     if ptr.is_null() {
         Err(Error::new(S2N_ERR_INVALID_ARGUMENT))
     } else {
@@ -329,244 +332,16 @@ fn non_null<T>(ptr: *const T) -> Result<(), Error> {
     }
 }
 
-fn to_u32(len: usize) -> u32 {
+pub(crate) fn to_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
-fn to_usize(len: u32) -> usize {
+pub(crate) fn to_usize(len: u32) -> usize {
     usize::try_from(len).unwrap_or(usize::MAX)
 }
 
 /// Copies `bytes` to the caller's buffer (which s2n's checks made big enough).
-fn write_output(output: *mut u8, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_output(output: *mut u8, bytes: &[u8]) -> Result<(), Error> {
     ffi::slice_mut(output, bytes.len())?.copy_from_slice(bytes);
     Ok(())
-}
-
-/// A reusable fingerprint of the given type; an unknown type is
-/// `S2N_ERR_INVALID_ARGUMENT` (and NULL is returned).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_new(r#type: FingerprintTypeArg) -> *mut s2n_fingerprint {
-    ffi::entry(|| {
-        let kind = r#type.get()?;
-        Ok(s2n_fingerprint::into_handle(Fingerprint {
-            kind,
-            state: Mutex::new(State {
-                // Room for the raw string of most ClientHellos: as in s2n,
-                // computing fingerprints with a reused object allocates nothing.
-                scratch: Vec::with_capacity(SCRATCH_CAPACITY),
-                ..State::default()
-            }),
-        }))
-    })
-}
-
-/// Frees a fingerprint and sets `*fingerprint` to NULL; NULL (or a NULL
-/// `*fingerprint`) is a no-op.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_free(fingerprint: *mut *mut s2n_fingerprint) -> c_int {
-    ffi::entry(|| {
-        s2n_fingerprint::free_slot(fingerprint)?;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Forgets the ClientHello and the computed raw size, for reuse.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_wipe(fingerprint: *mut s2n_fingerprint) -> c_int {
-    ffi::entry(|| {
-        let mut state = self::fingerprint(fingerprint)?.state();
-        state.hello = None;
-        state.raw_size = 0;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Sets the ClientHello to fingerprint (not copied), resetting the raw size.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_set_client_hello(
-    fingerprint: *mut s2n_fingerprint,
-    ch: *mut s2n_client_hello,
-) -> c_int {
-    ffi::entry(|| {
-        let fingerprint = self::fingerprint(fingerprint)?;
-        client_hello(ch)?;
-        // s2n refuses SSLv2 ClientHellos here with
-        // S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED; s2nrs never has one.
-        let mut state = fingerprint.state();
-        state.hello = Some(ClientHelloPtr(ch as usize));
-        state.raw_size = 0;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The length of this fingerprint type's hash string: 32 for JA3, 36 for JA4.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_get_hash_size(
-    fingerprint: *const s2n_fingerprint,
-    size: *mut u32,
-) -> c_int {
-    ffi::entry(|| {
-        let fingerprint = self::fingerprint(fingerprint)?;
-        non_null(size)?;
-        *ffi::out(size)? = to_u32(fingerprint.hash_size());
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Writes the hash string (JA3: hex MD5; JA4: "prefix_hash_hash"), not
-/// NUL-terminated. A buffer under the hash size is
-/// `S2N_ERR_INSUFFICIENT_MEM_SIZE`; no ClientHello set `S2N_ERR_INVALID_STATE`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_get_hash(
-    fingerprint: *mut s2n_fingerprint,
-    max_output_size: u32,
-    output: *mut u8,
-    output_size: *mut u32,
-) -> c_int {
-    ffi::entry(|| {
-        let fingerprint = self::fingerprint(fingerprint)?;
-        if to_usize(max_output_size) < fingerprint.hash_size() {
-            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
-        }
-        non_null(output)?;
-        non_null(output_size)?;
-        let output_size = ffi::out(output_size)?;
-        *output_size = 0;
-
-        let mut state = fingerprint.state();
-        let state = &mut *state;
-        let hello = state
-            .hello
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
-            .get()?;
-        let scratch = std::mem::take(&mut state.scratch);
-        let (hash, raw_size, scratch) = hash_into(fingerprint.kind, hello, scratch)?;
-        state.scratch = scratch;
-        write_output(output, hash.as_bytes())?;
-        *output_size = to_u32(hash.len);
-        state.raw_size = raw_size;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The length of the raw string, known once `s2n_fingerprint_get_hash` or
-/// `s2n_fingerprint_get_raw` succeeded for the current ClientHello
-/// (`S2N_ERR_INVALID_STATE` before).
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_get_raw_size(
-    fingerprint: *const s2n_fingerprint,
-    size: *mut u32,
-) -> c_int {
-    ffi::entry(|| {
-        let fingerprint = self::fingerprint(fingerprint)?;
-        non_null(size)?;
-        let raw_size = fingerprint.state().raw_size;
-        if raw_size == 0 {
-            return Err(Error::new(S2N_ERR_INVALID_STATE));
-        }
-        *ffi::out(size)? = to_u32(raw_size);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// Writes the raw string (JA3: decimal lists; JA4: prefix and hex lists), not
-/// NUL-terminated. A buffer too small for it fails as s2n does
-/// (`S2N_ERR_INSUFFICIENT_MEM_SIZE`, or `S2N_ERR_STUFFER_IS_FULL` within
-/// JA4's prefix and separators); no ClientHello set is `S2N_ERR_INVALID_STATE`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_fingerprint_get_raw(
-    fingerprint: *mut s2n_fingerprint,
-    max_output_size: u32,
-    output: *mut u8,
-    output_size: *mut u32,
-) -> c_int {
-    ffi::entry(|| {
-        let fingerprint = self::fingerprint(fingerprint)?;
-        if max_output_size == 0 {
-            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
-        }
-        non_null(output)?;
-        non_null(output_size)?;
-        let output_size = ffi::out(output_size)?;
-        *output_size = 0;
-
-        let mut state = fingerprint.state();
-        let state = &mut *state;
-        let hello = state
-            .hello
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
-            .get()?;
-        let scratch = std::mem::take(&mut state.scratch);
-        let raw = raw_into(fingerprint.kind, hello, to_usize(max_output_size), scratch)?;
-        write_output(output, &raw)?;
-        *output_size = to_u32(raw.len());
-        state.raw_size = raw.len();
-        state.scratch = raw;
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The older one-shot JA3 API: writes the 16-byte MD5 digest (not hex) and
-/// sets `*str_size` to the raw string's length. Only `S2N_FINGERPRINT_JA3`
-/// is accepted; a buffer under 16 bytes is `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_client_hello_get_fingerprint_hash(
-    ch: *mut s2n_client_hello,
-    r#type: FingerprintTypeArg,
-    max_hash_size: u32,
-    hash: *mut u8,
-    hash_size: *mut u32,
-    str_size: *mut u32,
-) -> c_int {
-    ffi::entry(|| {
-        if r#type != FingerprintTypeArg::from(S2N_FINGERPRINT_JA3) {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        if to_usize(max_hash_size) < MD5_DIGEST_LENGTH {
-            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
-        }
-        non_null(str_size)?;
-        non_null(hash_size)?;
-        non_null(hash)?;
-        let hello = client_hello(ch)?;
-
-        let mut out = Out::md5();
-        ja3::write(hello, &mut out)?;
-        let str_len = out.len();
-        write_output(hash, &out.digest())?;
-        *ffi::out(hash_size)? = to_u32(MD5_DIGEST_LENGTH);
-        *ffi::out(str_size)? = to_u32(str_len);
-        Ok(S2N_SUCCESS)
-    })
-}
-
-/// The older one-shot JA3 API: writes the raw JA3 string. Only
-/// `S2N_FINGERPRINT_JA3` is accepted; a buffer too small is
-/// `S2N_ERR_INSUFFICIENT_MEM_SIZE`.
-#[unsafe(no_mangle)]
-pub extern "C" fn s2n_client_hello_get_fingerprint_string(
-    ch: *mut s2n_client_hello,
-    r#type: FingerprintTypeArg,
-    max_size: u32,
-    output: *mut u8,
-    output_size: *mut u32,
-) -> c_int {
-    ffi::entry(|| {
-        if r#type != FingerprintTypeArg::from(S2N_FINGERPRINT_JA3) {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
-        }
-        let hello = client_hello(ch)?;
-        if max_size == 0 {
-            return Err(Error::new(S2N_ERR_INSUFFICIENT_MEM_SIZE));
-        }
-        non_null(output)?;
-        non_null(output_size)?;
-        let output_size = ffi::out(output_size)?;
-        *output_size = 0;
-        let raw = raw_string(S2N_FINGERPRINT_JA3, hello, to_usize(max_size))?;
-        write_output(output, &raw)?;
-        *output_size = to_u32(raw.len());
-        Ok(S2N_SUCCESS)
-    })
 }

@@ -2,11 +2,8 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
 use super::*;
-use crate::cert_chain::{
-    Cert, s2n_cert_get_utf8_string_from_extension_data,
-    s2n_cert_get_utf8_string_from_extension_data_length, s2n_cert_get_x509_extension_value,
-    s2n_cert_get_x509_extension_value_length,
-};
+use crate::api::cert_chain::*;
+use crate::cert_chain::Cert;
 use crate::ffi::RefHandle;
 use crate::types::{S2N_FAILURE, S2N_SUCCESS, s2n_cert};
 

@@ -17,7 +17,7 @@ const EXT_SUPPORTED_GROUPS: u16 = 10;
 const EXT_EC_POINT_FORMATS: u16 = 11;
 
 /// Writes the raw JA3 string of `hello`.
-pub(super) fn write(hello: &ClientHello, out: &mut Out) -> Result<(), Error> {
+pub(crate) fn write(hello: &ClientHello, out: &mut Out) -> Result<(), Error> {
     list(out, [Ok(legacy_version(hello))])?;
     out.text(b",")?;
     list(

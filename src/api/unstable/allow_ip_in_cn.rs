@@ -1,7 +1,8 @@
-//! `s2n/unstable/allow_ip_in_cn.h`.
+//! `s2n/unstable/allow_ip_in_cn.h`. The exported functions: C arguments in, s2n's result out.
 
 use crate::config::Config;
-use crate::error::{Error, S2N_ERR_INVALID_ARGUMENT};
+use crate::error::Error;
+use crate::error::S2N_ERR_INVALID_ARGUMENT;
 use crate::ffi;
 use crate::types::*;
 use std::ffi::c_int;

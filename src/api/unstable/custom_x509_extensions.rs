@@ -1,4 +1,5 @@
-//! `s2n/unstable/custom_x509_extensions.h`.
+//! `s2n/unstable/custom_x509_extensions.h`. The exported functions: C
+//! arguments in, s2n's result out.
 
 use crate::ffi;
 use crate::types::*;

@@ -1,4 +1,5 @@
-//! `s2n/unstable/npn.h`: Next Protocol Negotiation, which rustls does not implement.
+//! `s2n/unstable/npn.h`: Next Protocol Negotiation, which rustls does not
+//! implement. The exported functions: C arguments in, s2n's result out.
 
 use crate::config::Config;
 use crate::error::Error;

@@ -1,4 +1,5 @@
-//! `s2n/unstable/ktls.h`: kernel TLS offload.
+//! `s2n/unstable/ktls.h`: kernel TLS offload. The exported functions: C
+//! arguments in, s2n's result out.
 
 use crate::ffi;
 use crate::types::*;
