@@ -14,7 +14,9 @@
  *    may have);
  *  - a flipped payload or tag byte: S2N_ERR_DECRYPT.
  * Never success, never a hang. Under valgrind, one bit of each byte is
- * flipped instead of all eight.
+ * flipped instead of all eight. After such a failure, s2n_shutdown sends a
+ * close_notify protected like any record: the peer reads the end of the
+ * stream, not an alert.
  */
 #include "harness/selftalk.h"
 
@@ -175,6 +177,29 @@ static void tamper(const char *policy, bool tls13, bool client_sends)
     printf("  %zu-byte record: BAD_MESSAGE %d, DECRYPT %d, other %d\n", len, counts[0], counts[1], counts[2]);
 }
 
+/* The receiver of a damaged record shuts down (s2n_shutdown_send: s2n_shutdown
+ * may wait for the peer too): its peer reads close_notify. */
+static void shutdown_after_failure(const char *policy)
+{
+    printf("%s: s2n_shutdown after a damaged record\n", policy);
+    struct setup s;
+    if (setup(&s, policy)) {
+        uint8_t sent[MAX_RECORD];
+        size_t n = capture(s.client, &s.link.c2s, sent);
+        sent[n - 1] ^= 1;
+        EXPECT_ERR(deliver(s.server, &s.link.c2s, sent, n), S2NRS_E_DECRYPT);
+        s2n_blocked_status blocked = S2N_NOT_BLOCKED;
+        EXPECT_SUCCESS(s2n_shutdown_send(s.server, &blocked));
+        uint8_t buf[16];
+        s2n_errno = 0;
+        ssize_t r = s2n_recv(s.client, buf, sizeof(buf), &blocked);
+        printf("  the peer's s2n_recv: %zd (%s)\n", r, r < 0 ? s2nrs_err_name(s2n_errno) : "end of stream");
+        EXPECT_EQ_INT(r, 0);
+        EXPECT_EQ_INT(s2n_connection_get_alert(s.client), 0);
+    }
+    teardown(&s);
+}
+
 int main(void)
 {
     s2nrs_tls_setup(600);
@@ -183,6 +208,8 @@ int main(void)
         tamper(POLICY_TLS13, true, d == 0);
         tamper(POLICY_TLS12, false, d == 0);
     }
+    shutdown_after_failure(POLICY_TLS13);
+    shutdown_after_failure(POLICY_TLS12);
     EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     s2nrs_tls_teardown();
     return S2NRS_TEST_RESULT();
