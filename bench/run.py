@@ -95,8 +95,14 @@ def lib_version(prefix):
     m = re.search(r'set\(s2n_REFERENCE_S2N_TLS_SYS_VERSION\s+"?([^")\s]+)', cfg)
     if m:
         return "s2n-tls from crates.io s2n-tls-sys %s" % m.group(1)
-    if "libs2nrs" in cfg:
-        return "s2nrs"
+    # The library's name is in the config or in its target files.
+    for root, _, files in os.walk(cmake_dir):
+        for name in files:
+            try:
+                if "libs2nrs" in open(os.path.join(root, name)).read():
+                    return "s2nrs"
+            except OSError:
+                pass
     return "s2n"
 
 
