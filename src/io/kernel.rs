@@ -344,8 +344,9 @@ impl Kernel {
                 APPLICATION_DATA => {}
                 HANDSHAKE => self.messages(plaintext)?,
                 ALERT => self.alerts(plaintext, peer_closed)?,
-                // (Only TLS1.2 gets here: TLS1.3's outer type is checked.)
-                CHANGE_CIPHER_SPEC => {}
+                // A TLS1.2 change_cipher_spec that decrypts is dropped, as s2n
+                // does; TLS1.3 never protects one (RFC 8446 §5).
+                CHANGE_CIPHER_SPEC if !self.tls13() => {}
                 _ => return Err(unexpected()),
             }
             input.consume(len);
@@ -596,5 +597,122 @@ impl Kernel {
     /// Whether anything read waits here (plaintext or part of a message).
     pub fn holds_data(&self) -> bool {
         self.opened.is_some() || !self.partial.is_empty() || self.alert_byte.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::c_int;
+
+    use super::*;
+    use crate::io::errors::map_tls_error;
+
+    /// A TLS1.3 AES-128-GCM client and server restored from the same
+    /// secrets: what one seals, the other opens.
+    fn pair() -> (Kernel, Kernel) {
+        let suite = rustls::crypto::aws_lc_rs::cipher_suite::TLS13_AES_128_GCM_SHA256;
+        let side = |client| {
+            let snapshot = Snapshot {
+                version: ProtocolVersion::TLSv1_3,
+                suite,
+                seqs: [0, 0],
+                secrets: Some([
+                    Secret::new(&[1; 32]).unwrap(),
+                    Secret::new(&[2; 32]).unwrap(),
+                ]),
+            };
+            Kernel::restore(client, snapshot, None, false).unwrap()
+        };
+        (side(true), side(false))
+    }
+
+    /// Feeds `wire` to `to` and reads what it opens.
+    fn receive(to: &mut Kernel, wire: &mut Records) -> Result<Vec<u8>, c_int> {
+        let mut closed = false;
+        let mut got = Vec::new();
+        loop {
+            let n = to.feed(wire, &mut closed).map_err(|e| map_tls_error(&e))?;
+            if n == 0 {
+                return Ok(got);
+            }
+            let mut buf = vec![0; n];
+            assert_eq!(to.read(&mut buf, wire), n);
+            got.extend_from_slice(&buf);
+        }
+    }
+
+    #[test]
+    fn data_both_ways_and_empty_records_skipped() {
+        let (mut client, mut server) = pair();
+        let mut wire = Records::default();
+        client.write(b"hello", &mut wire).unwrap();
+        client.seal(APPLICATION_DATA, b"", &mut wire).unwrap();
+        client.seal(HANDSHAKE, b"", &mut wire).unwrap();
+        client.write(b" world", &mut wire).unwrap();
+        assert_eq!(receive(&mut server, &mut wire).unwrap(), b"hello world");
+        server.write(b"back", &mut wire).unwrap();
+        assert_eq!(receive(&mut client, &mut wire).unwrap(), b"back");
+    }
+
+    #[test]
+    fn key_update_requested_is_answered_before_the_next_data() {
+        let (mut client, mut server) = pair();
+        let mut wire = Records::default();
+        // The client updates its key and asks for the server's.
+        client
+            .seal(HANDSHAKE, &[24, 0, 0, 1, 1], &mut wire)
+            .unwrap();
+        client.tx = client.next_keys(true).unwrap();
+        client.write(b"under the new key", &mut wire).unwrap();
+        assert_eq!(
+            receive(&mut server, &mut wire).unwrap(),
+            b"under the new key"
+        );
+        assert_eq!(server.key_updates, [0, 1]);
+        assert!(wire.is_empty());
+        server.write(b"reply", &mut wire).unwrap();
+        assert_eq!(server.key_updates, [1, 1]);
+        assert_eq!(receive(&mut client, &mut wire).unwrap(), b"reply");
+        assert_eq!(client.key_updates, [0, 1]);
+    }
+
+    #[test]
+    fn messages_and_alerts_as_s2n_takes_them() {
+        use crate::error::*;
+        let cases: [(u8, &[u8], c_int); 5] = [
+            // TLS1.3 never protects a change_cipher_spec.
+            (20, &[1], S2N_ERR_BAD_MESSAGE),
+            // A server's NewSessionTicket reaches no client.
+            (HANDSHAKE, &[4, 0, 0, 1, 0], S2N_ERR_BAD_MESSAGE),
+            // A KeyUpdate with another message after it in the record.
+            (
+                HANDSHAKE,
+                &[24, 0, 0, 1, 0, 24, 0, 0, 1, 0],
+                S2N_ERR_BAD_MESSAGE,
+            ),
+            (HANDSHAKE, &[24, 0, 0, 1, 2], S2N_ERR_BAD_MESSAGE),
+            (ALERT, &[2, 40], S2N_ERR_ALERT),
+        ];
+        for (content_type, body, code) in cases {
+            let (mut client, mut server) = pair();
+            let mut wire = Records::default();
+            server.seal(content_type, body, &mut wire).unwrap();
+            assert_eq!(
+                receive(&mut client, &mut wire),
+                Err(code),
+                "{content_type} {body:?}"
+            );
+        }
+        // An alert split across records, user_canceled ignored, then close_notify.
+        let (mut client, mut server) = pair();
+        let mut wire = Records::default();
+        server.seal(ALERT, &[1], &mut wire).unwrap();
+        server.seal(ALERT, &[90, 1], &mut wire).unwrap();
+        server.seal(ALERT, &[0], &mut wire).unwrap();
+        let mut closed = false;
+        while !wire.is_empty() && !closed {
+            client.feed(&mut wire, &mut closed).unwrap();
+        }
+        assert!(closed);
     }
 }
