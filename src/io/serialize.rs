@@ -105,6 +105,10 @@ pub fn serialize(conn: &Connection, out: &mut [u8]) -> Result<(), Error> {
         .tls
         .as_deref_mut()
         .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+    // After the hand-over: data rustls decrypted during the handshake is
+    // then in our buffers, and counts as unread.
+    tls.take_over()
+        .map_err(|e| Error::new(super::map_tls_error(&e)))?;
     if send.pending() || !recv.is_empty() || tls.holds_data() {
         return Err(Error::with_reason(
             S2N_ERR_INVALID_STATE,
