@@ -54,16 +54,10 @@ impl RecordSizing {
         if self.sent >= self.resize_threshold {
             return max;
         }
-        // One Ethernet frame less IPv6, TCP and TCP option headers and the
-        // record header, less the content type (TLS1.3), the AEAD tag and
-        // TLS1.2 AES-GCM's explicit nonce.
-        let tls13 = tls.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);
-        let chacha = tls.negotiated_cipher_suite().is_some_and(|s| {
-            s.suite() == rustls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
-                || s.suite() == rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
-        });
-        let nonce = if tls13 || chacha { 0 } else { 8 };
-        let small = 1500 - 40 - 20 - 40 - 5 - usize::from(tls13) - 16 - nonce;
+        // One Ethernet frame less IPv6, TCP and TCP option headers, less what
+        // a record adds (header, content type in TLS1.3, AEAD tag, TLS1.2
+        // AES-GCM's explicit nonce).
+        let small = 1500 - 40 - 20 - 40 - tls.record_format().overhead();
         max.min(small)
     }
 

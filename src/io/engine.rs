@@ -115,6 +115,17 @@ impl Tls {
         common!(self, c => c.is_handshaking(), _f => false, false)
     }
 
+    /// The format of this connection's records (TLS1.2 AES-GCM's until a
+    /// suite is known).
+    pub fn record_format(&self) -> super::record::Format {
+        use super::record::Format;
+        match self.negotiated_cipher_suite() {
+            Some(suite) => Format::of(suite),
+            None if self.protocol_version() == Some(ProtocolVersion::TLSv1_3) => Format::Tls13,
+            None => Format::Tls12ExplicitNonce,
+        }
+    }
+
     /// Key updates sent and received, where s2nrs protects the records
     /// (rustls counts none).
     pub fn key_updates(&self) -> [u8; 2] {

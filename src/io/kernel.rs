@@ -30,6 +30,16 @@ const CHANGE_CIPHER_SPEC: u8 = 20;
 /// key before sealing, as s2n does: with the KeyUpdate, one key seals
 /// floor(2^24.5) records (RFC 8446 §5.5). ChaCha20-Poly1305 has no limit.
 const AES_GCM_KEY_UPDATE_AT: u64 = 23_726_565;
+/// Where a suite's sealing key is updated by itself: TLS1.3 AES-GCM only.
+fn key_update_at(suite: SupportedCipherSuite) -> u64 {
+    let tls13 = suite.tls13().is_some();
+    if tls13 && suite.suite() != rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 {
+        AES_GCM_KEY_UPDATE_AT
+    } else {
+        u64::MAX
+    }
+}
+
 /// The largest post-handshake message body s2n takes.
 const MAX_MESSAGE: usize = 1 << 16;
 
@@ -189,38 +199,25 @@ impl Kernel {
             (true, Some(own)) => (Updates::Own(own), client.then(|| Box::new(side))),
             (true, None) => (Updates::Rustls, Some(Box::new(side))),
         };
-        let ignore_warnings = settings.ignore_warnings;
-        let aes_gcm = !matches!(
-            secrets.tx.1,
-            rustls::ConnectionTrafficSecrets::Chacha20Poly1305 { .. }
-        );
         let keys = |(seq, s): &(u64, rustls::ConnectionTrafficSecrets)| {
             Keys::new(*seq, s).map_err(record_error)
         };
-        let update_at = if tls13 && aes_gcm {
-            AES_GCM_KEY_UPDATE_AT
-        } else {
-            u64::MAX
-        };
         Ok(Kernel::assemble(
             (client, side, updates),
-            Format::new(tls13, &secrets.tx.1),
             [keys(&secrets.tx)?, keys(&secrets.rx)?],
             facts,
-            ignore_warnings,
-            update_at,
+            settings.ignore_warnings,
         ))
     }
 
     /// A kernel with nothing read or pending yet.
     fn assemble(
         (client, side, updates): (bool, Option<Box<Side>>, Updates),
-        format: Format,
         [tx, rx]: [Keys; 2],
         facts: Facts,
         ignore_warnings: bool,
-        update_at: u64,
     ) -> Kernel {
+        let (format, update_at) = (Format::of(facts.suite), key_update_at(facts.suite));
         Kernel {
             client,
             side,
@@ -527,40 +524,23 @@ impl Kernel {
             secrets,
         } = snapshot;
         let (ours, theirs) = if client { (0, 1) } else { (1, 0) };
-        let (tx, rx, updates, update_at) = match (suite.tls13(), secrets, tls12_keys) {
+        let (tx, rx, updates) = match (suite.tls13(), secrets, tls12_keys) {
             (Some(tls13), Some(secrets), _) => {
                 let [c, s] = secrets;
                 let (tx, rx) = if client { (c, s) } else { (s, c) };
                 let schedule = Schedule::new(tls13, tx, rx).ok_or(RecordError::Encrypt)?;
-                let aes_gcm =
-                    tls13.common.suite != rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256;
                 (
                     schedule.keys(0, seqs[ours])?,
                     schedule.keys(1, seqs[theirs])?,
                     Updates::Own(schedule),
-                    if aes_gcm {
-                        AES_GCM_KEY_UPDATE_AT
-                    } else {
-                        u64::MAX
-                    },
                 )
             }
             (None, None, Some(keys)) => {
                 let [c, s] = keys;
                 let (tx, rx) = if client { (c, s) } else { (s, c) };
-                (tx, rx, Updates::None, u64::MAX)
+                (tx, rx, Updates::None)
             }
             _ => return Err(RecordError::Encrypt),
-        };
-        let chacha = matches!(
-            suite.suite(),
-            rustls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
-                | rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
-        );
-        let format = match (version == ProtocolVersion::TLSv1_3, chacha) {
-            (true, _) => Format::Tls13,
-            (false, true) => Format::Tls12,
-            (false, false) => Format::Tls12ExplicitNonce,
         };
         let facts = Facts {
             version,
@@ -572,11 +552,9 @@ impl Kernel {
         };
         Ok(Kernel::assemble(
             (client, None, updates),
-            format,
             [tx.at(seqs[ours]), rx.at(seqs[theirs])],
             facts,
             ignore_warnings,
-            update_at,
         ))
     }
 

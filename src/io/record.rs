@@ -226,11 +226,18 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn new(tls13: bool, secrets: &ConnectionTrafficSecrets) -> Format {
-        match (tls13, secrets) {
+    /// The record format of a negotiated cipher suite.
+    pub fn of(suite: rustls::SupportedCipherSuite) -> Format {
+        use rustls::CipherSuite as C;
+        let chacha = matches!(
+            suite.suite(),
+            C::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+                | C::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+        );
+        match (suite.tls13().is_some(), chacha) {
             (true, _) => Format::Tls13,
-            (false, ConnectionTrafficSecrets::Chacha20Poly1305 { .. }) => Format::Tls12,
-            (false, _) => Format::Tls12ExplicitNonce,
+            (false, true) => Format::Tls12,
+            (false, false) => Format::Tls12ExplicitNonce,
         }
     }
 
