@@ -8,8 +8,6 @@ mod common;
 use std::ffi::{c_int, c_void};
 
 use libfuzzer_sys::fuzz_target;
-use s2nrs::api::client_hello::*;
-use s2nrs::api::unstable::fingerprint::*;
 
 unsafe extern "C" {
     fn s2n_client_hello_parse_message(raw: *const u8, len: u32) -> *mut c_void;

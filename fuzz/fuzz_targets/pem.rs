@@ -8,9 +8,6 @@ mod common;
 use std::ffi::{CString, c_char, c_int, c_void};
 
 use libfuzzer_sys::fuzz_target;
-use s2nrs::api::cert_chain::*;
-use s2nrs::api::config::*;
-use s2nrs::api::trust::*;
 
 unsafe extern "C" {
     fn s2n_cert_chain_and_key_new() -> *mut c_void;

@@ -7,8 +7,6 @@ mod common;
 use std::ffi::{CString, c_char, c_int, c_void};
 
 use libfuzzer_sys::fuzz_target;
-use s2nrs::api::config::*;
-use s2nrs::api::policy::*;
 
 unsafe extern "C" {
     fn s2n_config_new_minimal() -> *mut c_void;
