@@ -1,10 +1,15 @@
 //! TLS1.3 early data (0-RTT) with session tickets.
 //!
-//! rustls accepts early data only with stateful resumption (RFC 8446 §8.1):
-//! a server whose max early data size is not 0 issues TLS1.3 tickets that
-//! name a session kept in its config's memory (single-use, which is also
-//! anti-replay), not tickets encrypted with the ticket keys. Those tickets
-//! resume only against the same config in this process.
+//! rustls accepts early data only with sessions it looks up by ticket
+//! (RFC 8446 §8.1): a server whose max early data size is not 0 gets rustls
+//! to issue tickets that name a session in `Store`. As in s2n, the ticket a
+//! client receives is the session itself, sealed under the config's ticket
+//! keys (`seal`): `io::tickets` puts it in place of rustls's name before the
+//! NewSessionTicket leaves, and `Store::take` opens it, so it resumes in any
+//! process holding the keys, as often as the client likes. s2n adds no
+//! anti-replay of its own (its early data callback is where an application
+//! adds one), and neither does s2nrs. A ticket that could not be replaced
+//! (QUIC, a flight too large) names a session kept in this process, once.
 //!
 //! A client always requests early data when its session allows it (as s2n
 //! does); the application decides whether to send any.
@@ -17,9 +22,13 @@ use std::time::{Duration, Instant};
 
 use rustls::server::StoresServerSessions;
 
-use crate::connection::{Connection, State};
+use zeroize::Zeroize;
+
+use crate::config::Clock;
+use crate::connection::{Connection, State, notes};
 use crate::error::*;
 use crate::ffi;
+use crate::session::tickets::{TicketKeys, now_secs};
 use crate::types::*;
 
 /// Largest early data context s2n accepts (it fits in the ticket).
@@ -181,21 +190,95 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    /// The early data context of the session a ticket names.
-    pub fn context_of(&self, ticket: &[u8], lifetime: Duration) -> Option<Vec<u8>> {
-        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        guard
-            .0
-            .get(ticket)
-            .filter(|e| e.stored.elapsed() <= lifetime)
-            .map(|e| e.context.clone())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets sessions whose tickets now carry them.
+    pub fn forget<'a>(&self, tickets: impl Iterator<Item = &'a [u8]>) {
+        let mut guard = self.lock();
+        let (map, order) = &mut *guard;
+        for ticket in tickets {
+            if map.remove(ticket).is_some() {
+                order.retain(|k| k != ticket);
+            }
+        }
     }
 }
 
-/// A config's sessions as rustls's server session storage, with their lifetime.
+/// What opens a config's tickets: its ticket keys, its wall clock, and how
+/// long a session lives.
+pub struct Opener<'a> {
+    pub keys: &'a TicketKeys,
+    pub clock: Clock,
+    pub lifetime: Duration,
+}
+
+/// Marks a sealed session (with its early data context) among what the
+/// ticket keys may open.
+const SEALED: &[u8; 4] = b"s2ed";
+
+impl Opener<'_> {
+    /// `SEALED || issued (seconds, u64) || context (u16 length) || rustls's
+    /// session`, under the newest ticket key.
+    fn seal(&self, context: &[u8], value: &[u8]) -> Option<Vec<u8>> {
+        let now = now_secs(self.clock);
+        let mut plain = Vec::with_capacity(14 + context.len() + value.len());
+        plain.extend_from_slice(SEALED);
+        plain.extend_from_slice(&now.to_be_bytes());
+        plain.extend_from_slice(&u16::try_from(context.len()).ok()?.to_be_bytes());
+        plain.extend_from_slice(context);
+        plain.extend_from_slice(value);
+        let sealed = self.keys.encrypt(&plain, now);
+        plain.zeroize();
+        sealed
+    }
+
+    /// The context and session a sealed ticket carries, while it lives.
+    fn open(&self, ticket: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+        let now = now_secs(self.clock);
+        let mut plain = self.keys.decrypt(ticket, now)?;
+        let opened = (|| {
+            let rest = plain.strip_prefix(SEALED)?;
+            let (issued, rest) = rest.split_first_chunk::<8>()?;
+            let (len, rest) = rest.split_first_chunk::<2>()?;
+            let (context, value) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
+            let age = now.checked_sub(u64::from_be_bytes(*issued))?;
+            (age <= self.lifetime.as_secs()).then(|| (context.to_vec(), value.to_vec()))
+        })();
+        plain.zeroize();
+        opened
+    }
+
+    /// The early data context of the session a ticket names or carries.
+    pub fn context_of(&self, sessions: &Sessions, ticket: &[u8]) -> Option<Vec<u8>> {
+        let kept = sessions
+            .lock()
+            .0
+            .get(ticket)
+            .filter(|e| e.stored.elapsed() <= self.lifetime)
+            .map(|e| e.context.clone());
+        kept.or_else(|| self.open(ticket).map(|(context, _)| context))
+    }
+}
+
+/// A config's sessions as rustls's server session storage, with what
+/// seals them into tickets.
 pub struct Store {
     pub sessions: Arc<Sessions>,
+    pub keys: Arc<TicketKeys>,
+    pub clock: Clock,
     pub lifetime: Duration,
+}
+
+impl Store {
+    fn opener(&self) -> Opener<'_> {
+        Opener {
+            keys: &self.keys,
+            clock: self.clock,
+            lifetime: self.lifetime,
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -207,11 +290,12 @@ impl std::fmt::Debug for Store {
 impl StoresServerSessions for Store {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         let context = TICKET_CONTEXT.with(|c| c.borrow().clone());
-        let mut guard = self
-            .sessions
-            .inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        if let Some(sealed) = self.opener().seal(&context, &value) {
+            let id = key.clone();
+            notes::note(|n| n.issued.push((id, sealed)));
+        }
+        notes::note(|n| n.tickets_sent += 1);
+        let mut guard = self.sessions.lock();
         let (map, order) = &mut *guard;
         while order.len() >= CAPACITY {
             if let Some(old) = order.pop_front() {
@@ -231,11 +315,7 @@ impl StoresServerSessions for Store {
     }
 
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        let guard = self
-            .sessions
-            .inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let guard = self.sessions.lock();
         guard
             .0
             .get(key)
@@ -244,15 +324,15 @@ impl StoresServerSessions for Store {
     }
 
     fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
-        let mut guard = self
-            .sessions
-            .inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let (map, order) = &mut *guard;
-        let entry = map.remove(key)?;
-        order.retain(|k| k != key);
-        (entry.stored.elapsed() <= self.lifetime).then_some(entry.value)
+        let kept = {
+            let mut guard = self.sessions.lock();
+            let (map, order) = &mut *guard;
+            map.remove(key).inspect(|_| order.retain(|k| k != key))
+        };
+        match kept {
+            Some(entry) => (entry.stored.elapsed() <= self.lifetime).then_some(entry.value),
+            None => self.opener().open(key).map(|(_, value)| value),
+        }
     }
 
     fn can_cache(&self) -> bool {
@@ -293,18 +373,19 @@ pub fn run_callback(conn: &Connection) -> Result<(), Error> {
         let Some(cb) = state.config.read().early_data_cb else {
             return Ok(());
         };
-        let lifetime = Duration::from_secs(state.config.read().session_state_lifetime_secs);
         let context = state
             .client_hello
             .as_ref()
             .and_then(|h| h.hello.extension(41))
             .and_then(first_psk_identity)
             .and_then(|id| {
-                state
-                    .config
-                    .read()
-                    .early_data_sessions
-                    .context_of(id, lifetime)
+                let config = state.config.read();
+                let opener = Opener {
+                    keys: &config.ticket_keys,
+                    clock: config.wall_clock,
+                    lifetime: Duration::from_secs(config.session_state_lifetime_secs),
+                };
+                opener.context_of(&config.early_data_sessions, id)
             })
             .unwrap_or_default();
         state.early.cb_called = true;

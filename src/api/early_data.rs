@@ -133,7 +133,9 @@ pub extern "C" fn s2n_send_early_data(
 }
 
 /// Partial: returns once the client's handshake is complete (which rustls
-/// reaches right after EndOfEarlyData), not at EndOfEarlyData itself.
+/// reaches right after EndOfEarlyData), not at EndOfEarlyData itself; early
+/// data rejected under a ticket the server cannot open is skipped without
+/// error (s2n fails with `S2N_ERR_MAX_EARLY_DATA_SIZE`, then goes on).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_recv_early_data(
     conn: *mut s2n_connection,

@@ -226,7 +226,7 @@ fn server_config(
             issue: !overrides.resumes_tls12_ticket,
         });
         config.send_tls13_tickets = usize::from(state.initial_ticket_count);
-        // rustls allows early data only with sessions it can look up (see early_data.rs).
+        // rustls allows early data only with sessions it looks up (see early_data.rs).
         let max_early = overrides
             .early_data_max
             .unwrap_or(state.max_early_data_size);
@@ -235,6 +235,8 @@ fn server_config(
             config.ticketer = Arc::new(NoTickets);
             config.session_storage = Arc::new(crate::early_data::Store {
                 sessions: state.early_data_sessions.clone(),
+                keys: state.ticket_keys.clone(),
+                clock: state.wall_clock,
                 lifetime: std::time::Duration::from_secs(state.session_state_lifetime_secs),
             });
         }

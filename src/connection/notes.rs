@@ -41,6 +41,9 @@ pub struct Notes {
     /// Sessions a client received, and tickets a server issued.
     pub sessions: Vec<crate::session::client::Session>,
     pub tickets_sent: u32,
+    /// Server: the session names rustls put in its tickets, each with the
+    /// ticket that carries the session instead (see `io::tickets`).
+    pub issued: Vec<(Vec<u8>, Vec<u8>)>,
     /// A client was asked for a certificate.
     pub cert_requested: bool,
     /// The server had no certificate chain usable with the client's offer.

@@ -20,6 +20,7 @@ pub(crate) mod pause;
 pub(crate) mod record;
 pub mod serialize;
 pub(crate) mod step;
+mod tickets;
 pub(crate) mod wire;
 
 pub use early_data::{recv_early_data, send_early_data};

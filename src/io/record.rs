@@ -161,18 +161,7 @@ pub struct Schedule {
 
 impl Schedule {
     pub fn new(suite: &rustls::Tls13CipherSuite, tx: Secret, rx: Secret) -> Option<Schedule> {
-        use rustls::crypto::hash::HashAlgorithm;
-        let prf = match suite.common.hash_provider.algorithm() {
-            HashAlgorithm::SHA256 => aws_lc_rs::hkdf::HKDF_SHA256,
-            HashAlgorithm::SHA384 => aws_lc_rs::hkdf::HKDF_SHA384,
-            _ => return None,
-        };
-        let aead = match suite.common.suite {
-            rustls::CipherSuite::TLS13_AES_128_GCM_SHA256 => &aead::AES_128_GCM,
-            rustls::CipherSuite::TLS13_AES_256_GCM_SHA384 => &aead::AES_256_GCM,
-            rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => &aead::CHACHA20_POLY1305,
-            _ => return None,
-        };
+        let (prf, aead) = algorithms(suite)?;
         Some(Schedule {
             prf,
             aead,
@@ -196,23 +185,56 @@ impl Schedule {
 
     /// The keys of one direction's current secret (RFC 8446 §7.3).
     pub fn keys(&self, direction: usize, seq: u64) -> Result<Keys, RecordError> {
-        let failed = |_| RecordError::Encrypt;
-        let mut key = [0u8; 32];
-        let key = &mut key[..self.aead.key_len()];
-        let mut iv = [0u8; 12];
-        let secret = &self.secrets[direction];
-        expand_label(self.prf, secret, b"key", &[], key).map_err(failed)?;
-        expand_label(self.prf, secret, b"iv", &[], &mut iv).map_err(failed)?;
-        let keys = Keys::from_parts(self.aead, key, iv, seq);
-        key.zeroize();
-        iv.zeroize();
-        keys
+        derive_keys((self.prf, self.aead), &self.secrets[direction], seq)
     }
 
     /// The current secrets: sending, receiving.
     pub fn secrets(&self) -> &[Secret; 2] {
         &self.secrets
     }
+}
+
+/// The key derivation and AEAD of a TLS1.3 suite s2nrs protects records of.
+fn algorithms(
+    suite: &rustls::Tls13CipherSuite,
+) -> Option<(aws_lc_rs::hkdf::Algorithm, &'static aead::Algorithm)> {
+    use rustls::crypto::hash::HashAlgorithm;
+    let prf = match suite.common.hash_provider.algorithm() {
+        HashAlgorithm::SHA256 => aws_lc_rs::hkdf::HKDF_SHA256,
+        HashAlgorithm::SHA384 => aws_lc_rs::hkdf::HKDF_SHA384,
+        _ => return None,
+    };
+    let aead = match suite.common.suite {
+        rustls::CipherSuite::TLS13_AES_128_GCM_SHA256 => &aead::AES_128_GCM,
+        rustls::CipherSuite::TLS13_AES_256_GCM_SHA384 => &aead::AES_256_GCM,
+        rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => &aead::CHACHA20_POLY1305,
+        _ => return None,
+    };
+    Some((prf, aead))
+}
+
+/// The keys of a TLS1.3 traffic secret (RFC 8446 §7.3), from sequence
+/// number `seq`.
+fn derive_keys(
+    (prf, aead): (aws_lc_rs::hkdf::Algorithm, &'static aead::Algorithm),
+    secret: &[u8],
+    seq: u64,
+) -> Result<Keys, RecordError> {
+    let failed = |_| RecordError::Encrypt;
+    let mut key = [0u8; 32];
+    let key = &mut key[..aead.key_len()];
+    let mut iv = [0u8; 12];
+    expand_label(prf, secret, b"key", &[], key).map_err(failed)?;
+    expand_label(prf, secret, b"iv", &[], &mut iv).map_err(failed)?;
+    let keys = Keys::from_parts(aead, key, iv, seq);
+    key.zeroize();
+    iv.zeroize();
+    keys
+}
+
+/// The keys of one TLS1.3 traffic secret of `suite`, from sequence number 0.
+pub fn traffic_keys(suite: &rustls::Tls13CipherSuite, secret: &[u8]) -> Result<Keys, RecordError> {
+    derive_keys(algorithms(suite).ok_or(RecordError::Encrypt)?, secret, 0)
 }
 
 /// The record formats this module protects.

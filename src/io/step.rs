@@ -185,7 +185,11 @@ fn after_step<'a>(
     let unprotected_close = unprotected_close && tls.is_handshaking();
     let no_usable_chain = notes.no_usable_chain;
     let failure = notes.failure.take();
+    let issued = std::mem::take(&mut notes.issued);
     let deferred = conn.apply_notes(&mut state, notes);
+    if !issued.is_empty() {
+        super::tickets::carry_sessions(&mut state, &issued);
+    }
     if !deferred.is_empty() {
         drop(state);
         conn.run_deferred(deferred);

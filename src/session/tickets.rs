@@ -122,7 +122,7 @@ impl TicketKeys {
         Ok(())
     }
 
-    fn encrypt(&self, plain: &[u8], now: u64) -> Option<Vec<u8>> {
+    pub(crate) fn encrypt(&self, plain: &[u8], now: u64) -> Option<Vec<u8>> {
         let (ed, _) = self.lifetimes();
         let keys = self.lock();
         // The newest key that may encrypt now.
@@ -153,7 +153,7 @@ impl TicketKeys {
         self.decrypt(ticket, now).is_some()
     }
 
-    fn decrypt(&self, ticket: &[u8], now: u64) -> Option<Vec<u8>> {
+    pub(crate) fn decrypt(&self, ticket: &[u8], now: u64) -> Option<Vec<u8>> {
         if ticket.len() < KEY_NAME_LEN + NONCE_LEN + 16 {
             return None;
         }
