@@ -118,6 +118,17 @@ static void run(const char *policy)
     memcpy(from_cb, ticket_blob, ticket_len);
     EXPECT_EQ_INT(connect_once(client, server, from_cb, from_cb_len, NULL, NULL), 1);
 
+    /* Offered again, a session resumes again in s2n-tls. */
+    if (strcmp(policy, "default_tls13") == 0 && s2nrs_known_difference("tls13-session-once")) {
+        struct s2n_connection *again = s2n_connection_new(S2N_CLIENT);
+        EXPECT_FAILURE(s2n_connection_set_session(again, session, session_len));
+        EXPECT_EQ_INT(s2n_errno, S2NRS_E_INVALID_SERIALIZED_SESSION_STATE);
+        EXPECT(strstr(s2n_strerror_debug(s2n_errno, "EN"), "already offered") != NULL);
+        s2n_connection_free(again);
+    } else {
+        EXPECT_EQ_INT(connect_once(client, server, session, session_len, NULL, NULL), 1);
+    }
+
     /* Garbage is refused as s2n does. */
     struct s2n_connection *c = s2n_connection_new(S2N_CLIENT);
     uint8_t junk[16] = { 0 };

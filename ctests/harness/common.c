@@ -382,6 +382,9 @@ static const struct s2nrs_difference s2nrs_differences[] = {
             "s2n-tls's s2n_recv_early_data fails with S2N_ERR_MAX_EARLY_DATA_SIZE when it skips "
             "early data sent under a ticket it cannot open (its limit is then 0), and the handshake "
             "goes on; rustls skips such records without counting them, so s2nrs's succeeds" },
+    { "tls13-session-once",
+            "a TLS1.3 session blob names a rustls session held in the process; rustls gives its "
+            "ticket up when offering it and cannot copy or serialize it, so the blob resumes once" },
     { "invalid-enum-values",
             "s2nrs refuses out-of-range enum arguments with S2N_ERR_INVALID_ARGUMENT; "
             "s2n-tls stores them unchecked" },

@@ -29,10 +29,15 @@ pub const BLOB_LEN: usize = 4 + 1 + 16;
 /// Sessions remembered at once; the oldest are forgotten first.
 const CAPACITY: usize = 16 * 1024;
 
+/// Offered TLS1.3 sessions remembered, so that a blob offered again is
+/// refused with what happened to it.
+const SPENT_CAPACITY: usize = 1024;
+
 #[derive(Default)]
 struct Registry {
     sessions: HashMap<[u8; 16], Session>,
     order: VecDeque<[u8; 16]>,
+    spent: VecDeque<[u8; 16]>,
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
@@ -64,21 +69,25 @@ pub fn register(session: Session) -> [u8; BLOB_LEN] {
 
 /// Checks a blob's form (the session itself is taken when the handshake starts).
 pub fn parse_blob(blob: &[u8]) -> Result<[u8; 16], Error> {
-    let invalid = || {
-        Error::with_reason(
-            S2N_ERR_INVALID_SERIALIZED_SESSION_STATE,
-            "not a session of this process",
-        )
-    };
+    let invalid = |why| Error::with_reason(S2N_ERR_INVALID_SERIALIZED_SESSION_STATE, why);
     if blob.len() != BLOB_LEN || &blob[..4] != MAGIC || blob[4] != VERSION {
-        return Err(invalid());
+        return Err(invalid(
+            "not a session of this process (rustls client sessions cannot be serialized)",
+        ));
     }
-    let id: [u8; 16] = blob[5..].try_into().map_err(|_| invalid())?;
+    let id: [u8; 16] = blob[5..]
+        .try_into()
+        .map_err(|_| invalid("not a session blob"))?;
     let guard = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
-    if !guard.as_ref().is_some_and(|r| r.sessions.contains_key(&id)) {
-        return Err(invalid());
+    match guard.as_ref() {
+        Some(r) if r.sessions.contains_key(&id) => Ok(id),
+        Some(r) if r.spent.contains(&id) => Err(invalid(
+            "a TLS1.3 session already offered (rustls gives its ticket up when offering it)",
+        )),
+        _ => Err(invalid(
+            "not a session of this process, or one forgotten (rustls client sessions cannot be serialized)",
+        )),
     }
-    Ok(id)
 }
 
 /// The session to offer: a TLS1.3 one leaves the registry, a TLS1.2 one is copied.
@@ -89,6 +98,10 @@ pub fn take(id: &[u8; 16]) -> Option<Session> {
         Session::Tls12(s) => Some(Session::Tls12(s.clone())),
         Session::Tls13(_) => {
             registry.order.retain(|o| o != id);
+            if registry.spent.len() >= SPENT_CAPACITY {
+                registry.spent.pop_front();
+            }
+            registry.spent.push_back(*id);
             registry.sessions.remove(id)
         }
     }
