@@ -109,6 +109,15 @@ static void run(const char *policy)
     ticket_calls = 0;
     EXPECT_EQ_INT(connect_once(client, server, NULL, 0, session, &session_len), 0);
     EXPECT(ticket_calls >= 1);
+    if (strcmp(policy, "default_tls13") == 0) {
+        /* TLS1.3 servers send one ticket by default, as many as asked for otherwise. */
+        EXPECT_EQ_INT(ticket_calls, 1);
+        EXPECT_SUCCESS(s2n_config_set_initial_ticket_count(server, 3));
+        ticket_calls = 0;
+        EXPECT_EQ_INT(connect_once(client, server, NULL, 0, NULL, NULL), 0);
+        EXPECT_EQ_INT(ticket_calls, 3);
+        EXPECT_SUCCESS(s2n_config_set_initial_ticket_count(server, 1));
+    }
 
     /* The session from s2n_connection_get_session resumes. */
     EXPECT_EQ_INT(connect_once(client, server, session, session_len, NULL, NULL), 1);

@@ -1337,6 +1337,10 @@ S2N_API extern int s2n_config_require_ticket_forward_secrecy(struct s2n_config *
 
 /**
  * TLS1.3 tickets a server sends after each handshake.
+ *
+ * Partial: a client that offers only the psk_ke mode (resumption without
+ * a new key exchange) gets none, as rustls issues tickets only to clients
+ * offering psk_dhe_ke; s2n sends them all the same.
  */
 S2N_API extern int s2n_config_set_initial_ticket_count(struct s2n_config *config, uint8_t num);
 

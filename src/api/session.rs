@@ -166,6 +166,10 @@ pub extern "C" fn s2n_config_require_ticket_forward_secrecy(
 }
 
 /// TLS1.3 tickets a server sends after each handshake.
+///
+/// Partial: a client that offers only the psk_ke mode (resumption without
+/// a new key exchange) gets none, as rustls issues tickets only to clients
+/// offering psk_dhe_ke; s2n sends them all the same.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_initial_ticket_count(config: *mut s2n_config, num: u8) -> c_int {
     Config::set(config, |state| {

@@ -31,10 +31,12 @@ pub fn record_negotiated(state: &mut State) {
 /// TLS1.2, as s2n reports it).
 pub fn client_versions(hello: &crate::client_hello::parse::ClientHello) -> (c_int, c_int) {
     let highest = version_number(Some(ProtocolVersion::from(hello.highest_version())));
-    let legacy = version_number(Some(ProtocolVersion::from(u16::from_be_bytes(
-        hello.legacy_version(),
-    ))));
-    (highest, legacy.min(S2N_TLS12))
+    (highest, legacy_version_number(hello.legacy_version()))
+}
+
+/// A ClientHello's legacy version as s2n reports it (at most TLS1.2).
+pub fn legacy_version_number(legacy: [u8; 2]) -> c_int {
+    version_number(Some(ProtocolVersion::from(u16::from_be_bytes(legacy)))).min(S2N_TLS12)
 }
 
 pub(crate) fn version_number(v: Option<ProtocolVersion>) -> c_int {

@@ -112,8 +112,17 @@ pub(super) fn client_hello_arrived(
         let message = capture
             .message()
             .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        // s2n reads the legacy version before the rest, so it reports it
+        // even for a ClientHello that then fails to parse.
+        let legacy = message
+            .get(4..6)
+            .map(|v| connection::info::legacy_version_number([v[0], v[1]]));
         let hello =
-            crate::client_hello::ClientHelloHandle::received(message, capture.record_version)?;
+            crate::client_hello::ClientHelloHandle::received(message, capture.record_version);
+        if let Some(legacy) = legacy {
+            state.client_versions = Some((S2N_UNKNOWN_PROTOCOL_VERSION, legacy));
+        }
+        let hello = hello?;
         let versions = connection::info::client_versions(&hello.hello);
         state.client_versions = Some(versions);
         // A client offering only versions before TLS1.2 (which rustls does
