@@ -26,7 +26,7 @@ pub(crate) mod wire;
 pub use early_data::{recv_early_data, send_early_data};
 pub use engine::Tls;
 pub use errors::map_tls_error;
-use errors::no_cipher_suite;
+use errors::nothing_to_offer;
 use hello::*;
 pub(crate) use record::expand_label;
 use std::io::ErrorKind;

@@ -221,8 +221,8 @@ fn after_step<'a>(
             if let Some(failure) = failure {
                 return Err(failure);
             }
-            let code = if no_cipher_suite(conn, &state, &e, no_usable_chain) {
-                S2N_ERR_CIPHER_NOT_SUPPORTED
+            let code = if let Some(code) = nothing_to_offer(conn, &state, &e, no_usable_chain) {
+                code
             } else if unprotected_close
                 || matches!(
                     e,

@@ -2,7 +2,9 @@
 # Regenerates the test PKI (committed; valid until 2125 except expired.pem).
 # ECDSA P-256 and RSA-2048 CAs, server and client leaves, a wildcard leaf,
 # an expired leaf, an untrusted self-signed leaf, a trusted self-signed CA
-# used as a leaf, an X.509 v1 leaf and a leaf without a TLS key usage.
+# used as a leaf, an X.509 v1 leaf and a leaf without a TLS key usage; an
+# ML-DSA-87 CA and server leaf (valid until 2049), made by examples/mldsa_certs.rs
+# since this OpenSSL (3.0) has no ML-DSA.
 set -euo pipefail
 cd "$(dirname "$0")"
 days=36500
@@ -51,3 +53,5 @@ cat v1-ecdsa.pem ca-ecdsa.pem > v1-ecdsa-chain.pem
 # A leaf whose keyUsage allows only certificate signing: no TLS purpose.
 leaf kucertsign-ecdsa "$ec" ca-ecdsa serverAuth "DNS:localhost" "keyUsage=critical,keyCertSign"
 rm -f ./*.srl ec.param v1.csr
+# ML-DSA-87: mldsa-ca.pem, mldsa-server{,-chain,-key}.pem.
+(cd ../.. && cargo run --quiet --locked --example mldsa_certs -- tests/certs)
