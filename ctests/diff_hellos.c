@@ -13,7 +13,8 @@
  *
  * Hellos: TLS1.2 with and without signature_algorithms (and with schemes the
  * policy does not share), with empty ec_point_formats, compress_certificate
- * and ticket_request extensions, with extensions longer than the message;
+ * and ticket_request extensions, with extensions longer than the message,
+ * cut short inside its random;
  * TLS1.3 with the same empty extensions. The server uses self-service
  * blinding, as an application that handles the delay itself.
  *
@@ -57,6 +58,7 @@ enum variant {
     EMPTY_COMPRESS_CERT,
     EMPTY_TICKET_REQUEST,
     EXTENSIONS_TOO_LONG,
+    CUT_IN_RANDOM,
 };
 
 /* A ClientHello record: TLS1.2 (ECDHE suites) or TLS1.3 (with a key share). */
@@ -93,7 +95,10 @@ static void build(struct hello *h, bool tls13, enum variant v)
     put(&body, version, 2);
     uint8_t random[32];
     s2nrs_fill_pattern(random, sizeof(random), 1);
-    put(&body, random, sizeof(random));
+    put(&body, random, v == CUT_IN_RANDOM ? 10 : sizeof(random));
+    if (v == CUT_IN_RANDOM) {
+        goto framed;
+    }
     const uint8_t session_id[] = { 0 };
     put(&body, session_id, 1);
     const uint8_t tls12_suites[] = { 0, 4, 0xc0, 0x2b, 0xc0, 0x2f };
@@ -104,6 +109,7 @@ static void build(struct hello *h, bool tls13, enum variant v)
     put16(&body, exts.len + (v == EXTENSIONS_TOO_LONG ? 10 : 0));
     put(&body, exts.buf, exts.len);
 
+framed:
     h->len = 0;
     const uint8_t record[] = { 22, 3, 1 };
     put(h, record, 3);
@@ -185,6 +191,7 @@ int main(void)
         { "empty_compress_certificate", EMPTY_COMPRESS_CERT },
         { "empty_ticket_request", EMPTY_TICKET_REQUEST },
         { "extensions_too_long", EXTENSIONS_TOO_LONG },
+        { "cut_in_random", CUT_IN_RANDOM },
     };
     char name[96];
     for (int tls13 = 0; tls13 <= 1; tls13++) {

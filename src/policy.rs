@@ -444,6 +444,11 @@ pub fn s2n_group_name(group: NamedGroup) -> &'static str {
         .unwrap_or("NONE")
 }
 
+/// s2n's name for a signature scheme ("ecdsa_sha256", "mldsa87", ...).
+pub fn s2n_signature_scheme_name(scheme: SignatureScheme) -> Option<&'static str> {
+    table::name_of(table::SIGNATURE_SCHEMES, u16::from(scheme))
+}
+
 #[cfg(test)]
 mod tests;
 

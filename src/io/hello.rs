@@ -122,7 +122,7 @@ pub(super) fn client_hello_arrived(
         if let Some(legacy) = legacy {
             state.client_versions = Some((S2N_UNKNOWN_PROTOCOL_VERSION, legacy));
         }
-        let hello = hello?;
+        let hello = hello.inspect_err(|_| state.phase = Phase::Failed)?;
         let versions = connection::info::client_versions(&hello.hello);
         state.client_versions = Some(versions);
         // A client offering only versions before TLS1.2 (which rustls does
