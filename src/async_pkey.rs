@@ -10,6 +10,8 @@
 //! exist: rustls has no RSA key exchange, so there are never decrypt
 //! operations.
 
+#![forbid(unsafe_code)]
+
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rustls::SignatureScheme;

@@ -2,6 +2,8 @@
 //! certificate chain with (for our own identity) its private key, as rustls's
 //! `CertifiedKey`, plus what s2n attaches to it (ctx, OCSP, SCT).
 
+#![forbid(unsafe_code)]
+
 use std::ffi::c_int;
 use std::sync::{Arc, Mutex, OnceLock};
 

@@ -3,6 +3,8 @@
 //! `s2n_client_hello_parse_message` (owned by the application), with s2n's
 //! getters over it. The parsing itself is in `parse`.
 
+#![forbid(unsafe_code)]
+
 use std::ffi::c_int;
 
 use crate::error::{

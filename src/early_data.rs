@@ -14,6 +14,8 @@
 //! A client always requests early data when its session allows it (as s2n
 //! does); the application decides whether to send any.
 
+#![forbid(unsafe_code)]
+
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::ffi::c_int;
@@ -167,11 +169,17 @@ thread_local! {
 
 /// Runs `f` (rustls processing records) with the context new tickets carry.
 pub fn with_ticket_context<T>(context: &[u8], f: impl FnOnce() -> T) -> T {
+    /// Frees the context however the step ends (nothing stays allocated
+    /// between steps, nor passes to another connection's).
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            TICKET_CONTEXT.with(|c| drop(std::mem::take(&mut *c.borrow_mut())));
+        }
+    }
     TICKET_CONTEXT.with(|c| *c.borrow_mut() = context.to_vec());
-    let value = f();
-    // Freed, not kept: nothing stays allocated between steps.
-    TICKET_CONTEXT.with(|c| drop(std::mem::take(&mut *c.borrow_mut())));
-    value
+    let _reset = Reset;
+    f()
 }
 
 pub(crate) struct Entry {

@@ -4,6 +4,8 @@
 //! here for every failure. The `s2n_strerror*` family and the stack-trace
 //! functions are the C view of it.
 
+#![forbid(unsafe_code)]
+
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::Location;

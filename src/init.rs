@@ -1,6 +1,8 @@
 //! Library lifecycle: `s2n_init`, the cleanup calls, and the process-wide
 //! switches that must be set before `s2n_init`.
 
+#![forbid(unsafe_code)]
+
 use std::ffi::c_ulong;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;

@@ -7,6 +7,8 @@
 //! suites, groups and signature schemes. What rustls/aws-lc-rs lacks (CBC,
 //! RSA key exchange, DHE, 3DES, RC4, TLS1.0/1.1, secp521r1,
 //! SecP384r1MLKEM1024, RSA-PSS-PSS and SHA-1/SHA-224 signatures) is dropped.
+
+#![forbid(unsafe_code)]
 use std::ffi::c_int;
 
 use crate::types::*;

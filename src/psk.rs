@@ -3,6 +3,8 @@
 //! PSKs (its only PSKs are resumption tickets), so none can be used in a
 //! handshake: `s2n_connection_append_psk` and the rest fail.
 
+#![forbid(unsafe_code)]
+
 use std::cell::RefCell;
 
 use crate::ffi::BoxHandle;

@@ -3,6 +3,8 @@
 //! handshake messages (no record layer), one message per send as s2n
 //! writes them; traffic secrets go to the secret callback as the keys change.
 
+#![forbid(unsafe_code)]
+
 use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::Ordering;
@@ -433,9 +435,7 @@ pub(crate) fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) ->
     let failure = noted.failure.take();
     for secret in &noted.secrets {
         if let Some(kind) = secret_type(&secret.label) {
-            engine
-                .derived
-                .push((kind, Zeroizing::new(secret.secret.clone())));
+            engine.derived.push((kind, secret.secret.clone()));
         }
     }
     let deferred = {

@@ -3,6 +3,8 @@
 //! the rustls verifiers that apply them (server certificates on clients,
 //! client certificates on servers).
 
+#![forbid(unsafe_code)]
+
 use std::ffi::c_int;
 use std::fmt;
 use std::path::Path;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use crate::ffi::c_enum_arg;
 use std::ffi::{c_char, c_int, c_void};
 

@@ -2,7 +2,8 @@
 //!
 //! - `unsafe` code (blocks, functions, impls) is only in `src/ffi/`; the
 //!   rest of the crate may only name it in `#[unsafe(no_mangle)]` and in
-//!   the types of C function pointers;
+//!   the types of C function pointers, and every other module carries
+//!   `#![forbid(unsafe_code)]`;
 //! - no file silences unused variables or imports for all of itself (an
 //!   unsupported function names what it ignores);
 //! - the exported functions are all in `src/api/`, and nothing but
@@ -60,6 +61,38 @@ fn unsafe_code_is_only_in_ffi() {
         found.is_empty(),
         "unsafe outside src/ffi:\n{}",
         found.join("\n")
+    );
+}
+
+/// The core (every module but `ffi` and `api`) forbids unsafe code: the
+/// compiler, not only the text check above, keeps it out.
+#[test]
+fn the_core_forbids_unsafe_code() {
+    let mut missing = Vec::new();
+    for entry in fs::read_dir(Path::new(ROOT).join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if ["lib", "ffi", "api"].contains(&name.as_str()) {
+            continue;
+        }
+        let root = if path.is_dir() {
+            path.join("mod.rs")
+        } else {
+            path.clone()
+        };
+        if !root.exists() {
+            // An area with both `x.rs` and `x/`: `x.rs` is its root.
+            continue;
+        }
+        let text = fs::read_to_string(&root).unwrap();
+        if !text.lines().any(|l| l.trim() == "#![forbid(unsafe_code)]") {
+            missing.push(root.display().to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "core modules without #![forbid(unsafe_code)]:\n{}",
+        missing.join("\n")
     );
 }
 

@@ -513,7 +513,7 @@ impl rustls::KeyLog for NotedKeyLog {
             n.secrets.push(notes::Secret {
                 label: label.to_string(),
                 client_random: client_random.to_vec(),
-                secret: secret.to_vec(),
+                secret: zeroize::Zeroizing::new(secret.to_vec()),
             })
         });
     }

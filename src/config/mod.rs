@@ -2,6 +2,8 @@
 //! mutable until connections use it; the rustls configurations built from it
 //! are cached and rebuilt after any change (see `build`).
 
+#![forbid(unsafe_code)]
+
 pub(crate) mod build;
 pub(crate) mod dhparams;
 

@@ -3,6 +3,8 @@
 //! starts and dropped by `s2n_connection_wipe`; the I/O buffers live in
 //! `io` and are released by `s2n_connection_release_buffers`.
 
+#![forbid(unsafe_code)]
+
 pub(crate) mod blinding;
 pub mod hello;
 pub mod info;
@@ -246,6 +248,7 @@ impl Connection {
     /// today) would get `S2N_ERR_REENTRANCY` rather than a deadlock.
     pub fn from_handle<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
         let connection = s2n_connection::get(conn)?;
+        ffi::entered(conn.cast_const().cast(), Connection::end_after_panic);
         if notes::driving(conn) && connection.state.try_lock().is_err() {
             return Err(Error::with_reason(
                 S2N_ERR_REENTRANCY,
@@ -253,6 +256,14 @@ impl Connection {
             ));
         }
         Ok(connection)
+    }
+
+    /// After a panic inside an exported function working on this connection
+    /// (`handle`): it fails from then on, as after a fatal error.
+    fn end_after_panic(handle: *const ()) {
+        if let Ok(conn) = s2n_connection::get(handle.cast::<s2n_connection>()) {
+            conn.state().phase = Phase::Failed;
+        }
     }
 
     /// What our hooks inside a rustls step need to know of this connection.
@@ -396,11 +407,12 @@ impl Connection {
         };
         for secret in lines {
             let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+            let secret_hex = zeroize::Zeroizing::new(hex(&secret.secret));
             let line = zeroize::Zeroizing::new(format!(
                 "{} {} {}",
                 secret.label,
                 hex(&secret.client_random),
-                hex(&secret.secret)
+                &*secret_hex
             ));
             ffi::callbacks::key_log(cb, ctx, self.handle(), line.as_bytes());
         }

@@ -18,11 +18,11 @@ pub struct Selection {
     pub sni_match: s2n_cert_sni_match,
 }
 
-/// One key log line's parts.
+/// One key log line's parts (the secret is wiped when dropped).
 pub struct Secret {
     pub label: String,
     pub client_random: Vec<u8>,
-    pub secret: Vec<u8>,
+    pub secret: zeroize::Zeroizing<Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -99,10 +99,20 @@ impl Default for Context {
 
 /// Runs `f` (a rustls step) with `context` visible to our verifiers.
 pub fn with_context<T>(context: Context, f: impl FnOnce() -> T) -> T {
+    /// Resets the context however the step ends; after a panic, also drops
+    /// the notes it left, so no later step on this thread inherits them.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CONTEXT.with(|c| *c.borrow_mut() = Context::default());
+            if std::thread::panicking() {
+                NOTES.with(|n| drop(std::mem::take(&mut *n.borrow_mut())));
+            }
+        }
+    }
     CONTEXT.with(|c| *c.borrow_mut() = context);
-    let value = f();
-    CONTEXT.with(|c| *c.borrow_mut() = Context::default());
-    value
+    let _reset = Reset;
+    f()
 }
 
 /// Is this thread inside a rustls step of `conn` (so its lock is held)?

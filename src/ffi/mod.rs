@@ -9,6 +9,7 @@ mod enums;
 pub(crate) mod handle;
 mod slices;
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
@@ -50,6 +51,25 @@ impl<T> Failure for *const T {
 
 static QUIET_PANICS: Once = Once::new();
 
+/// What a panic must not leave usable: the object the running exported
+/// function looked up first, and how to end it.
+type Entered = Option<(*const (), fn(*const ()))>;
+
+thread_local! {
+    static ENTERED: Cell<Entered> = const { Cell::new(None) };
+}
+
+/// Called when an exported function looks up a connection: should it panic,
+/// `end(handle)` runs before it returns, so the connection refuses further
+/// use instead of running on with half-updated state.
+pub fn entered(handle: *const (), end: fn(*const ())) {
+    ENTERED.with(|e| {
+        if e.get().is_none() {
+            e.set(Some((handle, end)));
+        }
+    });
+}
+
 /// Runs the body of an exported function: a returned error, or a panic, is
 /// recorded in `s2n_errno` (and the debug location) and becomes `R::failure()`.
 /// Nothing unwinds into C.
@@ -59,13 +79,21 @@ pub fn entry<R: Failure>(f: impl FnOnce() -> Result<R, Error>) -> R {
         std::panic::set_hook(Box::new(|_| {}));
         alloc::install_crypto_hooks();
     });
-    match catch_unwind(AssertUnwindSafe(f)) {
+    // Functions nest (an application callback may call back in): each has
+    // its own entered object.
+    let outer = ENTERED.with(|e| e.take());
+    let result = catch_unwind(AssertUnwindSafe(f));
+    let entered = ENTERED.with(|e| e.replace(outer));
+    match result {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
             error::record(&err);
             R::failure()
         }
         Err(_) => {
+            if let Some((handle, end)) = entered {
+                let _ = catch_unwind(|| end(handle));
+            }
             error::record(&Error::panicked());
             R::failure()
         }

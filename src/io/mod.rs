@@ -8,6 +8,8 @@
 //! callbacks outside it (a file descriptor takes rustls's records directly;
 //! see `wire`).
 
+#![forbid(unsafe_code)]
+
 use std::ffi::c_int;
 
 pub(crate) mod early_data;

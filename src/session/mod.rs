@@ -2,6 +2,8 @@
 //! lifecycle, client session blobs and the ticket callback) on rustls's
 //! ticketer and client session store.
 
+#![forbid(unsafe_code)]
+
 pub mod cache;
 pub mod client;
 pub mod tickets;

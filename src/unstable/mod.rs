@@ -1,5 +1,7 @@
 //! The functions of `s2n/unstable/*.h`, one module per header.
 
+#![forbid(unsafe_code)]
+
 pub mod async_offload;
 pub mod cert_authorities;
 pub mod crl;
