@@ -160,7 +160,7 @@ impl CertChainAndKey {
     /// A chain received from a peer (no key).
     pub fn from_der(certs: Vec<CertificateDer<'static>>) -> Self {
         let names = certs.first().map(leaf_names).unwrap_or_default();
-        let chain = CertChainAndKey::default();
+        let chain = Self::default();
         let _ = chain.loaded.set(Loaded {
             certs: certs.into_iter().map(|der| Cert { der }).collect(),
             key: None,

@@ -40,7 +40,7 @@ impl ClientHelloHandle {
     pub fn received(message: &[u8], record_version: [u8; 2]) -> Result<Self, Error> {
         let mut hello = ClientHello::parse(message)?;
         hello.set_record_version(record_version);
-        Ok(ClientHelloHandle {
+        Ok(Self {
             hello,
             owned_by_app: false,
         })

@@ -352,7 +352,7 @@ pub struct Error {
 impl Error {
     #[track_caller]
     pub fn new(code: c_int) -> Self {
-        Error {
+        Self {
             code,
             location: Location::caller(),
             reason: None,
@@ -362,7 +362,7 @@ impl Error {
     /// An error whose debug string also says why.
     #[track_caller]
     pub fn with_reason(code: c_int, reason: &'static str) -> Self {
-        Error {
+        Self {
             code,
             location: Location::caller(),
             reason: Some(reason),
@@ -395,7 +395,7 @@ pub(crate) struct TextBuf {
 
 impl TextBuf {
     const fn new() -> Self {
-        TextBuf {
+        Self {
             bytes: [0; 256],
             len: 0,
         }
@@ -456,7 +456,7 @@ pub fn record(err: &Error) {
 }
 
 /// Applies s2n's language rule: NULL or "EN" (any case); `None` for any other.
-pub(crate) fn english(lang: *const c_char) -> Result<bool, crate::error::Error> {
+pub(crate) fn english(lang: *const c_char) -> Result<bool, Error> {
     if lang.is_null() {
         return Ok(true);
     }
@@ -485,6 +485,6 @@ impl std::error::Error for S2nCode {}
 
 impl S2nCode {
     pub fn into_tls(code: c_int) -> rustls::Error {
-        rustls::Error::Other(rustls::OtherError(std::sync::Arc::new(S2nCode(code))))
+        rustls::Error::Other(rustls::OtherError(std::sync::Arc::new(Self(code))))
     }
 }

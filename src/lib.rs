@@ -6,10 +6,6 @@
 //! s2n's result out. The core modules (`config`, `connection`, `io`, ...)
 //! never import `api`. All `unsafe` code is in `ffi`.
 
-#![deny(unsafe_op_in_unsafe_fn)]
-#![deny(clippy::undocumented_unsafe_blocks)]
-#![allow(non_camel_case_types, non_upper_case_globals)]
-
 pub mod ffi;
 
 pub mod api;

@@ -143,9 +143,9 @@ pub(crate) fn rustls_schemes(
 }
 
 impl Entry {
-    fn new(row: table::Row, verifiable: &[SignatureScheme]) -> Entry {
+    fn new(row: table::Row, verifiable: &[SignatureScheme]) -> Self {
         if row.deprecated {
-            return Entry::Deprecated;
+            return Self::Deprecated;
         }
         let suites: Vec<(&'static str, SupportedCipherSuite)> = row
             .cipher_suites
@@ -153,7 +153,7 @@ impl Entry {
             .filter_map(|&(name, code)| rustls_suite(code).map(|s| (name, s)))
             .collect();
         if suites.is_empty() {
-            return Entry::unavailable(row, verifiable, NO_RUSTLS_SUITE);
+            return Self::unavailable(row, verifiable, NO_RUSTLS_SUITE);
         }
         let curves: Vec<_> = row.curves.iter().filter_map(|&c| rustls_group(c)).collect();
         let kems: Vec<_> = row
@@ -173,7 +173,7 @@ impl Entry {
             (true, true) => TLS12_AND_TLS13,
             (true, false) => TLS12_ONLY,
             (false, true) => TLS13_ONLY,
-            (false, false) => return Entry::unavailable(row, verifiable, NO_RUSTLS_VERSION),
+            (false, false) => return Self::unavailable(row, verifiable, NO_RUSTLS_VERSION),
         };
         let (suite_names, suites): (Vec<_>, Vec<_>) = suites
             .into_iter()
@@ -187,7 +187,7 @@ impl Entry {
             .into_iter()
             .chain(curves)
             .collect();
-        Entry::Usable(Box::new(Policy {
+        Self::Usable(Box::new(Policy {
             versions,
             suites,
             suite_names,
@@ -199,8 +199,8 @@ impl Entry {
 
     /// A policy s2n accepts of which rustls has nothing: set as s2n allows,
     /// refused when a handshake starts (`Policy::usable`).
-    fn unavailable(row: table::Row, verifiable: &[SignatureScheme], why: &'static str) -> Entry {
-        Entry::Usable(Box::new(Policy::from_row(row, verifiable, Some(why))))
+    fn unavailable(row: table::Row, verifiable: &[SignatureScheme], why: &'static str) -> Self {
+        Self::Usable(Box::new(Policy::from_row(row, verifiable, Some(why))))
     }
 }
 
@@ -211,8 +211,8 @@ impl Policy {
         row: table::Row,
         verifiable: &[SignatureScheme],
         unavailable: Option<&'static str>,
-    ) -> Policy {
-        Policy {
+    ) -> Self {
+        Self {
             name: row.name,
             min_version: row.min_version,
             chacha20_boosting: row.chacha20_boosting,

@@ -46,7 +46,7 @@ pub struct TrustSettings {
 
 impl Default for TrustSettings {
     fn default() -> Self {
-        TrustSettings {
+        Self {
             roots: Arc::new(RootCertStore::empty()),
             system_pending: false,
             system_loaded: false,
@@ -209,7 +209,7 @@ impl ChainCheck {
             .copied()
             .filter(|s| supported.contains(s))
             .collect();
-        ChainCheck {
+        Self {
             settings,
             wall_clock,
             algorithms,
@@ -462,7 +462,7 @@ impl ChainCheck {
 pub(crate) fn bad_handshake_signature(err: &rustls::Error) {
     if matches!(
         err,
-        rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature)
+        rustls::Error::InvalidCertificate(CertificateError::BadSignature)
     ) {
         crate::connection::notes::note(|n| {
             n.failure = Some(Error::new(crate::error::S2N_ERR_VERIFY_SIGNATURE))

@@ -45,10 +45,10 @@ const OPENSSL_TLS12: &str = include_str!("data/client_hello/openssl_tls12.hex");
 struct Parsed(*mut s2n_client_hello);
 
 impl Parsed {
-    fn new(msg: &[u8]) -> Parsed {
+    fn new(msg: &[u8]) -> Self {
         let ch = s2n_client_hello_parse_message(msg.as_ptr(), msg.len() as u32);
         assert!(!ch.is_null(), "{}", name(errno()));
-        Parsed(ch)
+        Self(ch)
     }
 }
 

@@ -86,10 +86,10 @@ fn minimal(version: [u8; 2]) -> Vec<u8> {
 struct Hello(*mut s2n_client_hello);
 
 impl Hello {
-    fn new(msg: &[u8]) -> Hello {
+    fn new(msg: &[u8]) -> Self {
         let ch = s2n_client_hello_parse_message(msg.as_ptr(), msg.len() as u32);
         assert!(!ch.is_null(), "{}", name(errno()));
-        Hello(ch)
+        Self(ch)
     }
 }
 
@@ -103,14 +103,14 @@ impl Drop for Hello {
 struct Fp(*mut s2n_fingerprint);
 
 impl Fp {
-    fn new(kind: s2n_fingerprint_type) -> Fp {
+    fn new(kind: s2n_fingerprint_type) -> Self {
         let fp = s2n_fingerprint_new(kind.into());
         assert!(!fp.is_null());
-        Fp(fp)
+        Self(fp)
     }
 
-    fn with(kind: s2n_fingerprint_type, hello: &Hello) -> Fp {
-        let fp = Fp::new(kind);
+    fn with(kind: s2n_fingerprint_type, hello: &Hello) -> Self {
+        let fp = Self::new(kind);
         assert_eq!(s2n_fingerprint_set_client_hello(fp.0, hello.0), S2N_SUCCESS);
         fp
     }

@@ -146,8 +146,8 @@ fn check_no_panics(what: &str) {
 struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed | 1)
+    fn new(seed: u64) -> Self {
+        Self(seed | 1)
     }
     fn next(&mut self) -> u64 {
         let mut x = self.0;

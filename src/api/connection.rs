@@ -136,7 +136,7 @@ pub extern "C" fn s2n_connection_set_blinding(
 pub extern "C" fn s2n_connection_get_delay(conn: *mut s2n_connection) -> u64 {
     // UINT64_MAX with S2N_ERR_NULL for a NULL connection, as s2n.
     let Ok(conn) = Connection::from_handle(conn) else {
-        let _: c_int = ffi::entry(|| Err(Error::new(crate::error::S2N_ERR_NULL)));
+        let _: c_int = ffi::entry(|| Err(Error::new(S2N_ERR_NULL)));
         return u64::MAX;
     };
     conn.state().remaining_delay()

@@ -490,7 +490,7 @@ pub extern "C" fn s2n_connection_get_handshake_type_name(
             push(full, "TLS12_PERFECT_FORWARD_SECRECY");
             push(ticket, "WITH_SESSION_TICKET");
         }
-        Ok(crate::policy::c_name(&flags.join("|")))
+        Ok(policy::c_name(&flags.join("|")))
     })
 }
 

@@ -59,7 +59,7 @@ pub extern "C" fn s2n_connection_are_session_tickets_enabled(conn: *mut s2n_conn
         return false;
     }
     ffi::entry(|| {
-        let conn = crate::connection::Connection::from_handle(conn)?;
+        let conn = Connection::from_handle(conn)?;
         let config = conn.state().config.clone();
         let enabled = config.read().tickets;
         Ok(enabled)

@@ -51,11 +51,11 @@ impl SigningKey for S2nKey {
         }))
     }
 
-    fn public_key(&self) -> Option<rustls_pki_types::SubjectPublicKeyInfoDer<'_>> {
+    fn public_key(&self) -> Option<SubjectPublicKeyInfoDer<'_>> {
         self.raw.public_key()
     }
 
-    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+    fn algorithm(&self) -> SignatureAlgorithm {
         self.raw.algorithm()
     }
 }
@@ -189,7 +189,7 @@ impl PublicOnly {
             | SignatureScheme::ECDSA_NISTP521_SHA512 => SignatureAlgorithm::ECDSA,
             _ => SignatureAlgorithm::RSA,
         };
-        Some(PublicOnly {
+        Some(Self {
             spki,
             schemes,
             algorithm,

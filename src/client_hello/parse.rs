@@ -160,7 +160,7 @@ impl ClientHello {
     /// length equal to what follows), as `s2n_client_hello_parse_message`:
     /// fewer than 4 bytes is `S2N_ERR_SIZE_MISMATCH`, another type or a length
     /// mismatch `S2N_ERR_BAD_MESSAGE`, then as [`ClientHello::parse_body`].
-    pub fn parse(msg: &[u8]) -> Result<ClientHello, Error> {
+    pub fn parse(msg: &[u8]) -> Result<Self, Error> {
         if msg.len() < 4 {
             return Err(Error::new(S2N_ERR_SIZE_MISMATCH));
         }
@@ -179,7 +179,7 @@ impl ClientHello {
     /// `S2N_ERR_STUFFER_OUT_OF_DATA`; any other malformation is
     /// `S2N_ERR_BAD_MESSAGE`, except a repeated extension that s2n implements:
     /// `S2N_ERR_DUPLICATE_EXTENSION`.
-    pub fn parse_body(body: &[u8]) -> Result<ClientHello, Error> {
+    pub fn parse_body(body: &[u8]) -> Result<Self, Error> {
         if body.is_empty() {
             return Err(bad_message());
         }
@@ -216,7 +216,7 @@ impl ClientHello {
         if let Some(bytes) = stored.get_mut(random_range) {
             bytes.fill(0);
         }
-        Ok(ClientHello {
+        Ok(Self {
             body: stored,
             random,
             legacy_version,

@@ -472,7 +472,7 @@ impl Refusal {
     fn certified(code: std::ffi::c_int) -> Arc<CertifiedKey> {
         Arc::new(CertifiedKey::new(
             Vec::new(),
-            Arc::new(Refusal(code, SignatureScheme::ECDSA_NISTP256_SHA256)),
+            Arc::new(Self(code, SignatureScheme::ECDSA_NISTP256_SHA256)),
         ))
     }
 }
@@ -480,7 +480,7 @@ impl Refusal {
 impl rustls::sign::SigningKey for Refusal {
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
         let scheme = offered.first().copied().unwrap_or(self.1);
-        Some(Box::new(Refusal(self.0, scheme)))
+        Some(Box::new(Self(self.0, scheme)))
     }
 
     fn algorithm(&self) -> rustls::SignatureAlgorithm {

@@ -118,7 +118,7 @@ impl ConfigState {
         } else {
             policy::default_policy()
         };
-        ConfigState {
+        Self {
             policy,
             chains: Vec::new(),
             defaults: None,
@@ -197,7 +197,7 @@ impl ArcHandle for s2n_config {
 
 impl Config {
     pub fn new(load_system_certs: bool) -> Self {
-        Config {
+        Self {
             state: RwLock::new(ConfigState::new(load_system_certs)),
             built: Mutex::new(Built::default()),
         }

@@ -34,7 +34,7 @@ pub struct HelloCapture {
     pub peer_alert: Option<u8>,
     /// An SSLv2-format ClientHello arrived: the version it offers (s2n's
     /// number). s2n reports such a hello's version as SSLv2.
-    pub sslv2_offered: Option<std::ffi::c_int>,
+    pub sslv2_offered: Option<c_int>,
 }
 
 impl HelloCapture {

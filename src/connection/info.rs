@@ -90,7 +90,7 @@ pub(crate) fn static_c(s: &'static CStr) -> *const c_char {
 
 /// s2n's names are NUL-terminated statics; ours come from the policy table.
 pub(crate) fn leak_free_c(name: &'static str) -> *const c_char {
-    crate::policy::c_name(name)
+    policy::c_name(name)
 }
 
 pub(crate) fn cipher_suite(state: &State) -> Option<rustls::CipherSuite> {

@@ -43,10 +43,10 @@ pub struct Secret {
 
 impl Secret {
     /// None if longer than any TLS1.2 master or TLS1.3 (SHA-384) secret.
-    pub(crate) fn new(secret: &[u8]) -> Option<Secret> {
+    pub(crate) fn new(secret: &[u8]) -> Option<Self> {
         let mut bytes = [0u8; 48];
         bytes.get_mut(..secret.len())?.copy_from_slice(secret);
-        Some(Secret {
+        Some(Self {
             bytes,
             len: secret.len() as u8,
         })
@@ -160,7 +160,7 @@ impl State {
     }
 
     pub(crate) fn new(config: Arc<Config>) -> Self {
-        State {
+        Self {
             config,
             server_name: None,
             overrides: Overrides::default(),
@@ -237,7 +237,7 @@ impl BoxHandle for s2n_connection {
 pub(crate) fn default_config() -> Arc<Config> {
     static DEFAULT: std::sync::OnceLock<Arc<Config>> = std::sync::OnceLock::new();
     DEFAULT
-        .get_or_init(|| crate::ffi::alloc::permanent(|| Arc::new(Config::new(true))))
+        .get_or_init(|| ffi::alloc::permanent(|| Arc::new(Config::new(true))))
         .clone()
 }
 
@@ -246,9 +246,9 @@ impl Connection {
     /// connection's lock (see `io::feed`), so callbacks inside them can call
     /// getters; a callback run while this thread holds the lock (none does
     /// today) would get `S2N_ERR_REENTRANCY` rather than a deadlock.
-    pub fn from_handle<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
+    pub fn from_handle<'a>(conn: *mut s2n_connection) -> Result<&'a Self, Error> {
         let connection = s2n_connection::get(conn)?;
-        ffi::entered(conn.cast_const().cast(), Connection::end_after_panic);
+        ffi::entered(conn.cast_const().cast(), Self::end_after_panic);
         if notes::driving(conn) && connection.state.try_lock().is_err() {
             return Err(Error::with_reason(
                 S2N_ERR_REENTRANCY,
@@ -305,7 +305,7 @@ impl Connection {
 
     /// The connection behind a handle, for what needs no lock (its mode, its
     /// ctx): usable from every callback.
-    pub fn unlocked<'a>(conn: *mut s2n_connection) -> Result<&'a Connection, Error> {
+    pub fn unlocked<'a>(conn: *mut s2n_connection) -> Result<&'a Self, Error> {
         s2n_connection::get(conn)
     }
 
@@ -326,7 +326,7 @@ impl Connection {
 
     /// The C handle of this connection (the address `s2n_connection_new` returned).
     pub fn handle(&self) -> *mut s2n_connection {
-        (self as *const Connection).cast_mut().cast()
+        (self as *const Self).cast_mut().cast()
     }
 
     /// Applies what the last handshake step noted; returns the key log

@@ -84,7 +84,7 @@ pub struct Context {
 
 impl Default for Context {
     fn default() -> Self {
-        Context {
+        Self {
             conn: std::ptr::null_mut(),
             server_name: None,
             verify_host: None,

@@ -23,7 +23,7 @@ pub struct RecordSizing {
 
 impl Default for RecordSizing {
     fn default() -> Self {
-        RecordSizing {
+        Self {
             max_fragment: DEFAULT_FRAGMENT,
             timeout_secs: 0,
             resize_threshold: 0,

@@ -113,7 +113,7 @@ pub fn set_cork(fd: i32, on: bool) {
             libc::IPPROTO_TCP,
             libc::TCP_CORK,
             (&value as *const libc::c_int).cast::<c_void>(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            size_of::<libc::c_int>() as libc::socklen_t,
         );
     }
 }

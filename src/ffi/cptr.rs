@@ -15,7 +15,7 @@ unsafe impl Sync for CPtr {}
 
 impl Default for CPtr {
     fn default() -> Self {
-        CPtr(std::ptr::null_mut())
+        Self(std::ptr::null_mut())
     }
 }
 
@@ -27,7 +27,7 @@ pub struct Handover<T>(T);
 
 impl<T> Handover<T> {
     pub fn new(value: T) -> Self {
-        Handover(value)
+        Self(value)
     }
 
     pub fn into_inner(self) -> T {

@@ -142,8 +142,8 @@ pub struct Fed {
 }
 
 impl Tls {
-    pub fn new(engine: Engine) -> Tls {
-        Tls {
+    pub fn new(engine: Engine) -> Self {
+        Self {
             engine,
             out: Records::default(),
             held: Records::default(),

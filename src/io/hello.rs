@@ -188,7 +188,7 @@ pub(super) fn client_hello_arrived(
         .as_ref()
         .and_then(|h| h.hello.extension(16))
         .map(|data| {
-            crate::connection::hello::alpn_protocols(data)
+            connection::hello::alpn_protocols(data)
                 .into_iter()
                 .map(<[u8]>::to_vec)
                 .collect()

@@ -54,8 +54,8 @@ pub struct Facts {
 }
 
 impl Facts {
-    fn of(common: &CommonState) -> Option<Facts> {
-        Some(Facts {
+    fn of(common: &CommonState) -> Option<Self> {
+        Some(Self {
             version: common.protocol_version()?,
             suite: common.negotiated_cipher_suite()?,
             group: common.negotiated_key_exchange_group(),
@@ -167,14 +167,14 @@ impl Kernel {
     pub fn from_client(
         conn: UnbufferedClientConnection,
         settings: Settings,
-    ) -> Result<Kernel, TlsError> {
+    ) -> Result<Self, TlsError> {
         hand_over!(conn, Side::Client, true, settings)
     }
 
     pub fn from_server(
         conn: UnbufferedServerConnection,
         settings: Settings,
-    ) -> Result<Kernel, TlsError> {
+    ) -> Result<Self, TlsError> {
         hand_over!(conn, Side::Server, false, settings)
     }
 
@@ -184,7 +184,7 @@ impl Kernel {
         facts: Facts,
         secrets: rustls::ExtractedSecrets,
         settings: Settings,
-    ) -> Result<Kernel, TlsError> {
+    ) -> Result<Self, TlsError> {
         let tls13 = facts.version == ProtocolVersion::TLSv1_3;
         // Key updates by our own schedule when rustls logged the secrets
         // (it always does for s2nrs's configs); rustls's kernel state is
@@ -202,7 +202,7 @@ impl Kernel {
         let keys = |(seq, s): &(u64, rustls::ConnectionTrafficSecrets)| {
             Keys::new(*seq, s).map_err(record_error)
         };
-        Ok(Kernel::assemble(
+        Ok(Self::assemble(
             (client, side, updates),
             [keys(&secrets.tx)?, keys(&secrets.rx)?],
             facts,
@@ -216,9 +216,9 @@ impl Kernel {
         [tx, rx]: [Keys; 2],
         facts: Facts,
         ignore_warnings: bool,
-    ) -> Kernel {
+    ) -> Self {
         let (format, update_at) = (Format::of(facts.suite), key_update_at(facts.suite));
-        Kernel {
+        Self {
             client,
             side,
             updates,
@@ -516,7 +516,7 @@ impl Kernel {
         snapshot: Snapshot,
         tls12_keys: Option<[Keys; 2]>,
         ignore_warnings: bool,
-    ) -> Result<Kernel, RecordError> {
+    ) -> Result<Self, RecordError> {
         let Snapshot {
             version,
             suite,
@@ -550,7 +550,7 @@ impl Kernel {
             peer_certificates: None,
             kind: None,
         };
-        Ok(Kernel::assemble(
+        Ok(Self::assemble(
             (client, None, updates),
             [tx.at(seqs[ours]), rx.at(seqs[theirs])],
             facts,

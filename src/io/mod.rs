@@ -102,8 +102,8 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         state.early.client_max = allowed.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
         engine
     } else {
-        let group = hello::server_group(state);
-        state.overrides.resumes_tls12_ticket = hello::resumes_tls12_ticket(state);
+        let group = server_group(state);
+        state.overrides.resumes_tls12_ticket = resumes_tls12_ticket(state);
         let config = state.config.server_config(&state.overrides, group)?;
         let refused = |e: rustls::Error| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")

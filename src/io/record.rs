@@ -63,7 +63,7 @@ impl Drop for Keys {
 
 impl Keys {
     /// Keys from rustls's traffic secrets, starting at sequence number `seq`.
-    pub fn new(seq: u64, secrets: &ConnectionTrafficSecrets) -> Result<Keys, RecordError> {
+    pub fn new(seq: u64, secrets: &ConnectionTrafficSecrets) -> Result<Self, RecordError> {
         let (algorithm, key, iv) = match secrets {
             ConnectionTrafficSecrets::Aes128Gcm { key, iv } => (&aead::AES_128_GCM, key, iv),
             ConnectionTrafficSecrets::Aes256Gcm { key, iv } => (&aead::AES_256_GCM, key, iv),
@@ -73,7 +73,7 @@ impl Keys {
             _ => return Err(RecordError::Encrypt),
         };
         let iv = iv.as_ref().try_into().map_err(|_| RecordError::Encrypt)?;
-        Keys::from_parts(algorithm, key.as_ref(), iv, seq)
+        Self::from_parts(algorithm, key.as_ref(), iv, seq)
     }
 
     pub(crate) fn from_parts(
@@ -81,9 +81,9 @@ impl Keys {
         key: &[u8],
         iv: [u8; 12],
         seq: u64,
-    ) -> Result<Keys, RecordError> {
+    ) -> Result<Self, RecordError> {
         let key = UnboundKey::new(algorithm, key).map_err(|_| RecordError::Encrypt)?;
-        Ok(Keys {
+        Ok(Self {
             key: LessSafeKey::new(key),
             iv,
             seq,
@@ -95,7 +95,7 @@ impl Keys {
     }
 
     /// The same keys at sequence number `seq`.
-    pub fn at(mut self, seq: u64) -> Keys {
+    pub fn at(mut self, seq: u64) -> Self {
         self.seq = seq;
         self
     }
@@ -160,9 +160,9 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    pub fn new(suite: &rustls::Tls13CipherSuite, tx: Secret, rx: Secret) -> Option<Schedule> {
+    pub fn new(suite: &rustls::Tls13CipherSuite, tx: Secret, rx: Secret) -> Option<Self> {
         let (prf, aead) = algorithms(suite)?;
-        Some(Schedule {
+        Some(Self {
             prf,
             aead,
             secrets: [tx, rx],
@@ -249,7 +249,7 @@ pub enum Format {
 
 impl Format {
     /// The record format of a negotiated cipher suite.
-    pub fn of(suite: rustls::SupportedCipherSuite) -> Format {
+    pub fn of(suite: rustls::SupportedCipherSuite) -> Self {
         use rustls::CipherSuite as C;
         let chacha = matches!(
             suite.suite(),
@@ -257,9 +257,9 @@ impl Format {
                 | C::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
         );
         match (suite.tls13().is_some(), chacha) {
-            (true, _) => Format::Tls13,
-            (false, true) => Format::Tls12,
-            (false, false) => Format::Tls12ExplicitNonce,
+            (true, _) => Self::Tls13,
+            (false, true) => Self::Tls12,
+            (false, false) => Self::Tls12ExplicitNonce,
         }
     }
 
@@ -268,15 +268,15 @@ impl Format {
         HEADER_LEN
             + TAG_LEN
             + match self {
-                Format::Tls13 => 1,
-                Format::Tls12ExplicitNonce => EXPLICIT_NONCE_LEN,
-                Format::Tls12 => 0,
+                Self::Tls13 => 1,
+                Self::Tls12ExplicitNonce => EXPLICIT_NONCE_LEN,
+                Self::Tls12 => 0,
             }
     }
 
     fn explicit_nonce_len(self) -> usize {
         match self {
-            Format::Tls12ExplicitNonce => EXPLICIT_NONCE_LEN,
+            Self::Tls12ExplicitNonce => EXPLICIT_NONCE_LEN,
             _ => 0,
         }
     }

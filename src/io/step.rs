@@ -44,7 +44,7 @@ pub(crate) fn feed<'a>(
     // NewSessionTickets go on to it, with the context its hooks need.
     if tls.protects_records() {
         let mut processed = tls.feed(input, eof);
-        let mut notes = crate::connection::notes::Notes::default();
+        let mut notes = connection::notes::Notes::default();
         if tls.tickets_pending() {
             let context = conn.step_context(&state);
             let ticket_context = state.early.context.clone().unwrap_or_default();
@@ -166,7 +166,7 @@ fn after_step<'a>(
     conn: &'a Connection,
     mut state: MutexGuard<'a, State>,
     processed: Result<engine::Fed, rustls::Error>,
-    mut notes: crate::connection::notes::Notes,
+    mut notes: connection::notes::Notes,
     after: AfterStep,
 ) -> Result<(), Error> {
     let AfterStep {
@@ -188,7 +188,7 @@ fn after_step<'a>(
     let issued = std::mem::take(&mut notes.issued);
     let deferred = conn.apply_notes(&mut state, notes);
     if !issued.is_empty() {
-        super::tickets::carry_sessions(&mut state, &issued);
+        tickets::carry_sessions(&mut state, &issued);
     }
     if !deferred.is_empty() {
         drop(state);

@@ -39,7 +39,7 @@ pub struct Transport {
 
 impl Default for Transport {
     fn default() -> Self {
-        Transport {
+        Self {
             read: ReadIo::None,
             write: WriteIo::None,
             recv_ctx: CPtr::default(),
@@ -126,7 +126,7 @@ impl Records {
 
     /// Frees the memory.
     pub fn release(&mut self) {
-        *self = Records::default();
+        *self = Self::default();
     }
 }
 

@@ -40,7 +40,7 @@ impl std::fmt::Debug for CallbackCache {
 
 impl CallbackCache {
     pub fn new(callbacks: CacheCallbacks, ttl_secs: u64) -> Arc<Self> {
-        Arc::new(CallbackCache {
+        Arc::new(Self {
             callbacks,
             ttl_secs,
         })

@@ -59,7 +59,7 @@ pub(crate) fn server_session(state: &crate::connection::State) -> Option<Vec<u8>
     blob.extend_from_slice(&u16::try_from(ticket.len()).ok()?.to_be_bytes());
     blob.extend_from_slice(ticket);
     blob.push(4);
-    blob.push(crate::types::S2N_TLS12 as u8);
+    blob.push(S2N_TLS12 as u8);
     blob.extend_from_slice(&suite.to_be_bytes());
     blob.extend_from_slice(&now.to_be_bytes());
     blob.extend_from_slice(master);

@@ -40,7 +40,7 @@ pub struct TicketKeys {
 
 impl Default for TicketKeys {
     fn default() -> Self {
-        TicketKeys {
+        Self {
             keys: Mutex::new(Vec::new()),
             encrypt_decrypt_secs: Mutex::new(DEFAULT_ENCRYPT_DECRYPT_SECS),
             decrypt_secs: Mutex::new(DEFAULT_DECRYPT_SECS),

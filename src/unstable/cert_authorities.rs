@@ -60,7 +60,7 @@ impl CertificateRequest {
             bytes.extend_from_slice(&len.to_be_bytes());
             bytes.extend_from_slice(&name[..usize::from(len)]);
         }
-        CertificateRequest {
+        Self {
             list: CaList {
                 bytes,
                 read: Cell::new(0),

@@ -67,9 +67,9 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    fn new(mut text: Vec<u8>, cap: usize) -> Out {
+    fn new(mut text: Vec<u8>, cap: usize) -> Self {
         text.clear();
-        Out {
+        Self {
             text,
             cap,
             md5: None,
@@ -78,10 +78,10 @@ impl Out {
     }
 
     /// An unbounded text that is only hashed with MD5.
-    pub(crate) fn md5() -> Out {
-        Out {
+    pub(crate) fn md5() -> Self {
+        Self {
             md5: Some(md5::Md5::default()),
-            ..Out::new(Vec::new(), usize::MAX)
+            ..Self::new(Vec::new(), usize::MAX)
         }
     }
 
@@ -189,11 +189,11 @@ pub(crate) struct HashText {
 }
 
 impl HashText {
-    fn new(text: &[u8]) -> HashText {
+    fn new(text: &[u8]) -> Self {
         let mut bytes = [0; JA4_HASH_STR_SIZE];
         let len = text.len().min(JA4_HASH_STR_SIZE);
         bytes[..len].copy_from_slice(&text[..len]);
-        HashText { bytes, len }
+        Self { bytes, len }
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {

@@ -43,7 +43,7 @@ pub struct Md5 {
 
 impl Default for Md5 {
     fn default() -> Self {
-        Md5 {
+        Self {
             state: [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476],
             block: [0; 64],
             filled: 0,
