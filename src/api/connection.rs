@@ -289,17 +289,7 @@ pub extern "C" fn s2n_connection_get_client_auth_type(
         let conn = Connection::from_handle(conn)?;
         let out = ffi::out(client_auth_type)?;
         let state = conn.state();
-        let default = if conn.is_client() {
-            s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL
-        } else {
-            s2n_cert_auth_type::S2N_CERT_AUTH_NONE
-        };
-        let auth = state
-            .overrides
-            .client_auth
-            .or(state.config.read().client_auth)
-            .unwrap_or(default);
-        *out = auth.into();
+        *out = state.client_auth(conn.is_client()).into();
         Ok(S2N_SUCCESS)
     })
 }

@@ -460,11 +460,7 @@ pub extern "C" fn s2n_connection_get_handshake_type_name(
         let (asked, sent) = if conn.is_client() {
             (state.cert_requested, state.selection.is_some())
         } else {
-            let auth = state
-                .overrides
-                .client_auth
-                .or(state.config.read().client_auth);
-            let asked = auth.is_some_and(|a| a != s2n_cert_auth_type::S2N_CERT_AUTH_NONE);
+            let asked = state.client_auth(false) != s2n_cert_auth_type::S2N_CERT_AUTH_NONE;
             (
                 asked,
                 tls.peer_certificates().is_some_and(|c| !c.is_empty()),

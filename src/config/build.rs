@@ -44,6 +44,19 @@ pub struct Overrides {
 }
 
 impl Overrides {
+    /// s2n's client auth type for a connection: its own, else its config's,
+    /// else its mode's default (a client's OPTIONAL: it answers a request
+    /// with a certificate if it has one; a server's NONE).
+    pub fn client_auth(&self, config: &ConfigState, is_client: bool) -> s2n_cert_auth_type {
+        self.client_auth
+            .or(config.client_auth)
+            .unwrap_or(if is_client {
+                s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL
+            } else {
+                s2n_cert_auth_type::S2N_CERT_AUTH_NONE
+            })
+    }
+
     /// Whether the cached configuration can serve (ALPN reaches clients per
     /// connection; the verify-host callback reaches verifiers through the
     /// handshake context).
@@ -143,10 +156,7 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
         .with_custom_certificate_verifier(Arc::new(ServerVerifier {
             check: check(state, policy),
         }));
-    let auth = overrides
-        .client_auth
-        .or(state.client_auth)
-        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL);
+    let auth = overrides.client_auth(state, true);
     // Our resolver is there even without certificates: it notes the server's
     // CertificateRequest, which s2n's auth type rules judge (io.rs).
     let chains = if auth == s2n_cert_auth_type::S2N_CERT_AUTH_NONE {
@@ -189,10 +199,7 @@ fn server_config(
     let builder = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(policy.versions())
         .map_err(policy_error)?;
-    let auth = overrides
-        .client_auth
-        .or(state.client_auth)
-        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_NONE);
+    let auth = overrides.client_auth(state, false);
     let builder = match auth {
         s2n_cert_auth_type::S2N_CERT_AUTH_NONE => builder.with_no_client_auth(),
         _ => builder.with_client_cert_verifier(Arc::new(ClientVerifier {

@@ -154,6 +154,11 @@ pub struct State {
 }
 
 impl State {
+    /// s2n's client auth type for this connection (see `Overrides::client_auth`).
+    pub fn client_auth(&self, is_client: bool) -> s2n_cert_auth_type {
+        self.overrides.client_auth(&self.config.read(), is_client)
+    }
+
     /// The connection's security policy: its own, else its config's.
     pub fn policy(&self) -> &'static crate::policy::Policy {
         self.overrides.policy.unwrap_or(self.config.read().policy)

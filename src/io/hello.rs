@@ -12,12 +12,7 @@ pub(super) fn client_auth_violation(conn: &Connection, state: &State) -> Option<
     if !conn.is_client() || !state.cert_requested {
         return None;
     }
-    let auth = state
-        .overrides
-        .client_auth
-        .or(state.config.read().client_auth)
-        .unwrap_or(s2n_cert_auth_type::S2N_CERT_AUTH_OPTIONAL);
-    match auth {
+    match state.client_auth(true) {
         s2n_cert_auth_type::S2N_CERT_AUTH_NONE => Some(S2N_ERR_UNEXPECTED_CERT_REQUEST),
         s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED if state.selection.is_none() => {
             Some(S2N_ERR_MISSING_CLIENT_CERT)
@@ -29,11 +24,7 @@ pub(super) fn client_auth_violation(conn: &Connection, state: &State) -> Option<
 /// A client whose auth type is REQUIRED fails a handshake in which the
 /// server never asked for its certificate, as s2n's state machine does.
 pub(super) fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_int> {
-    let required = state
-        .overrides
-        .client_auth
-        .or(state.config.read().client_auth)
-        == Some(s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED);
+    let required = state.client_auth(true) == s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED;
     (conn.is_client() && required && !state.cert_requested).then_some(S2N_ERR_BAD_MESSAGE)
 }
 
