@@ -132,11 +132,31 @@ pub extern "C" fn s2n_client_hello_free(ch: *mut *mut s2n_client_hello) -> c_int
     })
 }
 
+/// One part of the ClientHello's length (the `*_length` getters).
+fn part_length(ch: *mut s2n_client_hello, part: fn(&ClientHello) -> &[u8]) -> libc::ssize_t {
+    ffi::entry(|| Ok(ffi::ssize(part(hello(ch)?).len())))
+}
+
+/// Copies at most `max_length` bytes of one part of the ClientHello to
+/// `out`; the count.
+fn copy_part(
+    ch: *mut s2n_client_hello,
+    out: *mut u8,
+    max_length: u32,
+    part: fn(&ClientHello) -> &[u8],
+) -> libc::ssize_t {
+    ffi::entry(|| {
+        let hello = hello(ch)?;
+        non_null(out)?;
+        Ok(ffi::ssize(copy_truncated(part(hello), out, max_length)?))
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_client_hello_get_raw_message_length(
     ch: *mut s2n_client_hello,
 ) -> libc::ssize_t {
-    ffi::entry(|| Ok(ffi::ssize(hello(ch)?.raw_message().len())))
+    part_length(ch, ClientHello::raw_message)
 }
 
 /// The message without its handshake header, random zeroed; copies at most
@@ -147,22 +167,14 @@ pub extern "C" fn s2n_client_hello_get_raw_message(
     out: *mut u8,
     max_length: u32,
 ) -> libc::ssize_t {
-    ffi::entry(|| {
-        let hello = hello(ch)?;
-        non_null(out)?;
-        Ok(ffi::ssize(copy_truncated(
-            hello.raw_message(),
-            out,
-            max_length,
-        )?))
-    })
+    copy_part(ch, out, max_length, ClientHello::raw_message)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_client_hello_get_cipher_suites_length(
     ch: *mut s2n_client_hello,
 ) -> libc::ssize_t {
-    ffi::entry(|| Ok(ffi::ssize(hello(ch)?.cipher_suites().len())))
+    part_length(ch, ClientHello::cipher_suites)
 }
 
 /// The cipher suite list without its length; copies at most `max_length`
@@ -173,22 +185,14 @@ pub extern "C" fn s2n_client_hello_get_cipher_suites(
     out: *mut u8,
     max_length: u32,
 ) -> libc::ssize_t {
-    ffi::entry(|| {
-        let hello = hello(ch)?;
-        non_null(out)?;
-        Ok(ffi::ssize(copy_truncated(
-            hello.cipher_suites(),
-            out,
-            max_length,
-        )?))
-    })
+    copy_part(ch, out, max_length, ClientHello::cipher_suites)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_client_hello_get_extensions_length(
     ch: *mut s2n_client_hello,
 ) -> libc::ssize_t {
-    ffi::entry(|| Ok(ffi::ssize(hello(ch)?.extensions().len())))
+    part_length(ch, ClientHello::extensions)
 }
 
 /// The extensions block without its total length; copies at most
@@ -199,15 +203,7 @@ pub extern "C" fn s2n_client_hello_get_extensions(
     out: *mut u8,
     max_length: u32,
 ) -> libc::ssize_t {
-    ffi::entry(|| {
-        let hello = hello(ch)?;
-        non_null(out)?;
-        Ok(ffi::ssize(copy_truncated(
-            hello.extensions(),
-            out,
-            max_length,
-        )?))
-    })
+    copy_part(ch, out, max_length, ClientHello::extensions)
 }
 
 /// The extension_data length of an extension type s2n implements; 0 (with

@@ -20,8 +20,8 @@ use aws_lc_rs::digest;
 
 use crate::client_hello::ClientHello;
 use crate::error::{
-    Error, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_STUFFER_IS_FULL,
-    S2N_ERR_STUFFER_OUT_OF_DATA,
+    Error, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT, S2N_ERR_INVALID_STATE,
+    S2N_ERR_STUFFER_IS_FULL, S2N_ERR_STUFFER_OUT_OF_DATA,
 };
 use crate::ffi::{self, BoxHandle, c_enum_arg};
 use crate::types::*;
@@ -291,6 +291,14 @@ pub(crate) struct State {
     pub(crate) scratch: Vec<u8>,
 }
 
+impl State {
+    fn client_hello<'a>(&self) -> Result<&'a ClientHello, Error> {
+        self.hello
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
+            .get()
+    }
+}
+
 impl BoxHandle for s2n_fingerprint {
     type Rust = Fingerprint;
 }
@@ -298,6 +306,41 @@ impl BoxHandle for s2n_fingerprint {
 impl Fingerprint {
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hashes the ClientHello set (`S2N_ERR_INVALID_STATE` without one),
+    /// hands the hash string to `write` and remembers the raw string's
+    /// length. Returns the hash string's length.
+    pub(crate) fn hash(
+        &self,
+        write: impl FnOnce(&[u8]) -> Result<(), Error>,
+    ) -> Result<usize, Error> {
+        let mut state = self.state();
+        let hello = state.client_hello()?;
+        let scratch = std::mem::take(&mut state.scratch);
+        let (hash, raw_size, scratch) = hash_into(self.kind, hello, scratch)?;
+        state.scratch = scratch;
+        write(hash.as_bytes())?;
+        state.raw_size = raw_size;
+        Ok(hash.len)
+    }
+
+    /// Writes the raw string of the ClientHello set (at most `max` bytes,
+    /// else s2n's error) through `write`, and remembers its length.
+    pub(crate) fn raw(
+        &self,
+        max: usize,
+        write: impl FnOnce(&[u8]) -> Result<(), Error>,
+    ) -> Result<usize, Error> {
+        let mut state = self.state();
+        let hello = state.client_hello()?;
+        let scratch = std::mem::take(&mut state.scratch);
+        let raw = raw_into(self.kind, hello, max, scratch)?;
+        write(&raw)?;
+        let len = raw.len();
+        state.raw_size = len;
+        state.scratch = raw;
+        Ok(len)
     }
 
     pub(crate) fn hash_size(&self) -> usize {

@@ -104,19 +104,7 @@ pub extern "C" fn s2n_fingerprint_get_hash(
         non_null(output_size)?;
         let output_size = ffi::out(output_size)?;
         *output_size = 0;
-
-        let mut state = fingerprint.state();
-        let state = &mut *state;
-        let hello = state
-            .hello
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
-            .get()?;
-        let scratch = std::mem::take(&mut state.scratch);
-        let (hash, raw_size, scratch) = hash_into(fingerprint.kind, hello, scratch)?;
-        state.scratch = scratch;
-        write_output(output, hash.as_bytes())?;
-        *output_size = to_u32(hash.len);
-        state.raw_size = raw_size;
+        *output_size = to_u32(fingerprint.hash(|hash| write_output(output, hash))?);
         Ok(S2N_SUCCESS)
     })
 }
@@ -161,19 +149,8 @@ pub extern "C" fn s2n_fingerprint_get_raw(
         non_null(output_size)?;
         let output_size = ffi::out(output_size)?;
         *output_size = 0;
-
-        let mut state = fingerprint.state();
-        let state = &mut *state;
-        let hello = state
-            .hello
-            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?
-            .get()?;
-        let scratch = std::mem::take(&mut state.scratch);
-        let raw = raw_into(fingerprint.kind, hello, to_usize(max_output_size), scratch)?;
-        write_output(output, &raw)?;
-        *output_size = to_u32(raw.len());
-        state.raw_size = raw.len();
-        state.scratch = raw;
+        let max = to_usize(max_output_size);
+        *output_size = to_u32(fingerprint.raw(max, |raw| write_output(output, raw))?);
         Ok(S2N_SUCCESS)
     })
 }
