@@ -17,7 +17,7 @@ fi
 data=../tests/data/client_hello
 certs=../tests/certs
 
-mkdir -p corpus/client_hello corpus/negotiate corpus/pem corpus/policy_name corpus/records
+mkdir -p corpus/client_hello corpus/negotiate corpus/pem corpus/policy_name corpus/records corpus/der
 for hex in "$data"/*.hex; do
     name=$(basename "$hex" .hex)
     python3 - "$hex" corpus/client_hello/"$name" corpus/negotiate/"$name" <<'PY'
@@ -32,6 +32,11 @@ for pair in "server-ecdsa-chain server-ecdsa-key" "server-rsa-chain server-rsa-k
     set -- $pair
     { cat "$certs/$1.pem"; printf '\0'; cat "$certs/$2.pem"; } > corpus/pem/"$1"
 done
+# DER: the first block of test certificates (ECDSA, RSA, v1, ML-DSA) and CRLs.
+for name in server-ecdsa server-rsa v1-ecdsa mldsa-server crl-ecdsa-revoked crl-rsa-empty; do
+    python3 -c 'import base64,sys; t=open(sys.argv[1]).read().split("-----")[2]; open(sys.argv[2],"wb").write(base64.b64decode(t))' \
+        "$certs/$name.pem" corpus/der/"$name"
+done
 for name in default default_tls13 20170210 20240501 rfc9151 test_all; do
     printf '%s' "$name" > corpus/policy_name/"$name"
 done
@@ -43,7 +48,7 @@ printf '\056\000\052\002\001\000' > corpus/records/empty_then_close_notify
 printf '\200\005\027\003\003\377\377' > corpus/records/oversized_header
 
 "${fuzz[@]}" build -O
-for target in client_hello negotiate pem policy_name records; do
+for target in client_hello negotiate pem policy_name records der; do
     "${fuzz[@]}" run -O "$target" corpus/"$target" -- \
         -max_total_time="$seconds" -print_final_stats=1 -max_len=16384 2>&1 \
         | grep -E "^stat::number_of_executed_units|Done|ERROR|panicked|artifact" \

@@ -375,7 +375,7 @@ pub(crate) fn send_queued(
                     .as_ref()
                     .and_then(|q| q.secret_cb);
                 if let Some((cb, ctx)) = callback {
-                    let rc = callbacks::quic_secret(cb, ctx, conn.handle(), *kind, secret);
+                    let rc = callbacks::quic_secret(cb, ctx, conn.handle(), (*kind).into(), secret);
                     if rc < 0 {
                         engine.outbox.pop_front();
                         return Err(Error::with_reason(

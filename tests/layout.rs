@@ -9,6 +9,7 @@
 //! - the exported functions are all in `src/api/`, and nothing but
 //!   `lib.rs` names that module (the core never imports it).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -137,4 +138,154 @@ fn exported_functions_are_in_api_and_the_core_never_imports_it() {
         }
     }
     assert!(found.is_empty(), "outside src/api:\n{}", found.join("\n"));
+}
+
+/// The top-level modules under src/ ("areas", `lib` and the unit tests
+/// aside) and the areas each names (`crate::<area>`, `use crate::{<area>..}`).
+fn area_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(ROOT).join("src");
+    let area_of = |file: &Path| -> String {
+        let rel = file.strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        first.trim_end_matches(".rs").to_string()
+    };
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let areas: BTreeSet<String> = files
+        .iter()
+        .map(|f| area_of(f))
+        .filter(|a| a != "lib")
+        .collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> =
+        areas.iter().map(|a| (a.clone(), BTreeSet::new())).collect();
+    for file in files.iter().filter(|f| !f.ends_with("tests.rs")) {
+        let area = area_of(file);
+        if area == "lib" {
+            continue;
+        }
+        let text = fs::read_to_string(file).unwrap();
+        let code: String = code_lines(&text)
+            .map(|(_, l)| l)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut named = Vec::new();
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // The first segment of each path at the group's top level.
+                let (mut depth, mut start) = (0usize, true);
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => start = true,
+                        c if start && (c.is_alphabetic() || c == '_') => {
+                            let word: String = group[i..]
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
+                            named.push(word);
+                            start = false;
+                        }
+                        _ => {}
+                    }
+                }
+            } else {
+                named.push(
+                    rest.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect(),
+                );
+            }
+        }
+        for other in named {
+            if other != area && areas.contains(&other) {
+                graph.get_mut(&area).unwrap().insert(other);
+            }
+        }
+    }
+    graph
+}
+
+/// The groups of two or more areas that import each other, directly or not.
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let reach = |from: &String| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(a) = todo.pop() {
+            for b in &graph[&a] {
+                if seen.insert(b.clone()) {
+                    todo.push(b.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&String, BTreeSet<String>> =
+        graph.keys().map(|a| (a, reach(a))).collect();
+    let mut groups: Vec<BTreeSet<String>> = Vec::new();
+    for a in graph.keys() {
+        let group: BTreeSet<String> = graph
+            .keys()
+            .filter(|b| *b == a || (reached[a].contains(*b) && reached[*b].contains(a)))
+            .cloned()
+            .collect();
+        if group.len() > 1 && !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    groups
+}
+
+/// The C boundary (`ffi`, `types`, `error`) names no area above it; the
+/// parsing areas are in no cycle; the one cycle left, among the areas that
+/// run a connection, may only shrink. `cargo test --test layout --
+/// --nocapture` prints the graph.
+#[test]
+fn module_graph_has_no_new_cycle() {
+    const BOUNDARY: &[&str] = &["error", "ffi", "types"];
+    // What still imports each other: the connection and the hooks rustls
+    // calls during its steps (they write `connection::notes`), the configs
+    // that build those hooks, and the certificate signing that pauses a
+    // step (`async_pkey` -> `io::pause`).
+    const RUNTIME: &[&str] = &[
+        "async_pkey",
+        "cert_chain",
+        "config",
+        "connection",
+        "early_data",
+        "io",
+        "policy",
+        "quic",
+        "session",
+        "trust",
+        "unstable",
+    ];
+    let graph = area_graph();
+    for (area, names) in &graph {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        println!("{area} -> {}", names.join(", "));
+    }
+    let mut wrong = Vec::new();
+    for area in BOUNDARY {
+        for name in &graph[*area] {
+            if !BOUNDARY.contains(&name.as_str()) {
+                wrong.push(format!("{area} (C boundary) names {name}"));
+            }
+        }
+    }
+    for group in cycles(&graph) {
+        let within = |set: &[&str]| group.iter().all(|a| set.contains(&a.as_str()));
+        println!("cycle: {group:?}");
+        if !within(BOUNDARY) && !within(RUNTIME) {
+            wrong.push(format!("a new cycle: {group:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -1,7 +1,8 @@
 //! X.509 extension look-up for `s2n_cert_get_x509_extension_value*` and
-//! `s2n_cert_get_utf8_string_from_extension_data*`: a small, strict DER reader
-//! (definite lengths, minimal length octets, primitive strings) that walks
-//! Certificate → TBSCertificate → `[3]` extensions → Extension, plus the
+//! `s2n_cert_get_utf8_string_from_extension_data*`: the strict DER reader of
+//! `der` (shared with CRLs) walks Certificate → TBSCertificate → `[3]`
+//! extensions → Extension; the certificate facts policies and trust need
+//! (key type, signature, identity, issuer) are read the same way. Plus the
 //! conversion of an OID's text (dotted decimal, or the short or long OpenSSL
 //! name of a certificate extension, as s2n's `OBJ_txt2obj(oid, 0)` takes it)
 //! to its DER content octets.
@@ -24,6 +25,9 @@ use crate::error::{
     Error, S2N_ERR_DECODE_CERTIFICATE, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT,
     S2N_ERR_INVALID_X509_EXTENSION_TYPE, S2N_ERR_X509_EXTENSION_VALUE_NOT_FOUND,
 };
+
+pub(crate) mod der;
+use der::*;
 
 /// One certificate extension, borrowed from the certificate's DER.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,108 +80,6 @@ pub(crate) fn fits(len: usize, capacity: u32) -> Result<u32, Error> {
     Ok(len)
 }
 
-/// Input that is not the DER we expect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Malformed;
-
-const BOOLEAN: u8 = 0x01;
-const INTEGER: u8 = 0x02;
-const BIT_STRING: u8 = 0x03;
-const OCTET_STRING: u8 = 0x04;
-const OBJECT_IDENTIFIER: u8 = 0x06;
-const UTF8_STRING: u8 = 0x0c;
-const SEQUENCE: u8 = 0x30;
-/// TBSCertificate's `version [0] EXPLICIT`.
-const VERSION: u8 = 0xa0;
-/// `issuerUniqueID [1] IMPLICIT BIT STRING` (primitive in DER).
-const ISSUER_UNIQUE_ID: u8 = 0x81;
-/// `subjectUniqueID [2] IMPLICIT BIT STRING`.
-const SUBJECT_UNIQUE_ID: u8 = 0x82;
-/// `extensions [3] EXPLICIT`.
-const EXTENSIONS: u8 = 0xa3;
-
-const V3: u8 = 2;
-
-/// Reads TLVs off the front of a byte string.
-struct Reader<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn new(input: &'a [u8]) -> Self {
-        Reader { rest: input }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.rest.is_empty()
-    }
-
-    /// The next element's tag and content octets.
-    fn read_any(&mut self) -> Result<(u8, &'a [u8]), Malformed> {
-        let (&tag, rest) = self.rest.split_first().ok_or(Malformed)?;
-        // High-tag-number form: no field we read uses it.
-        if tag & 0x1f == 0x1f {
-            return Err(Malformed);
-        }
-        let (&first, rest) = rest.split_first().ok_or(Malformed)?;
-        let (len, rest) = match first {
-            0x00..=0x7f => (usize::from(first), rest),
-            // Long form with 1 to 4 length octets; 0x80 (indefinite) is BER only.
-            0x81..=0x84 => {
-                let (octets, rest) = rest
-                    .split_at_checked(usize::from(first & 0x7f))
-                    .ok_or(Malformed)?;
-                let len = octets
-                    .iter()
-                    .fold(0u32, |len, &b| (len << 8) | u32::from(b));
-                // DER: the fewest octets, so no leading zero and no long form below 128.
-                if octets.first() == Some(&0) || len < 0x80 {
-                    return Err(Malformed);
-                }
-                (usize::try_from(len).map_err(|_| Malformed)?, rest)
-            }
-            _ => return Err(Malformed),
-        };
-        let (content, rest) = rest.split_at_checked(len).ok_or(Malformed)?;
-        self.rest = rest;
-        Ok((tag, content))
-    }
-
-    /// The content of the next element, which must have tag `tag`.
-    fn read(&mut self, tag: u8) -> Result<&'a [u8], Malformed> {
-        match self.read_any()? {
-            (t, content) if t == tag => Ok(content),
-            _ => Err(Malformed),
-        }
-    }
-
-    /// The content of the next element if it has tag `tag`.
-    fn read_optional(&mut self, tag: u8) -> Result<Option<&'a [u8]>, Malformed> {
-        if self.rest.first() == Some(&tag) {
-            self.read(tag).map(Some)
-        } else {
-            Ok(None)
-        }
-    }
-
-    /// Nothing may follow.
-    fn finish(&self) -> Result<(), Malformed> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(Malformed)
-        }
-    }
-}
-
-/// The content of an element that must be exactly the whole of `input`.
-fn whole(input: &[u8], tag: u8) -> Result<&[u8], Malformed> {
-    let mut reader = Reader::new(input);
-    let content = reader.read(tag)?;
-    reader.finish()?;
-    Ok(content)
-}
-
 /// The content of a SubjectPublicKeyInfo's AlgorithmIdentifier (its OID and
 /// parameters), as webpki's `public_key_alg_id` gives them.
 pub(super) fn spki_algorithm(spki_der: &[u8]) -> Option<&[u8]> {
@@ -198,7 +100,7 @@ pub(crate) struct Identity<'a> {
 pub(crate) fn identity(cert_der: &[u8]) -> Option<Identity<'_>> {
     let cert = parse(cert_der).ok()?;
     let mut validity = Reader::new(cert.validity);
-    let time = |(tag, value)| crate::unstable::crl::der_time(tag, value);
+    let time = |(tag, value)| der_time(tag, value);
     let not_before = time(validity.read_any().ok()?)?;
     let not_after = time(validity.read_any().ok()?)?;
     Some(Identity {
@@ -251,6 +153,11 @@ struct Parsed<'a> {
     /// Content of the Validity SEQUENCE.
     validity: &'a [u8],
     extensions: Vec<Extension<'a>>,
+}
+
+/// The issuer Name content of a DER certificate.
+pub(crate) fn issuer(cert_der: &[u8]) -> Option<&[u8]> {
+    parse(cert_der).ok().map(|cert| cert.issuer)
 }
 
 fn parse(cert_der: &[u8]) -> Result<Parsed<'_>, Malformed> {

@@ -2,7 +2,7 @@
 //! side promises; none of them holds a lock of ours while the callback runs
 //! (callers make sure of that), since callbacks may call back into s2n.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 use crate::ffi::CPtr;
 use crate::types::*;
@@ -105,15 +105,15 @@ pub fn write_fd(fd: i32, buf: &[u8]) -> std::io::Result<usize> {
 
 /// Sets or clears TCP_CORK on a socket (errors are ignored: not a socket).
 pub fn set_cork(fd: i32, on: bool) {
-    let value: libc::c_int = on.into();
+    let value: c_int = on.into();
     // SAFETY: setsockopt reads `value` for its size; bad fds just fail.
     unsafe {
         libc::setsockopt(
             fd,
             libc::IPPROTO_TCP,
             libc::TCP_CORK,
-            (&value as *const libc::c_int).cast::<c_void>(),
-            size_of::<libc::c_int>() as libc::socklen_t,
+            (&value as *const c_int).cast::<c_void>(),
+            size_of::<c_int>() as libc::socklen_t,
         );
     }
 }
@@ -130,28 +130,25 @@ pub fn key_log(cb: s2n_key_log_fn, ctx: CPtr, conn: *mut s2n_connection, line: &
 
 /// The ClientHello callback: 0 to go on, negative to fail, positive (blocking
 /// mode) when the server name was used.
-pub fn client_hello(
-    cb: s2n_client_hello_fn,
-    conn: *mut s2n_connection,
-    ctx: CPtr,
-) -> std::ffi::c_int {
+pub fn client_hello(cb: s2n_client_hello_fn, conn: *mut s2n_connection, ctx: CPtr) -> c_int {
     let Some(f) = cb else { return 0 };
     // SAFETY: the registered callback with the connection's own handle; it may
     // call back into s2n functions, and no lock of ours is held.
     unsafe { f(conn, ctx.0) }
 }
 
-/// The session ticket callback with a ticket valid for the call.
-pub fn session_ticket(
+/// The session ticket callback with a ticket valid for the call (`T`: what
+/// s2n_session_ticket handles point at).
+pub fn session_ticket<T>(
     cb: s2n_session_ticket_fn,
     ctx: CPtr,
     conn: *mut s2n_connection,
-    ticket: &mut crate::session::SessionTicket,
+    ticket: &mut T,
 ) {
     let Some(f) = cb else { return };
-    let ticket: *mut s2n_session_ticket = (ticket as *mut crate::session::SessionTicket).cast();
-    // SAFETY: the registered callback; `ticket` points at a live
-    // SessionTicket (what s2n_session_ticket handles are) for the call.
+    let ticket: *mut s2n_session_ticket = (ticket as *mut T).cast();
+    // SAFETY: the registered callback; `ticket` points at a live ticket
+    // object (what s2n_session_ticket handles are) for the call.
     unsafe {
         f(conn, ctx.0, ticket);
     }
@@ -228,11 +225,11 @@ pub fn cache_delete(
 }
 
 /// The handshake event callback (events.h) with an event valid for the call.
-pub fn handshake_event(
-    cb: crate::unstable::events::s2n_event_on_handshake_cb,
+pub fn handshake_event<E>(
+    cb: Option<unsafe extern "C" fn(*mut s2n_connection, *mut c_void, *mut E)>,
     conn: *mut s2n_connection,
     subscriber: CPtr,
-    event: &mut crate::unstable::events::s2n_event_handshake,
+    event: &mut E,
 ) {
     let Some(f) = cb else { return };
     // SAFETY: the registered callback; `event` is valid for the call, as events.h promises.
@@ -240,11 +237,11 @@ pub fn handshake_event(
 }
 
 /// The timing checkpoint callback (events.h) with a checkpoint valid for the call.
-pub fn timing_checkpoint(
-    cb: crate::unstable::events::s2n_event_on_timing_checkpoint_cb,
+pub fn timing_checkpoint<C>(
+    cb: Option<unsafe extern "C" fn(*mut s2n_connection, *mut c_void, *mut C)>,
     conn: *mut s2n_connection,
     subscriber: CPtr,
-    checkpoint: &mut crate::unstable::events::s2n_timing_checkpoint,
+    checkpoint: &mut C,
 ) {
     let Some(f) = cb else { return };
     // SAFETY: the registered callback; `checkpoint` is valid for the call.
@@ -271,12 +268,12 @@ pub fn cert_tiebreak(
 
 /// The cert validation callback (crl.h) with an info object valid for the
 /// call: its return code (0 for success).
-pub fn cert_validation(
-    cb: crate::unstable::crl::s2n_cert_validation_callback,
+pub fn cert_validation<I>(
+    cb: Option<unsafe extern "C" fn(*mut s2n_connection, *mut I, *mut c_void) -> c_int>,
     conn: *mut s2n_connection,
-    info: *mut crate::unstable::crl::s2n_cert_validation_info,
+    info: *mut I,
     ctx: CPtr,
-) -> std::ffi::c_int {
+) -> c_int {
     let Some(f) = cb else { return 0 };
     // SAFETY: the registered callback; `info` points at a live info object
     // for at least the call (see crl.rs for its lifetime), and no lock of
@@ -285,11 +282,11 @@ pub fn cert_validation(
 }
 
 /// The CRL lookup callback (crl.h) with a lookup valid for the call.
-pub fn crl_lookup(
-    cb: crate::unstable::crl::s2n_crl_lookup_callback,
-    lookup: *mut crate::unstable::crl::s2n_crl_lookup,
+pub fn crl_lookup<L>(
+    cb: Option<unsafe extern "C" fn(*mut L, *mut c_void) -> c_int>,
+    lookup: *mut L,
     ctx: CPtr,
-) -> std::ffi::c_int {
+) -> c_int {
     let Some(f) = cb else { return 0 };
     // SAFETY: the registered callback; `lookup` points at a live lookup
     // object for at least the call.
@@ -298,12 +295,12 @@ pub fn crl_lookup(
 
 /// The certificate request callback (cert_authorities.h) with a request
 /// valid for the call.
-pub fn cert_request(
-    cb: crate::unstable::cert_authorities::s2n_cert_request_callback,
+pub fn cert_request<R>(
+    cb: Option<unsafe extern "C" fn(*mut s2n_connection, *mut c_void, *mut R) -> c_int>,
     conn: *mut s2n_connection,
     ctx: CPtr,
-    request: *mut crate::unstable::cert_authorities::s2n_certificate_request,
-) -> std::ffi::c_int {
+    request: *mut R,
+) -> c_int {
     let Some(f) = cb else { return 0 };
     // SAFETY: the registered callback with the connection's handle; `request`
     // points at a live request for the call.
@@ -315,7 +312,7 @@ pub fn early_data(
     cb: s2n_early_data_cb,
     conn: *mut s2n_connection,
     offered: *mut s2n_offered_early_data,
-) -> std::ffi::c_int {
+) -> c_int {
     let Some(f) = cb else { return 0 };
     // SAFETY: the registered callback with the connection's own handle and
     // the offer's handle; no lock of ours is held.
@@ -323,18 +320,18 @@ pub fn early_data(
 }
 
 /// The QUIC secret callback; its return value (negative fails the handshake).
-pub fn quic_secret(
-    cb: crate::quic::s2n_secret_cb,
+pub fn quic_secret<T>(
+    cb: Option<unsafe extern "C" fn(*mut c_void, *mut s2n_connection, T, *mut u8, u8) -> c_int>,
     ctx: CPtr,
     conn: *mut s2n_connection,
-    secret_type: crate::quic::s2n_secret_type_t,
+    secret_type: T,
     secret: &mut [u8],
-) -> std::ffi::c_int {
+) -> c_int {
     let Some(f) = cb else { return 0 };
     let len = u8::try_from(secret.len()).unwrap_or(u8::MAX);
     // SAFETY: the registered callback; `secret` is readable and writable for
     // `len` bytes during the call (s2n wipes it afterwards; we zeroize it).
-    unsafe { f(ctx.0, conn, secret_type.into(), secret.as_mut_ptr(), len) }
+    unsafe { f(ctx.0, conn, secret_type, secret.as_mut_ptr(), len) }
 }
 
 /// The async private-key callback with an operation it now owns: its return code.
@@ -342,7 +339,7 @@ pub fn async_pkey(
     cb: s2n_async_pkey_fn,
     conn: *mut s2n_connection,
     op: *mut s2n_async_pkey_op,
-) -> std::ffi::c_int {
+) -> c_int {
     let Some(f) = cb else { return -1 };
     // SAFETY: the registered callback with the connection's handle and a
     // live operation handle, which the application frees with
@@ -350,22 +347,17 @@ pub fn async_pkey(
     unsafe { f(conn, op) }
 }
 
-/// The renegotiate request callback: its answer, or None if it failed (or
-/// answered with no member of the enum).
-pub fn renegotiate_request(
-    cb: crate::unstable::renegotiate::s2n_renegotiate_request_cb,
+/// The renegotiate request callback: the response it wrote into `response`
+/// (set beforehand to the default), or None if it failed.
+pub fn renegotiate_request<R>(
+    cb: Option<unsafe extern "C" fn(*mut s2n_connection, *mut c_void, *mut R) -> c_int>,
     conn: *mut s2n_connection,
     ctx: CPtr,
-) -> Option<crate::unstable::renegotiate::s2n_renegotiate_response> {
-    use crate::unstable::renegotiate::{RenegotiateResponseArg, s2n_renegotiate_response};
+    mut response: R,
+) -> Option<R> {
     let f = cb?;
-    let mut response =
-        RenegotiateResponseArg::from(s2n_renegotiate_response::S2N_RENEGOTIATE_REJECT);
     // SAFETY: the registered callback with the connection's handle and a
     // valid out-pointer; no lock of ours is held.
     let rc = unsafe { f(conn, ctx.0, &mut response) };
-    if rc != 0 {
-        return None;
-    }
-    response.get().ok()
+    (rc == 0).then_some(response)
 }

@@ -254,12 +254,15 @@ fn after_step<'a>(
 /// warning, sent with the next records written; a failed callback is
 /// `S2N_ERR_CANCELLED`).
 fn hello_request(conn: &Connection, state: MutexGuard<'_, State>) -> Result<(), Error> {
-    use crate::unstable::renegotiate::s2n_renegotiate_response;
+    use crate::unstable::renegotiate::{RenegotiateResponseArg, s2n_renegotiate_response};
     let Some((cb, ctx)) = state.config.read().renegotiate_cb else {
         return Ok(());
     };
     drop(state);
-    let response = callbacks::renegotiate_request(cb, conn.handle(), ctx);
+    let reject = RenegotiateResponseArg::from(s2n_renegotiate_response::S2N_RENEGOTIATE_REJECT);
+    // A callback that answers with no member of the enum fails as one that failed.
+    let response =
+        callbacks::renegotiate_request(cb, conn.handle(), ctx, reject).and_then(|r| r.get().ok());
     let mut state = conn.state();
     match response {
         None => {

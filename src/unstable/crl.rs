@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustls_pki_types::CertificateDer;
 
+use crate::cert_chain::x509::der::{
+    GENERALIZED_TIME, Reader, SEQUENCE, SET, UTC_TIME, UTF8_STRING, der_time,
+};
 use crate::error::{
     Error, S2N_ERR_CANCELLED, S2N_ERR_CERT_REJECTED, S2N_ERR_INVALID_PEM, S2N_ERR_INVALID_STATE,
     S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED,
@@ -52,49 +55,6 @@ pub type s2n_cert_validation_callback = Option<
 
 // ---------------------------------------------------------------------------
 // DER helpers: names, times and the fields of certificates and CRLs we read.
-
-pub(crate) const SEQUENCE: u8 = 0x30;
-pub(crate) const SET: u8 = 0x31;
-pub(crate) const UTF8_STRING: u8 = 0x0c;
-pub(crate) const UTC_TIME: u8 = 0x17;
-pub(crate) const GENERALIZED_TIME: u8 = 0x18;
-
-pub(crate) struct Der<'a>(&'a [u8]);
-
-impl<'a> Der<'a> {
-    /// The next element: tag, content, and the whole TLV.
-    fn next(&mut self) -> Option<(u8, &'a [u8], &'a [u8])> {
-        let all = self.0;
-        let (&tag, rest) = all.split_first()?;
-        let (&first, rest) = rest.split_first()?;
-        let (len, rest) = match first {
-            0..=0x7f => (usize::from(first), rest),
-            0x81..=0x84 => {
-                let (octets, rest) = rest.split_at_checked(usize::from(first & 0x7f))?;
-                let len = octets
-                    .iter()
-                    .fold(0usize, |l, &b| (l << 8) | usize::from(b));
-                (len, rest)
-            }
-            _ => return None,
-        };
-        let (content, rest) = rest.split_at_checked(len)?;
-        let whole = &all[..all.len() - rest.len()];
-        self.0 = rest;
-        Some((tag, content, whole))
-    }
-
-    fn expect(&mut self, tag: u8) -> Option<&'a [u8]> {
-        match self.next()? {
-            (t, content, _) if t == tag => Some(content),
-            _ => None,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.0.first().copied()
-    }
-}
 
 pub(crate) fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
     out.push(tag);
@@ -168,16 +128,16 @@ pub(crate) fn canonical_text(text: &str) -> Vec<u8> {
 /// RDN's SET with canonical strings as UTF8String, no outer SEQUENCE).
 pub fn name_hash(name_content: &[u8]) -> Option<u64> {
     let mut canon = Vec::new();
-    let mut rdns = Der(name_content);
+    let mut rdns = Reader::new(name_content);
     while rdns.peek().is_some() {
-        let set = rdns.expect(SET)?;
-        let mut atvs = Der(set);
+        let set = rdns.read(SET).ok()?;
+        let mut atvs = Reader::new(set);
         let mut encoded: Vec<Vec<u8>> = Vec::new();
         while atvs.peek().is_some() {
-            let atv = atvs.expect(SEQUENCE)?;
-            let mut fields = Der(atv);
-            let (_, _, oid) = fields.next()?;
-            let (tag, value, whole) = fields.next()?;
+            let atv = atvs.read(SEQUENCE).ok()?;
+            let mut fields = Reader::new(atv);
+            let (_, _, oid) = fields.read_tlv().ok()?;
+            let (tag, value, whole) = fields.read_tlv().ok()?;
             let mut content = oid.to_vec();
             match string_text(tag, value) {
                 Some(text) => push_tlv(&mut content, UTF8_STRING, &canonical_text(&text)),
@@ -196,61 +156,22 @@ pub fn name_hash(name_content: &[u8]) -> Option<u64> {
     Some(u64::from(u32::from_le_bytes(first)))
 }
 
-/// The issuer Name content of a DER certificate.
-pub(crate) fn cert_issuer(cert_der: &[u8]) -> Option<&[u8]> {
-    let mut cert = Der(Der(cert_der).expect(SEQUENCE)?);
-    let mut tbs = Der(cert.expect(SEQUENCE)?);
-    if tbs.peek() == Some(0xa0) {
-        tbs.next()?; // version
-    }
-    tbs.next()?; // serialNumber
-    tbs.expect(SEQUENCE)?; // signature
-    tbs.expect(SEQUENCE)
-}
-
-/// Seconds since the epoch of a UTCTime or GeneralizedTime (`...Z`).
-pub(crate) fn der_time(tag: u8, value: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(value).ok()?.strip_suffix('Z')?;
-    let (year, rest) = match tag {
-        UTC_TIME => {
-            let yy: i64 = text.get(..2)?.parse().ok()?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, text.get(2..)?)
-        }
-        GENERALIZED_TIME => (text.get(..4)?.parse().ok()?, text.get(4..)?),
-        _ => return None,
-    };
-    if rest.len() != 10 || !rest.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let field = |i: usize| -> i64 { rest[i..i + 2].parse().unwrap_or(0) };
-    let (month, day, hour, min, sec) = (field(0), field(2), field(4), field(6), field(8));
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3600 + min * 60 + sec)
-}
-
 pub(crate) type CrlFields<'a> = (&'a [u8], Option<i64>, Option<Option<i64>>);
 
 /// The issuer content, thisUpdate and nextUpdate (None when absent) of a DER CRL.
 pub(crate) fn crl_fields(der: &[u8]) -> Option<CrlFields<'_>> {
-    let mut crl = Der(Der(der).expect(SEQUENCE)?);
-    let mut tbs = Der(crl.expect(SEQUENCE)?);
+    let mut crl = Reader::new(Reader::new(der).read(SEQUENCE).ok()?);
+    let mut tbs = Reader::new(crl.read(SEQUENCE).ok()?);
     if tbs.peek() == Some(0x02) {
-        tbs.next()?; // version
+        tbs.read_tlv().ok()?; // version
     }
-    tbs.expect(SEQUENCE)?; // signature
-    let issuer = tbs.expect(SEQUENCE)?;
-    let (tag, value, _) = tbs.next()?;
+    tbs.read(SEQUENCE).ok()?; // signature
+    let issuer = tbs.read(SEQUENCE).ok()?;
+    let (tag, value, _) = tbs.read_tlv().ok()?;
     let this_update = der_time(tag, value);
     let next_update = match tbs.peek() {
         Some(t @ (UTC_TIME | GENERALIZED_TIME)) => {
-            let (_, value, _) = tbs.next()?;
+            let (_, value, _) = tbs.read_tlv().ok()?;
             Some(der_time(t, value))
         }
         _ => None,
@@ -339,7 +260,7 @@ pub fn lookup_crls(
     let mut crls = Vec::new();
     for cert in certs {
         let lookup = Box::new(CrlLookup {
-            issuer_hash: cert_issuer(cert).and_then(name_hash),
+            issuer_hash: crate::cert_chain::x509::issuer(cert).and_then(name_hash),
             crl: Mutex::new(None),
             finished: AtomicBool::new(false),
         });
