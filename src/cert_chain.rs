@@ -21,7 +21,6 @@ use crate::ffi::{self, ArcHandle, CPtr, RefHandle};
 use crate::types::*;
 
 pub mod sign;
-pub(crate) mod x509;
 
 /// One certificate of a chain: what an `s2n_cert *` points at.
 pub struct Cert {
@@ -71,7 +70,7 @@ pub fn parse_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
         return Err(Error::new(S2N_ERR_NO_CERTIFICATE_IN_PEM));
     }
     for cert in &certs {
-        x509::extensions(cert).map_err(|_| Error::new(S2N_ERR_DECODE_CERTIFICATE))?;
+        crate::x509::extensions(cert).map_err(|_| Error::new(S2N_ERR_DECODE_CERTIFICATE))?;
     }
     Ok(certs)
 }
@@ -87,6 +86,22 @@ pub(crate) fn leaf_names(leaf: &CertificateDer<'_>) -> Vec<String> {
 }
 
 impl CertChainAndKey {
+    /// Checks this chain, ours to send, against a policy that applies its
+    /// certificate preferences locally
+    /// (`S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT`).
+    pub fn check_policy(&self, policy: &crate::policy::Policy) -> Result<(), Error> {
+        if !policy.checks_local_chains() {
+            return Ok(());
+        }
+        let Ok(loaded) = self.loaded() else {
+            return Ok(());
+        };
+        loaded
+            .certs
+            .iter()
+            .try_for_each(|c| policy.check_cert(&c.der, false))
+    }
+
     pub fn loaded(&self) -> Result<&Loaded, Error> {
         self.loaded
             .get()
@@ -120,7 +135,7 @@ impl CertChainAndKey {
                 // As s2n, any certificate version: compared by our parser
                 // (rustls's keys_match parses with webpki, which takes v3 only).
                 let matches = match key.public_key() {
-                    Some(spki) => x509::has_public_key(&certs[0], &spki),
+                    Some(spki) => crate::x509::has_public_key(&certs[0], &spki),
                     None => certified.keys_match().is_ok(),
                 };
                 if !matches {

@@ -27,3 +27,4 @@ pub mod session;
 pub mod trust;
 pub mod types;
 pub mod unstable;
+pub mod x509;

@@ -24,11 +24,11 @@ use rustls::{
     CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
 };
 
-use crate::cert_chain::x509::CertKey;
 use crate::error::{
     Error, S2N_ERR_DEPRECATED_SECURITY_POLICY, S2N_ERR_INVALID_SECURITY_POLICY,
     S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT,
 };
+use crate::x509::CertKey;
 
 /// s2n's policy table; see the header of the file for its format.
 pub(crate) const TABLE: &str = include_str!("../data/policies.tsv");
@@ -368,6 +368,12 @@ impl Policy {
         self.cert_signature_schemes.as_deref()
     }
 
+    /// Whether it checks our own chains against its certificate preferences
+    /// (the policies with key preferences, as in s2n).
+    pub fn checks_local_chains(&self) -> bool {
+        self.cert_keys.is_some()
+    }
+
     /// Checks one certificate against the policy's certificate preferences,
     /// as s2n does: its signature (unless `self_signed_exempt` and it is
     /// self-signed) and its key. `S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT`.
@@ -376,7 +382,7 @@ impl Policy {
             return Ok(());
         }
         let incompatible = || Error::new(S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT);
-        let info = crate::cert_chain::x509::cert_policy_info(cert_der).ok_or_else(incompatible)?;
+        let info = crate::x509::cert_policy_info(cert_der).ok_or_else(incompatible)?;
         if let Some(allowed) = &self.cert_signature_codes {
             let exempt = self_signed_exempt && info.self_signed;
             if !exempt && !info.signature.iter().any(|c| allowed.contains(c)) {
@@ -389,24 +395,6 @@ impl Policy {
             }
         }
         Ok(())
-    }
-
-    /// Checks our own chain, for the policies that apply their certificate
-    /// preferences locally (those with key preferences).
-    pub fn check_local_chain(
-        &self,
-        chain: &crate::cert_chain::CertChainAndKey,
-    ) -> Result<(), Error> {
-        if self.cert_keys.is_none() {
-            return Ok(());
-        }
-        let Ok(loaded) = chain.loaded() else {
-            return Ok(());
-        };
-        loaded
-            .certs
-            .iter()
-            .try_for_each(|c| self.check_cert(&c.der, false))
     }
 
     /// s2n's names of the suites this policy offers on rustls, in order

@@ -325,9 +325,7 @@ impl ChainCheck {
         end_entity: &CertificateDer<'_>,
         server: bool,
     ) -> Result<(), rustls::Error> {
-        use crate::cert_chain::x509::{
-            KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, KU_KEY_ENCIPHERMENT, key_usage,
-        };
+        use crate::x509::{KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, KU_KEY_ENCIPHERMENT, key_usage};
         let wanted = if server {
             KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT
         } else {
@@ -351,7 +349,7 @@ impl ChainCheck {
         end_entity: &CertificateDer<'_>,
         now: UnixTime,
     ) -> Option<Result<(), rustls::Error>> {
-        let id = crate::cert_chain::x509::identity(end_entity)?;
+        let id = crate::x509::identity(end_entity)?;
         let in_store = self.settings.roots.roots.iter().any(|anchor| {
             anchor.subject.as_ref() == id.subject
                 && anchor.subject_public_key_info.as_ref() == id.spki
@@ -405,7 +403,7 @@ impl ChainCheck {
         now: UnixTime,
         server: bool,
     ) -> Result<(), rustls::Error> {
-        let (names, from_cn) = crate::cert_chain::x509::host_names(end_entity);
+        let (names, from_cn) = crate::x509::host_names(end_entity);
         // An IP address in the CN is no host name unless the config allows it (allow_ip_in_cn.h).
         let ip_in_cn = from_cn && names.iter().any(|n| n.parse::<std::net::IpAddr>().is_ok());
         if names.is_empty() || (ip_in_cn && !self.allow_ip_in_cn) {

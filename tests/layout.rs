@@ -261,7 +261,6 @@ fn module_graph_has_no_new_cycle() {
         "connection",
         "early_data",
         "io",
-        "policy",
         "quic",
         "session",
         "trust",

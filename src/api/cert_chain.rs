@@ -10,6 +10,7 @@ use crate::ffi::ArcHandle;
 use crate::ffi::CPtr;
 use crate::ffi::RefHandle;
 use crate::types::*;
+use crate::x509;
 use std::ffi::c_char;
 use std::ffi::c_int;
 use std::ffi::c_void;

@@ -103,7 +103,7 @@ pub extern "C" fn s2n_config_add_cert_chain_and_key(
         let certs = ffi::c_bytes_str(cert_chain_pem)?.to_bytes();
         let key = ffi::c_bytes_str(private_key_pem)?.to_bytes();
         chain.load(certs, Some(key), &state.policy.provider())?;
-        state.policy.check_local_chain(&chain)?;
+        chain.check_policy(state.policy)?;
         state.chains.push(Arc::new(chain));
         state.ownership = Ownership::Config;
         Ok(())
@@ -121,7 +121,7 @@ pub extern "C" fn s2n_config_add_cert_chain_and_key_to_store(
         }
         let chain = s2n_cert_chain_and_key::share(cert_key_pair)?;
         chain.certified()?;
-        state.policy.check_local_chain(&chain)?;
+        chain.check_policy(state.policy)?;
         state.chains.push(chain);
         state.ownership = Ownership::Application;
         Ok(())
@@ -444,7 +444,7 @@ pub extern "C" fn s2n_config_add_cert_chain(
         let chain = CertChainAndKey::default();
         let pem = ffi::slice(cert_chain_pem, cert_chain_pem_size as usize)?;
         chain.load(pem, None, &state.policy.provider())?;
-        state.policy.check_local_chain(&chain)?;
+        chain.check_policy(state.policy)?;
         state.chains.push(Arc::new(chain));
         state.ownership = Ownership::Config;
         Ok(())

@@ -60,7 +60,7 @@ pub extern "C" fn s2n_connection_set_config(
         // A connection's own policy must accept the config's chains, as s2n checks.
         if let Some(policy) = state.overrides.policy {
             for chain in &settings.chains {
-                policy.check_local_chain(chain)?;
+                chain.check_policy(policy)?;
             }
         }
         // As s2n: a client sends one certificate, so its config has one default.

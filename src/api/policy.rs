@@ -24,7 +24,7 @@ pub extern "C" fn s2n_config_set_cipher_preferences(
         let policy = by_name(ffi::c_str(version)?)?;
         config.update(|state| {
             for chain in &state.chains {
-                policy.check_local_chain(chain)?;
+                chain.check_policy(policy)?;
             }
             state.policy = policy;
             Ok(())

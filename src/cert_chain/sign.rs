@@ -167,7 +167,7 @@ impl PublicOnly {
     pub fn from_leaf(leaf: &CertificateDer<'_>) -> Option<Self> {
         let cert = webpki::EndEntityCert::try_from(leaf).ok()?;
         let spki = cert.subject_public_key_info();
-        let key_type = super::x509::spki_algorithm(spki.as_ref())?;
+        let key_type = crate::x509::spki_algorithm(spki.as_ref())?;
         let provider = crate::policy::default_policy().provider();
         // The first verifier of each scheme is the one whose key type (and
         // curve) that scheme stands for.

@@ -7,8 +7,8 @@
 
 use std::ffi::c_int;
 
-use crate::cert_chain::x509::{CertKey, KeyKind};
 use crate::types::{S2N_SSLv3, S2N_TLS10, S2N_TLS11, S2N_TLS12, S2N_TLS13};
+use crate::x509::{CertKey, KeyKind};
 
 /// Every cipher suite any s2n policy lists: s2n's name (what
 /// `s2n_connection_get_cipher` returns) and the IANA value.

@@ -493,7 +493,7 @@ fn test_cert(name: &str) -> Vec<u8> {
 
 #[test]
 fn certificate_preferences_as_s2n_checks_them() {
-    use crate::cert_chain::x509::{CertKey, KeyKind, cert_policy_info};
+    use crate::x509::{CertKey, KeyKind, cert_policy_info};
     let ecdsa = test_cert("server-ecdsa.pem");
     let rsa = test_cert("server-rsa.pem");
     let ca = test_cert("ca-ecdsa.pem");

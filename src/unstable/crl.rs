@@ -13,9 +13,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustls_pki_types::CertificateDer;
 
-use crate::cert_chain::x509::der::{
-    GENERALIZED_TIME, Reader, SEQUENCE, SET, UTC_TIME, UTF8_STRING, der_time,
-};
 use crate::error::{
     Error, S2N_ERR_CANCELLED, S2N_ERR_CERT_REJECTED, S2N_ERR_INVALID_PEM, S2N_ERR_INVALID_STATE,
     S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED,
@@ -23,6 +20,7 @@ use crate::error::{
 use crate::ffi::{self, BoxHandle, CPtr, RefHandle, callbacks};
 use crate::trust::cert_error;
 use crate::types::*;
+use crate::x509::der::{GENERALIZED_TIME, Reader, SEQUENCE, SET, UTC_TIME, UTF8_STRING, der_time};
 
 /// Opaque handle: `struct s2n_crl_lookup` in C.
 #[repr(C)]
@@ -260,7 +258,7 @@ pub fn lookup_crls(
     let mut crls = Vec::new();
     for cert in certs {
         let lookup = Box::new(CrlLookup {
-            issuer_hash: crate::cert_chain::x509::issuer(cert).and_then(name_hash),
+            issuer_hash: crate::x509::issuer(cert).and_then(name_hash),
             crl: Mutex::new(None),
             finished: AtomicBool::new(false),
         });

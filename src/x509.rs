@@ -21,6 +21,8 @@
 //! - a certificate that does not parse: `S2N_ERR_DECODE_CERTIFICATE` (s2n:
 //!   `S2N_ERR_NULL`, from the NULL `X509`).
 
+#![forbid(unsafe_code)]
+
 use crate::error::{
     Error, S2N_ERR_DECODE_CERTIFICATE, S2N_ERR_INSUFFICIENT_MEM_SIZE, S2N_ERR_INVALID_ARGUMENT,
     S2N_ERR_INVALID_X509_EXTENSION_TYPE, S2N_ERR_X509_EXTENSION_VALUE_NOT_FOUND,
@@ -82,7 +84,7 @@ pub(crate) fn fits(len: usize, capacity: u32) -> Result<u32, Error> {
 
 /// The content of a SubjectPublicKeyInfo's AlgorithmIdentifier (its OID and
 /// parameters), as webpki's `public_key_alg_id` gives them.
-pub(super) fn spki_algorithm(spki_der: &[u8]) -> Option<&[u8]> {
+pub(crate) fn spki_algorithm(spki_der: &[u8]) -> Option<&[u8]> {
     let mut spki = Reader::new(whole(spki_der, SEQUENCE).ok()?);
     spki.read(SEQUENCE).ok()
 }
@@ -139,7 +141,7 @@ pub(crate) fn has_public_key(cert_der: &[u8], spki_der: &[u8]) -> bool {
 }
 
 /// The extensions of a DER certificate, in order; empty when it has none.
-pub(super) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malformed> {
+pub(crate) fn extensions(cert_der: &[u8]) -> Result<Vec<Extension<'_>>, Malformed> {
     parse(cert_der).map(|cert| cert.extensions)
 }
 
@@ -324,7 +326,7 @@ fn utf8_string(data: &[u8]) -> Result<&[u8], Malformed> {
 /// DER content octets of the OID `text` names: dotted decimal ("2.5.29.17"),
 /// or an extension's OpenSSL short or long name ("subjectAltName",
 /// "X509v3 Subject Alternative Name"; case matters, as in OpenSSL).
-pub(super) fn oid_from_text(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn oid_from_text(text: &[u8]) -> Option<Vec<u8>> {
     let dotted = EXTENSION_NAMES
         .iter()
         .find(|(_, short, long)| text == short.as_bytes() || text == long.as_bytes())
