@@ -1,4 +1,4 @@
-//! DER read by s2nrs's one DER reader (src/cert_chain/x509/der.rs): the
+//! DER read by s2nrs's one DER reader (src/x509/der.rs): the
 //! input as a certificate (loaded as a public chain, then its extensions,
 //! key and validity looked up) and as a CRL (its issuer hash and dates).
 #![no_main]
