@@ -26,10 +26,10 @@ use rustls::server::StoresServerSessions;
 
 use zeroize::Zeroize;
 
-use crate::config::Clock;
 use crate::connection::{Connection, State, notes};
 use crate::error::*;
 use crate::ffi;
+use crate::ffi::callbacks::Clock;
 use crate::session::tickets::{TicketKeys, now_secs};
 use crate::types::*;
 

@@ -20,8 +20,8 @@ use rustls::{
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::cert_chain::parse_certs;
-use crate::config::Clock;
 use crate::error::Error;
+use crate::ffi::callbacks::Clock;
 use crate::ffi::{self, ArcHandle, CPtr, callbacks};
 use crate::types::*;
 

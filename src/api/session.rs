@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::connection::Connection;
+use crate::connection::session::session_blob;
 use crate::error::Error;
 use crate::error::S2N_ERR_INVALID_ARGUMENT;
 use crate::ffi;

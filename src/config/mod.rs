@@ -21,8 +21,7 @@ use crate::types::*;
 
 pub use build::{Built, Overrides};
 
-/// A clock callback with its context.
-pub type Clock = Option<(s2n_clock_time_nanoseconds, CPtr)>;
+use crate::ffi::callbacks::Clock;
 
 /// Who frees the chains of a config: s2n forbids mixing the two ways of adding them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

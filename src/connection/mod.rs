@@ -10,6 +10,7 @@ pub mod hello;
 pub mod info;
 pub mod notes;
 pub mod records;
+pub mod session;
 pub mod signatures;
 
 use std::ffi::{c_int, c_void};

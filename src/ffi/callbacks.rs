@@ -16,6 +16,9 @@ pub fn verify_host(cb: s2n_verify_host_fn, ctx: CPtr, name: &str) -> bool {
     unsafe { f(name.as_ptr().cast::<c_char>(), name.len(), ctx.0) != 0 }
 }
 
+/// A clock callback with its context (a config's wall or monotonic clock).
+pub type Clock = Option<(s2n_clock_time_nanoseconds, CPtr)>;
+
 /// A clock callback: nanoseconds, or None if it failed.
 pub fn clock(cb: s2n_clock_time_nanoseconds, ctx: CPtr) -> Option<u64> {
     let f = cb?;
