@@ -264,6 +264,56 @@ static void session_cache(void)
     s2n_cert_chain_and_key_free(chain);
 }
 
+/* s2n_config_require_ticket_forward_secrecy on the server or the client:
+ * TLS1.2 handshakes send and take no tickets (full handshakes each time),
+ * TLS1.3 ones still do. */
+static void forward_secrecy(const char *policy, bool on_server, bool tls13)
+{
+    printf("== ticket forward secrecy required by the %s, %s\n", on_server ? "server" : "client", policy);
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(policy, &chain, 1);
+    struct s2n_config *client = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    uint8_t key[32] = { 9, 8, 7 };
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "fs", 2, key, sizeof(key), 0));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 1));
+    EXPECT_SUCCESS(s2n_config_set_session_ticket_cb(client, on_ticket, NULL));
+    EXPECT_SUCCESS(s2n_config_require_ticket_forward_secrecy(on_server ? server : client, true));
+
+    uint8_t session[512];
+    int session_len = 0;
+    for (int round = 0; round < 2; round++) {
+        struct s2nrs_pair p;
+        ticket_calls = 0;
+        if (s2nrs_pair_init(&p, client, server, "localhost") != 0) {
+            break;
+        }
+        if (session_len > 0) {
+            EXPECT_SUCCESS(s2n_connection_set_session(p.client, session, session_len));
+        }
+        EXPECT_HANDSHAKE_OK(p.client, p.server);
+        const uint8_t ping[] = "ping";
+        EXPECT(s2nrs_transfer(p.server, p.client, ping, sizeof(ping)));
+        EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
+        uint16_t sent = 0;
+        EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
+        int resumed = s2n_connection_is_session_resumed(p.client);
+        if (tls13) {
+            EXPECT(sent >= 1 || resumed);
+            EXPECT_EQ_INT(resumed, round);
+        } else {
+            EXPECT_EQ_INT(sent, 0);
+            EXPECT_EQ_INT(ticket_calls, 0);
+            EXPECT_EQ_INT(resumed, 0);
+        }
+        session_len = s2n_connection_get_session(p.client, session, sizeof(session));
+        s2nrs_pair_free(&p);
+    }
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+}
+
 int main(void)
 {
     s2nrs_tls_setup(60);
@@ -275,6 +325,9 @@ int main(void)
      * 1.7) a TLS1.2 resumption issues no new ticket even so. */
     ticket_key_case("TLS1.2 ticket under a decrypt-only key", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", 3, 1);
     session_cache();
+    forward_secrecy("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", true, false);
+    forward_secrecy("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", false, false);
+    forward_secrecy("default_tls13", true, true);
     s2nrs_tls_teardown();
     return S2NRS_TEST_RESULT();
 }

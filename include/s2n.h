@@ -1330,8 +1330,8 @@ int s2n_config_add_ticket_crypto_key(struct s2n_config *config,
                                      uint64_t intro_time_in_seconds_from_epoch);
 
 /**
- * Partial: false (the default) is accepted; true fails with
- * S2N_ERR_UNIMPLEMENTED, since rustls cannot refuse only TLS1.2 tickets.
+ * Resumption from tickets only in TLS1.3: a client sends no TLS1.2 ticket
+ * extension, a server ignores it (no resumption from a ticket, no new one).
  */
 S2N_API extern int s2n_config_require_ticket_forward_secrecy(struct s2n_config *config, bool enabled);
 

@@ -148,20 +148,18 @@ pub extern "C" fn s2n_config_add_ticket_crypto_key(
     })
 }
 
-/// Partial: false (the default) is accepted; true fails with
-/// S2N_ERR_UNIMPLEMENTED, since rustls cannot refuse only TLS1.2 tickets.
+/// Resumption from tickets only in TLS1.3: a client sends no TLS1.2 ticket
+/// extension, a server ignores it (no resumption from a ticket, no new one).
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_require_ticket_forward_secrecy(
     config: *mut s2n_config,
     enabled: bool,
 ) -> c_int {
     ffi::entry(|| {
-        s2n_config::get(config)?;
-        if enabled {
-            return Err(Error::unimplemented(
-                "rustls's ticketer serves TLS1.2 and TLS1.3 alike and cannot refuse only TLS1.2 tickets",
-            ));
-        }
+        s2n_config::get(config)?.update(|state| {
+            state.ticket_forward_secrecy = enabled;
+            Ok(())
+        })?;
         Ok(S2N_SUCCESS)
     })
 }

@@ -41,6 +41,10 @@ pub struct Overrides {
     /// A TLS1.2 ClientHello whose ticket the keys open: s2n resumes it
     /// without issuing a new ticket.
     pub resumes_tls12_ticket: bool,
+    /// A handshake that will be TLS1.2 on a config that requires forward
+    /// secret tickets: s2n ignores the ticket extension (no resumption from
+    /// a ticket, no new one).
+    pub tls12_without_tickets: bool,
 }
 
 impl Overrides {
@@ -68,7 +72,8 @@ impl Overrides {
             || (server
                 && (self.alpn.is_some()
                     || self.early_data_max.is_some()
-                    || self.resumes_tls12_ticket))
+                    || self.resumes_tls12_ticket
+                    || self.tls12_without_tickets))
     }
 }
 
@@ -170,7 +175,8 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     }));
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // The store offers only the session the application set on the connection.
-    let tls12 = if state.tickets {
+    // Forward secrecy required: no TLS1.2 ticket extension, as in s2n.
+    let tls12 = if state.tickets && !state.ticket_forward_secrecy {
         rustls::client::Tls12Resumption::SessionIdOrTickets
     } else {
         rustls::client::Tls12Resumption::SessionIdOnly
@@ -225,7 +231,7 @@ fn server_config(
         Arc::new(NoServerSessionStorage {})
     };
     config.send_tls13_tickets = 0;
-    if state.tickets && !state.ticket_keys.is_empty() {
+    if state.tickets && !state.ticket_keys.is_empty() && !overrides.tls12_without_tickets {
         config.ticketer = Arc::new(crate::session::tickets::Ticketer {
             keys: state.ticket_keys.clone(),
             clock: state.wall_clock,

@@ -61,6 +61,8 @@ pub struct ConfigState {
     pub client_hello_cb_mode: s2n_client_hello_cb_mode,
     /// Session tickets: on/off, the server's keys, lifetimes, the client's callback.
     pub tickets: bool,
+    /// `s2n_config_require_ticket_forward_secrecy`: no TLS1.2 tickets.
+    pub ticket_forward_secrecy: bool,
     pub ticket_keys: Arc<crate::session::tickets::TicketKeys>,
     pub session_state_lifetime_secs: u64,
     pub initial_ticket_count: u8,
@@ -141,6 +143,7 @@ impl ConfigState {
             client_hello_cb: None,
             client_hello_cb_mode: s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING,
             tickets: false,
+            ticket_forward_secrecy: false,
             ticket_keys: Arc::default(),
             session_state_lifetime_secs: crate::session::tickets::DEFAULT_STATE_LIFETIME_SECS,
             initial_ticket_count: 1,

@@ -68,6 +68,15 @@ pub(super) fn resumes_tls12_ticket(state: &State) -> bool {
             .opens(ticket, crate::session::tickets::now_secs(config.wall_clock))
 }
 
+/// Whether a config that requires forward secret tickets will negotiate
+/// TLS1.2, whose tickets are not: s2n then ignores the ticket extension.
+pub(super) fn tls12_without_tickets(state: &State) -> bool {
+    let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
+        return false;
+    };
+    state.config.read().ticket_forward_secrecy && !tls13_possible(state, hello)
+}
+
 /// The alert s2n's `s2n_shutdown` sends after this failure instead of
 /// close_notify: protocol_version when the peer's version is refused, and
 /// handshake_failure when a server's ClientHello callback failed.

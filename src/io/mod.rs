@@ -104,6 +104,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     } else {
         let group = server_group(state);
         state.overrides.resumes_tls12_ticket = resumes_tls12_ticket(state);
+        state.overrides.tls12_without_tickets = tls12_without_tickets(state);
         let config = state.config.server_config(&state.overrides, group)?;
         let refused = |e: rustls::Error| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
