@@ -171,11 +171,7 @@ pub extern "C" fn s2n_peek_buffered(conn: *mut s2n_connection) -> u32 {
     let Ok(conn) = Connection::from_handle(conn) else {
         return 0;
     };
-    conn.recv
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .buf
-        .len() as u32
+    peek_buffered(conn)
 }
 
 #[unsafe(no_mangle)]

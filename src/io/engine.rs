@@ -126,6 +126,15 @@ impl Tls {
         }
     }
 
+    /// The bytes at the front of the input that belong to the record being
+    /// read (s2nrs opens records in place).
+    pub fn current_record_len(&self) -> usize {
+        match &self.engine {
+            Engine::Kernel(k) => k.current_record_len(),
+            _ => 0,
+        }
+    }
+
     /// Key updates sent and received, where s2nrs protects the records
     /// (rustls counts none).
     pub fn key_updates(&self) -> [u8; 2] {

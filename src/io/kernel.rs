@@ -352,6 +352,12 @@ impl Kernel {
 
     /// Copies plaintext of the opened record into `buf`; the record leaves
     /// the input once read to its end. 0: none is opened.
+    /// The length of the record whose plaintext is being read (it stays at
+    /// the front of the input until read).
+    pub fn current_record_len(&self) -> usize {
+        self.opened.as_ref().map_or(0, |(_, len)| *len)
+    }
+
     pub fn read(&mut self, buf: &mut [u8], input: &mut Records) -> usize {
         let Some((range, len)) = &mut self.opened else {
             return 0;

@@ -548,6 +548,18 @@ pub fn recv(
     }
 }
 
+/// `s2n_peek_buffered`: the bytes read off the wire beyond the record being
+/// read (only receive buffering reads past a record).
+pub fn peek_buffered(conn: &Connection) -> u32 {
+    let recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+    let current = conn
+        .state()
+        .tls
+        .as_ref()
+        .map_or(0, |t| t.current_record_len());
+    u32::try_from(recv.buf.len().saturating_sub(current)).unwrap_or(u32::MAX)
+}
+
 /// Sends close_notify (unless an alert already ended the connection).
 pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
     let mut send = conn.send.lock().unwrap_or_else(|e| e.into_inner());
