@@ -389,6 +389,7 @@ impl ChainCheck {
                     .map_err(|e| cert_error(e.code))?;
             }
             self.verify_names_and_chain(end_entity, intermediates, now, server)?;
+            crate::connection::notes::note(|n| n.chain_validated = true);
         }
         match self.validation_cb {
             Some(cb) => crate::unstable::crl::run_validation(cb),

@@ -138,10 +138,14 @@ pub extern "C" fn s2n_config_set_cert_chain_and_key_defaults(
         if state.ownership == Ownership::Config {
             return Err(Error::new(S2N_ERR_CERT_OWNERSHIP));
         }
-        let handles = ffi::c_ptr_array(cert_key_pairs.cast_const(), num_cert_key_pairs as usize)?;
-        if handles.is_empty() {
-            return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
+        // One to s2n's number of key types (RSA, RSA-PSS, ECDSA, ML-DSA).
+        if cert_key_pairs.is_null() {
+            return Err(Error::new(crate::error::S2N_ERR_NULL));
         }
+        if !(1..=4).contains(&num_cert_key_pairs) {
+            return Err(Error::new(crate::error::S2N_ERR_NUM_DEFAULT_CERTIFICATES));
+        }
+        let handles = ffi::c_ptr_array(cert_key_pairs.cast_const(), num_cert_key_pairs as usize)?;
         let mut defaults = Vec::with_capacity(handles.len());
         let mut algorithms = Vec::new();
         for handle in handles {

@@ -167,6 +167,11 @@ pub extern "C" fn s2n_connection_get_peer_cert_chain(
         let conn = Connection::from_handle(conn.cast_mut())?;
         let chain = s2n_cert_chain_and_key::get(cert_chain)?;
         let state = conn.state();
+        // As s2n: only a chain that was verified (not one whose checks the
+        // config turned off, nor one from a resumed session).
+        if !state.peer_chain_validated {
+            return Err(Error::new(crate::error::S2N_ERR_CERT_NOT_VALIDATED));
+        }
         let certs = state
             .tls
             .as_ref()

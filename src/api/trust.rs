@@ -60,6 +60,10 @@ pub extern "C" fn s2n_config_wipe_trust_store(config: *mut s2n_config) -> c_int 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_load_system_certs(config: *mut s2n_config) -> c_int {
     update_trust(config, |trust| {
+        // Once only: s2n_config_new's configs have them already.
+        if trust.system_pending || trust.system_loaded {
+            return Err(Error::new(crate::error::S2N_ERR_X509_TRUST_STORE));
+        }
         trust.system_pending = true;
         trust.load_pending_system();
         Ok(())

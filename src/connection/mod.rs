@@ -135,6 +135,9 @@ pub struct State {
     pub tickets_sent: u32,
     /// The server asked this client for a certificate.
     pub cert_requested: bool,
+    /// The peer's certificate chain was validated (as s2n requires before
+    /// handing it out).
+    pub peer_chain_validated: bool,
     /// Objects the application may still answer through (see notes).
     pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
     /// Handshake timings for the events.h subscriber.
@@ -205,6 +208,7 @@ impl State {
             session_blob: None,
             tickets_sent: 0,
             cert_requested: false,
+            peer_chain_validated: false,
             keep_alive: Vec::new(),
             events: Default::default(),
             key_update_pending: false,
@@ -357,6 +361,7 @@ impl Connection {
         }
         state.tickets_sent += notes.tickets_sent;
         state.cert_requested |= notes.cert_requested;
+        state.peer_chain_validated |= notes.chain_validated;
         state.keep_alive.extend(notes.keep_alive);
         let mut deferred = Deferred::default();
         let logging = !notes.secrets.is_empty() && state.config.read().key_log.is_some();

@@ -46,6 +46,8 @@ pub struct Notes {
     pub issued: Vec<(Vec<u8>, Vec<u8>)>,
     /// A client was asked for a certificate.
     pub cert_requested: bool,
+    /// The peer's chain was verified to a trust anchor (not skipped).
+    pub chain_validated: bool,
     /// The server had no certificate chain usable with the client's offer.
     pub no_usable_chain: bool,
     /// Objects handed to the application that must outlive this step (an
