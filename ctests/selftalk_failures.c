@@ -13,7 +13,8 @@
  *    protocol_version alert (S2N_ERR_ALERT, s2n_connection_get_alert == 70)
  *  - garbage instead of a ClientHello           -> server S2N_ERR_BAD_MESSAGE
  *  - peer gone mid-handshake                    -> server S2N_ERR_CLOSED
- *  - self-service blinding: s2n_connection_get_delay after a failure
+ *  - self-service blinding: s2n_connection_get_delay after a failure, as
+ *    measured on the config's monotonic clock
  *
  * After a failure the failing side calls s2n_shutdown and the other side is
  * driven until it fails too; what it reports is printed. s2n itself sends a
@@ -409,6 +410,14 @@ static double now_seconds(void)
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
+static uint64_t fake_now;
+
+static int fake_clock(void *ctx, uint64_t *nanoseconds)
+{
+    *nanoseconds = *(uint64_t *) ctx;
+    return 0;
+}
+
 static void blinding(void)
 {
     struct s2n_connection *probe = s2n_connection_new(S2N_CLIENT);
@@ -452,6 +461,30 @@ static void blinding(void)
         s2nrs_pair_free(&p);
         EXPECT_SUCCESS(s2n_config_free(client_config));
     }
+
+    /* The delay is measured on the config's monotonic clock: time that
+     * clock says has passed counts, whatever the real time. */
+    printf("== self-service blinding on the config's monotonic clock\n");
+    struct s2n_config *clocked = s2nrs_client_config(POLICY_TLS13, "ca-ecdsa.pem");
+    EXPECT_SUCCESS(s2n_config_set_max_blinding_delay(clocked, 30));
+    EXPECT_SUCCESS(s2n_config_set_monotonic_clock(clocked, fake_clock, &fake_now));
+    struct s2nrs_pair cp;
+    if (s2nrs_pair_init(&cp, clocked, untrusted_server, "localhost") == 0) {
+        EXPECT_SUCCESS(s2n_connection_set_blinding(cp.client, S2N_SELF_SERVICE_BLINDING));
+        fake_now = 1000000000000ull;
+        struct s2nrs_negotiation n = s2nrs_negotiate_pair(cp.client, cp.server);
+        EXPECT_EQ_INT(n.failed, S2NRS_CLIENT);
+        uint64_t first = s2n_connection_get_delay(cp.client);
+        /* s2n picks a delay in [max/3, max): 10 to 30 s. */
+        EXPECT(first >= 10000000000ull && first <= 30000000000ull);
+        EXPECT_EQ_INT(s2n_connection_get_delay(cp.client), first);
+        fake_now += 5000000000ull;
+        EXPECT_EQ_INT(s2n_connection_get_delay(cp.client), first - 5000000000ull);
+        fake_now += first;
+        EXPECT_EQ_INT(s2n_connection_get_delay(cp.client), 0);
+    }
+    s2nrs_pair_free(&cp);
+    EXPECT_SUCCESS(s2n_config_free(clocked));
 
     /* s2n does not blind the common, non-secret errors such as
      * S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED: no delay even with a max. */

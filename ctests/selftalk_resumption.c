@@ -152,7 +152,19 @@ static void run(const char *policy)
 
 /* The ticket key lifecycle: a session from a full handshake is offered
  * `hours` later, after a second key was added; it resumes or not. */
+static void ticket_lifetime_case(const char *what, const char *policy, uint64_t encrypt_decrypt, uint64_t decrypt,
+        uint64_t state, uint64_t minutes, int resumes);
+
 static void ticket_key_case(const char *what, const char *policy, uint64_t hours, int resumes)
+{
+    ticket_lifetime_case(what, policy, 0, 0, 0, hours * 60, resumes);
+}
+
+/* A session offered `minutes` later, under the ticket key lifetimes
+ * (encrypt-decrypt, decrypt-only) and session state lifetime given in
+ * seconds (0: s2n's defaults: 2 h, 13 h, 15 h). */
+static void ticket_lifetime_case(const char *what, const char *policy, uint64_t encrypt_decrypt, uint64_t decrypt,
+        uint64_t state, uint64_t minutes, int resumes)
 {
     printf("== %s\n", what);
     struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
@@ -160,6 +172,15 @@ static void ticket_key_case(const char *what, const char *policy, uint64_t hours
     struct s2n_config *client = s2nrs_client_config(policy, "ca-ecdsa.pem");
     fixed_now_ns = 1700000000ULL * 1000000000ULL;
     EXPECT_SUCCESS(s2n_config_set_wall_clock(server, fixed_clock, NULL));
+    if (encrypt_decrypt > 0) {
+        EXPECT_SUCCESS(s2n_config_set_ticket_encrypt_decrypt_key_lifetime(server, encrypt_decrypt));
+    }
+    if (decrypt > 0) {
+        EXPECT_SUCCESS(s2n_config_set_ticket_decrypt_key_lifetime(server, decrypt));
+    }
+    if (state > 0) {
+        EXPECT_SUCCESS(s2n_config_set_session_state_lifetime(server, state));
+    }
     uint8_t key[32] = { 9 };
     EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
     EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "old", 3, key, sizeof(key), 0));
@@ -167,7 +188,7 @@ static void ticket_key_case(const char *what, const char *policy, uint64_t hours
     uint8_t session[512];
     int session_len = 0;
     EXPECT_EQ_INT(connect_once(client, server, NULL, 0, session, &session_len), 0);
-    fixed_now_ns += hours * 3600 * 1000000000ULL;
+    fixed_now_ns += minutes * 60 * 1000000000ULL;
     uint8_t key2[32] = { 7 };
     EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "new", 3, key2, sizeof(key2), 0));
     EXPECT_EQ_INT(connect_once(client, server, session, session_len, NULL, NULL), resumes);
@@ -324,6 +345,19 @@ int main(void)
     /* Past encrypt-decrypt, within decrypt: it resumes, and (as in s2n-tls
      * 1.7) a TLS1.2 resumption issues no new ticket even so. */
     ticket_key_case("TLS1.2 ticket under a decrypt-only key", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", 3, 1);
+    ticket_lifetime_case("keys that encrypt for 1 h and decrypt 1 h more, 90 min later", "default_tls13", 3600, 3600,
+            0, 90, 1);
+    ticket_lifetime_case("keys that encrypt for 1 h and decrypt 1 h more, 3 h later", "default_tls13", 3600, 3600, 0,
+            180, 0);
+    /* TLS1.3 tickets are judged by the client's ticket age (s2n: up to a
+     * week), and only the server's clock moved. */
+    ticket_lifetime_case("sessions that live 1 h, 2 h later (TLS1.3)", "default_tls13", 0, 0, 3600, 120, 1);
+    /* Under keys that last 20 days, a TLS1.3 ticket opens for a week. */
+    ticket_lifetime_case("a TLS1.3 ticket 6 days later", "default_tls13", 10 * 86400, 10 * 86400, 0, 6 * 24 * 60, 1);
+    ticket_lifetime_case("a TLS1.3 ticket 8 days later", "default_tls13", 10 * 86400, 10 * 86400, 0, 8 * 24 * 60, 0);
+    ticket_lifetime_case("sessions that live 1 h, 2 h later (TLS1.2)", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", 0, 0,
+            3600, 120, 0);
+    ticket_lifetime_case("sessions that live 1 h, 30 min later", "default_tls13", 0, 0, 3600, 30, 1);
     session_cache();
     forward_secrecy("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", true, false);
     forward_secrecy("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", false, false);

@@ -251,8 +251,9 @@ impl Opener<'_> {
             let (issued, rest) = rest.split_first_chunk::<8>()?;
             let (len, rest) = rest.split_first_chunk::<2>()?;
             let (context, value) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
-            let age = now.checked_sub(u64::from_be_bytes(*issued))?;
-            (age <= self.lifetime.as_secs()).then(|| (context.to_vec(), value.to_vec()))
+            let issued = u64::from_be_bytes(*issued);
+            crate::session::tickets::tls13_ticket_fresh(issued, now, self.lifetime.as_secs())
+                .then(|| (context.to_vec(), value.to_vec()))
         })();
         plain.zeroize();
         opened

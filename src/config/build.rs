@@ -45,6 +45,9 @@ pub struct Overrides {
     /// secret tickets: s2n ignores the ticket extension (no resumption from
     /// a ticket, no new one).
     pub tls12_without_tickets: bool,
+    /// A TLS1.2 ClientHello whose ticket is past the session state
+    /// lifetime: s2n does not resume it (and issues a new ticket).
+    pub stale_tls12_ticket: bool,
 }
 
 impl Overrides {
@@ -73,7 +76,8 @@ impl Overrides {
                 && (self.alpn.is_some()
                     || self.early_data_max.is_some()
                     || self.resumes_tls12_ticket
-                    || self.tls12_without_tickets))
+                    || self.tls12_without_tickets
+                    || self.stale_tls12_ticket))
     }
 }
 
@@ -237,6 +241,7 @@ fn server_config(
             clock: state.wall_clock,
             lifetime_secs: u32::try_from(state.session_state_lifetime_secs).unwrap_or(u32::MAX),
             issue: !overrides.resumes_tls12_ticket,
+            opens: !overrides.stale_tls12_ticket,
         });
         config.send_tls13_tickets = usize::from(state.initial_ticket_count);
         // rustls allows early data only with sessions it looks up (see early_data.rs).

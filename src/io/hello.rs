@@ -49,23 +49,37 @@ fn tls13_possible(state: &State, hello: &crate::client_hello::parse::ClientHello
             .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)))
 }
 
-/// Whether the ClientHello resumes a TLS1.2 session from a ticket the keys
-/// open: s2n-tls then issues no new ticket (only full handshakes do), so
-/// clients and scanners keep the ticket they sent.
-pub(super) fn resumes_tls12_ticket(state: &State) -> bool {
+/// What a TLS1.2 ClientHello's ticket is to s2n.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tls12Ticket {
+    /// None, or not TLS1.2, or not one the keys open.
+    None,
+    /// It resumes: s2n-tls issues no new ticket then (only full
+    /// handshakes do), so clients and scanners keep the ticket they sent.
+    Fresh,
+    /// Issued longer ago than the session state lifetime (or in the
+    /// future): s2n does not resume it.
+    Stale,
+}
+
+pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
     const SESSION_TICKET: u16 = 35;
     let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
-        return false;
+        return Tls12Ticket::None;
     };
-    let tls13 = tls13_possible(state, hello);
     let ticket = hello.extension(SESSION_TICKET).unwrap_or_default();
     let config = state.config.read();
-    !tls13
-        && !ticket.is_empty()
-        && config.tickets
-        && config
-            .ticket_keys
-            .opens(ticket, crate::session::tickets::now_secs(config.wall_clock))
+    if tls13_possible(state, hello) || ticket.is_empty() || !config.tickets {
+        return Tls12Ticket::None;
+    }
+    let now = crate::session::tickets::now_secs(config.wall_clock);
+    match config.ticket_keys.issued_at(ticket, now) {
+        None => Tls12Ticket::None,
+        Some(issued) if issued <= now && now - issued <= config.session_state_lifetime_secs => {
+            Tls12Ticket::Fresh
+        }
+        Some(_) => Tls12Ticket::Stale,
+    }
 }
 
 /// Whether a config that requires forward secret tickets will negotiate

@@ -103,7 +103,9 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         engine
     } else {
         let group = server_group(state);
-        state.overrides.resumes_tls12_ticket = resumes_tls12_ticket(state);
+        let ticket = tls12_ticket(state);
+        state.overrides.resumes_tls12_ticket = ticket == Tls12Ticket::Fresh;
+        state.overrides.stale_tls12_ticket = ticket == Tls12Ticket::Stale;
         state.overrides.tls12_without_tickets = tls12_without_tickets(state);
         let config = state.config.server_config(&state.overrides, group)?;
         let refused = |e: rustls::Error| {

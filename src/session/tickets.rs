@@ -16,6 +16,8 @@ use crate::error::{
     S2N_ERR_TICKET_KEY_LIMIT, S2N_ERR_TICKET_KEY_NOT_UNIQUE,
 };
 use crate::ffi::callbacks;
+use zeroize::Zeroize;
+
 use crate::ffi::callbacks::Clock;
 
 /// s2n's limits and default lifetimes.
@@ -147,10 +149,13 @@ impl TicketKeys {
         Some(out)
     }
 
-    /// Whether `ticket` opens under one of the keys (s2n then resumes a
-    /// TLS1.2 session without issuing a new ticket).
-    pub fn opens(&self, ticket: &[u8], now: u64) -> bool {
-        self.decrypt(ticket, now).is_some()
+    /// When a ticket made by `Ticketer` was issued, if it opens under one
+    /// of the keys.
+    pub fn issued_at(&self, ticket: &[u8], now: u64) -> Option<u64> {
+        let mut plain = self.decrypt(ticket, now)?;
+        let issued = plain.first_chunk::<8>().map(|b| u64::from_be_bytes(*b));
+        plain.zeroize();
+        issued
     }
 
     pub(crate) fn decrypt(&self, ticket: &[u8], now: u64) -> Option<Vec<u8>> {
@@ -174,7 +179,20 @@ impl TicketKeys {
     }
 }
 
-/// The rustls ticketer of a server config.
+/// s2n's bounds on a TLS1.3 ticket's age: a week (or the session state
+/// lifetime if longer), and an issue time at most an hour ahead (clock skew
+/// between servers).
+pub(crate) fn tls13_ticket_fresh(issued: u64, now: u64, lifetime_secs: u64) -> bool {
+    const MAX_TLS13_AGE_SECS: u64 = 7 * 24 * 3600;
+    const MAX_CLOCK_SKEW_SECS: u64 = 3600;
+    issued <= now.saturating_add(MAX_CLOCK_SKEW_SECS)
+        && now.saturating_sub(issued) <= MAX_TLS13_AGE_SECS.max(lifetime_secs)
+}
+
+/// The rustls ticketer of a server config. Its tickets carry their issue
+/// time (`issued (u64) || rustls's session`): a TLS1.3 ticket opens for a
+/// week as in s2n; a TLS1.2 one only within the session state lifetime,
+/// judged per connection (`io::hello`, which then sets `opens`).
 pub struct Ticketer {
     pub keys: Arc<TicketKeys>,
     pub clock: Clock,
@@ -182,6 +200,8 @@ pub struct Ticketer {
     /// False for a TLS1.2 resumption s2n issues no ticket on: rustls then
     /// sends none (it still opens the client's ticket with `decrypt`).
     pub issue: bool,
+    /// False for a TLS1.2 ticket past the session state lifetime.
+    pub opens: bool,
 }
 
 impl std::fmt::Debug for Ticketer {
@@ -200,12 +220,26 @@ impl rustls::server::ProducesTickets for Ticketer {
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
-        let ticket = self.keys.encrypt(plain, now_secs(self.clock))?;
+        let now = now_secs(self.clock);
+        let mut stamped = Vec::with_capacity(8 + plain.len());
+        stamped.extend_from_slice(&now.to_be_bytes());
+        stamped.extend_from_slice(plain);
+        let ticket = self.keys.encrypt(&stamped, now);
+        stamped.zeroize();
         notes::note(|n| n.tickets_sent += 1);
-        Some(ticket)
+        ticket
     }
 
     fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
-        self.keys.decrypt(cipher, now_secs(self.clock))
+        if !self.opens {
+            return None;
+        }
+        let now = now_secs(self.clock);
+        let mut plain = self.keys.decrypt(cipher, now)?;
+        let issued = u64::from_be_bytes(*plain.first_chunk::<8>()?);
+        let fresh = tls13_ticket_fresh(issued, now, u64::from(self.lifetime_secs));
+        let session = fresh.then(|| plain[8..].to_vec());
+        plain.zeroize();
+        session
     }
 }
