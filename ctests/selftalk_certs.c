@@ -8,7 +8,8 @@
  *     (s2n_config_add_cert_chain_and_key), after which a server has none;
  *     a no-op for chains the application owns;
  *   - the extension getters on the certificate the client received
- *     (subjectAltName by OID and by name, a missing one, too small a buffer);
+ *     (subjectAltName by OID and by name, a missing one, too small a buffer;
+ *     a private extension holding a UTF8String, and the UTF8String getters);
  *   - s2n_config_load_system_certs: once, and only on a minimal config;
  *   - s2n_connection_get_kem_name after a TLS1.3 handshake ("NONE");
  *   - s2n_connection_get_peer_cert_chain: only a validated chain.
@@ -153,6 +154,51 @@ static void library_owned(struct s2n_config *client)
     free(key_pem);
 }
 
+/* A private extension holding a UTF8String, read from the received leaf. */
+static void utf8_extension(struct s2n_config *client)
+{
+    printf("== a UTF8String extension of the received leaf\n");
+    static const uint8_t oid[] = "1.3.6.1.4.1.99999.1";
+    static const char text[] = "s2nrs utf8 value";
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("utf8ext-ecdsa-chain.pem", "utf8ext-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(POLICY, &chain, 1);
+    struct s2nrs_pair p;
+    if (s2nrs_pair_init(&p, client, server, "localhost") == 0) {
+        EXPECT_HANDSHAKE_OK(p.client, p.server);
+        struct s2n_cert_chain_and_key *peer = s2n_cert_chain_and_key_new();
+        struct s2n_cert *leaf = NULL;
+        EXPECT_SUCCESS(s2n_connection_get_peer_cert_chain(p.client, peer));
+        EXPECT_SUCCESS(s2n_cert_chain_get_cert(peer, &leaf, 0));
+        uint8_t value[64];
+        uint32_t value_len = sizeof(value);
+        bool critical = true;
+        EXPECT_SUCCESS(s2n_cert_get_x509_extension_value(leaf, oid, value, &value_len, &critical));
+        EXPECT(!critical);
+        /* The extension's value: a DER UTF8String. */
+        EXPECT_EQ_INT(value_len, 2 + strlen(text));
+        EXPECT_EQ_INT(value[0], 0x0c);
+        uint32_t utf8_len = 0;
+        EXPECT_SUCCESS(s2n_cert_get_utf8_string_from_extension_data_length(value, value_len, &utf8_len));
+        EXPECT_EQ_INT(utf8_len, strlen(text));
+        uint8_t utf8[64] = { 0 };
+        uint32_t out_len = sizeof(utf8);
+        EXPECT_SUCCESS(s2n_cert_get_utf8_string_from_extension_data(value, value_len, utf8, &out_len));
+        EXPECT_EQ_INT(out_len, strlen(text));
+        EXPECT(memcmp(utf8, text, strlen(text)) == 0);
+        /* Too small an output, and data that is not a UTF8String. */
+        out_len = 4;
+        EXPECT_FAILURE_WITH_ERRNO(s2n_cert_get_utf8_string_from_extension_data(value, value_len, utf8, &out_len),
+                S2NRS_E_INSUFFICIENT_MEM_SIZE);
+        value[0] = 0x04;
+        EXPECT_FAILURE_WITH_ERRNO(s2n_cert_get_utf8_string_from_extension_data_length(value, value_len, &utf8_len),
+                S2NRS_E_INVALID_X509_EXTENSION_TYPE);
+        EXPECT_SUCCESS(s2n_cert_chain_and_key_free(peer));
+        s2nrs_pair_free(&p);
+    }
+    EXPECT_SUCCESS(s2n_config_free(server));
+    EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
+}
+
 static void system_certs(void)
 {
     printf("== system certificates\n");
@@ -204,6 +250,7 @@ int main(void)
     pem_bytes_and_sct(client);
     defaults(client);
     library_owned(client);
+    utf8_extension(client);
     system_certs();
     EXPECT_SUCCESS(s2n_config_free(client));
     s2nrs_tls_teardown();

@@ -52,6 +52,8 @@ openssl x509 -req -in v1.csr -CA ca-ecdsa.pem -CAkey ca-ecdsa-key.pem -CAcreates
 cat v1-ecdsa.pem ca-ecdsa.pem > v1-ecdsa-chain.pem
 # A leaf whose keyUsage allows only certificate signing: no TLS purpose.
 leaf kucertsign-ecdsa "$ec" ca-ecdsa serverAuth "DNS:localhost" "keyUsage=critical,keyCertSign"
+# A private extension holding a UTF8String (s2n_cert_get_utf8_string_from_extension_data).
+leaf utf8ext-ecdsa "$ec" ca-ecdsa serverAuth "DNS:localhost" "1.3.6.1.4.1.99999.1=ASN1:UTF8String:s2nrs utf8 value"
 rm -f ./*.srl ec.param v1.csr
 # ML-DSA-87: mldsa-ca.pem, mldsa-server{,-chain,-key}.pem.
 (cd ../.. && cargo run --quiet --locked --example mldsa_certs -- tests/certs)
