@@ -88,12 +88,15 @@ static void lifecycle(const char *policy)
     printf("  bytes per pair: new %lld, handshake %lld, free_handshake %lld, release_buffers %lld, wipe %lld\n",
             created, handshaken, freed, released, wiped);
 
-    EXPECT(created <= 2 * 1024);
     EXPECT(handshaken > created);
     EXPECT(freed < handshaken);
     EXPECT(released < freed);
-    EXPECT(wiped < released);
-    EXPECT(wiped <= created);
+    /* s2nrs's own targets (s2n-tls keeps ~24 KB per connection from new to wipe). */
+    if (s2nrs_library_is_s2nrs()) {
+        EXPECT(created <= 2 * 1024);
+        EXPECT(wiped < released);
+        EXPECT(wiped <= created);
+    }
 
     /* The wiped objects keep their config and mode: a second handshake. */
     EXPECT_SUCCESS(s2n_set_server_name(p.client, "localhost"));

@@ -169,6 +169,12 @@ static void run_policy(struct row *r, struct counts *c)
         bool p256_hash = strcmp(name, "20210816") == 0 || strcmp(name, "20210816_GCM") == 0;
         if (n.failed != S2NRS_NONE && p256_hash && s2nrs_known_difference("ecdsa-hash-by-curve")) {
             skipped = true;
+        } else if (n.failed != S2NRS_NONE && !s2nrs_library_is_s2nrs()) {
+            /* s2n-tls's own client and server fail some of these (a CBC
+             * composite cipher's decryption, P-256 keys under policies
+             * without ecdsa_sha256); diff_policies lists them. */
+            printf("  s2n-tls fails policy %s with itself: %s\n", name, s2nrs_err_name(n.err));
+            skipped = true;
         } else if (n.failed != S2NRS_NONE) {
             S2NRS_FAIL_AT("policy %s (server cert %s): handshake failed", name, ecdsa_ok ? "ecdsa" : "rsa");
             s2nrs_print_negotiation(name, &n);
@@ -346,7 +352,9 @@ int main(void)
            "handshakes ok %d; skipped (cert schemes) %d; failed %d\n",
             c.rows, c.deprecated_ok, c.unsupported_ok, sizeof(no_rustls_suite) / sizeof(no_rustls_suite[0]),
             c.accepted, c.handshakes_ok, c.skipped, c.failed);
-    EXPECT_EQ_INT(c.unsupported_ok, sizeof(no_rustls_suite) / sizeof(no_rustls_suite[0]));
+    if (s2nrs_library_is_s2nrs()) {
+        EXPECT_EQ_INT(c.unsupported_ok, sizeof(no_rustls_suite) / sizeof(no_rustls_suite[0]));
+    }
     EXPECT_EQ_INT(c.accepted, c.handshakes_ok + c.skipped + c.failed);
 
     free(tsv);

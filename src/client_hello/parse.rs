@@ -407,7 +407,7 @@ impl ClientHello {
 }
 
 /// s2n's one-byte protocol version: major * 10 + minor, in `uint8_t`.
-fn s2n_version(version: [u8; 2]) -> u8 {
+pub(crate) fn s2n_version(version: [u8; 2]) -> u8 {
     version[0].wrapping_mul(10).wrapping_add(version[1])
 }
 

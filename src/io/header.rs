@@ -5,18 +5,23 @@
 //!
 //! - once the protocol version is known, the content type is one of
 //!   change_cipher_spec, alert, handshake, application_data (20-23) and the
-//!   record version is TLS1.2's (0x0303, also in TLS1.3);
+//!   record version is TLS1.2's as s2n reads it (one byte, major * 10 +
+//!   minor, wrapping; TLS1.2 records authenticate the connection's version,
+//!   not the header's), and exactly 0x0303 in TLS1.3;
 //! - after a TLS1.3 handshake, every record is application_data (23): an
 //!   outer type flipped to alert or handshake is refused, not parsed.
 //!
 //! Each is `S2N_ERR_BAD_MESSAGE`. Before the version is known (a ClientHello,
 //! a ServerHello), any header passes, as in s2n.
 
+use std::ffi::c_int;
+
 use rustls::ProtocolVersion;
 
 use super::engine::Tls;
 use crate::connection::hello::HEADER_LEN;
 use crate::error::{Error, S2N_ERR_BAD_MESSAGE};
+use crate::types::S2N_TLS12;
 
 const CHANGE_CIPHER_SPEC: u8 = 20;
 const ALERT: u8 = 21;
@@ -57,9 +62,14 @@ pub(super) fn check(tls: &Tls, input: &[u8]) -> Result<(), Error> {
     let tls13_established = version == ProtocolVersion::TLSv1_3 && !tls.is_handshaking();
     for record in records(input) {
         let content_type = record[0];
-        let record_version = u16::from_be_bytes([record[1], record[2]]);
+        // s2n reads the version as one byte, major * 10 + minor, wrapping
+        // (so 0x83 0x03 passes as TLS1.2's 33, as in s2n).
+        let record_version = crate::client_hello::parse::s2n_version([record[1], record[2]]);
+        // A TLS1.3 record's header is its additional data: exactly 0x0303.
+        let tls13_version_exact = version != ProtocolVersion::TLSv1_3 || record[1..3] == [3, 3];
         if !(CHANGE_CIPHER_SPEC..=APPLICATION_DATA).contains(&content_type)
-            || record_version != u16::from(ProtocolVersion::TLSv1_2)
+            || c_int::from(record_version) != S2N_TLS12
+            || !tls13_version_exact
             || (tls13_established && content_type != APPLICATION_DATA)
         {
             return Err(Error::with_reason(

@@ -138,6 +138,8 @@ fn unexpected() -> TlsError {
 fn record_error(e: RecordError) -> TlsError {
     S2nCode::into_tls(match e {
         RecordError::Decrypt => S2N_ERR_DECRYPT,
+        // s2n fails a safety check on a record shorter than its tag.
+        RecordError::TooShort => S2N_ERR_SAFETY,
         RecordError::Overflow | RecordError::SequenceExhausted => S2N_ERR_RECORD_LIMIT,
         RecordError::InnerOverflow => S2N_ERR_MAX_INNER_PLAINTEXT_SIZE,
         RecordError::NoContentType => S2N_ERR_STUFFER_OUT_OF_DATA,

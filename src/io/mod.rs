@@ -499,6 +499,22 @@ pub fn recv(
 ) -> Result<usize, Error> {
     *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
     let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
+    {
+        // TLS1.2 has no half-close: once our close_notify is out, nothing
+        // more is read; end of data only if the peer's close_notify is in.
+        let state = conn.state();
+        let tls12 = state
+            .tls
+            .as_ref()
+            .is_some_and(|t| t.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2));
+        if state.phase == Phase::Established && tls12 && state.close_notify_sent {
+            if !state.close_notify_received {
+                return Err(Error::new(S2N_ERR_CLOSED));
+            }
+            *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+            return Ok(0);
+        }
+    }
     let mut total = 0;
     loop {
         {

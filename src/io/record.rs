@@ -25,16 +25,20 @@ const MAX_TLS13_INNER: usize = MAX_PLAINTEXT + 1 + 16;
 /// The largest TLS1.3 ciphertext: the plaintext, its content type and 255
 /// bytes of padding and tag (RFC 8446 §5.2).
 const MAX_TLS13_CIPHERTEXT: usize = MAX_PLAINTEXT + 256;
-/// The largest TLS1.2 ciphertext (RFC 5246 §6.2.3).
-const MAX_TLS12_CIPHERTEXT: usize = MAX_PLAINTEXT + 2048;
+/// The largest TLS1.2 ciphertext s2n takes: any a header can announce (RFC
+/// 5246 §6.2.3 allows 2^14 + 2048, but some peers send more, and s2n takes
+/// their plaintext too).
+const MAX_TLS12_CIPHERTEXT: usize = u16::MAX as usize;
 const TAG_LEN: usize = 16;
 const EXPLICIT_NONCE_LEN: usize = 8;
 
 /// Why a record could not be sealed or opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordError {
-    /// The tag did not verify, or the record is too short to hold one.
+    /// The tag did not verify.
     Decrypt,
+    /// The record is too short to hold a tag (and explicit nonce).
+    TooShort,
     /// The ciphertext (or, sealing, the plaintext) is longer than the
     /// protocol allows.
     Overflow,
@@ -282,12 +286,15 @@ impl Format {
     }
 }
 
-/// TLS1.2's additional data: sequence number, type, version (the header's:
-/// a record of another version fails to open), plaintext length.
+/// TLS1.2's additional data: sequence number, type, version, plaintext
+/// length.
 fn tls12_aad(seq: u64, header: &[u8], len: usize) -> [u8; 13] {
     let mut aad = [0u8; 13];
     aad[..8].copy_from_slice(&seq.to_be_bytes());
-    aad[8..11].copy_from_slice(&header[..3]);
+    // The type from the header, the version the connection's (as s2n builds
+    // it: a header version that reads as TLS1.2 to s2n's check authenticates).
+    aad[8] = header[0];
+    aad[9..11].copy_from_slice(&[3, 3]);
     aad[11..].copy_from_slice(&(len as u16).to_be_bytes());
     aad
 }
@@ -362,7 +369,7 @@ pub fn open(format: Format, keys: &mut Keys, record: &mut [u8]) -> Result<Opened
     }
     let explicit = format.explicit_nonce_len();
     if body_len < explicit + TAG_LEN {
-        return Err(RecordError::Decrypt);
+        return Err(RecordError::TooShort);
     }
     let mut nonce = keys.nonce();
     let (header, body) = record.split_at_mut(HEADER_LEN);
@@ -403,11 +410,8 @@ pub fn open(format: Format, keys: &mut Keys, record: &mut [u8]) -> Result<Opened
         }
         _ => (record[0], plaintext_len),
     };
-    if len > MAX_PLAINTEXT {
-        return Err(match format {
-            Format::Tls13 => RecordError::InnerOverflow,
-            _ => RecordError::Overflow,
-        });
+    if len > MAX_PLAINTEXT && format == Format::Tls13 {
+        return Err(RecordError::InnerOverflow);
     }
     Ok(Opened {
         content_type,
@@ -468,6 +472,11 @@ mod tests {
             let mut tx = keys(kind, 0);
             let record = sealed(format, &mut tx, APPLICATION_DATA, b"hello, world");
             for bit in 0..record.len() * 8 {
+                // TLS1.2 authenticates the connection's version, not the
+                // header's, which `header::check` judges (as s2n does).
+                if format != Format::Tls13 && (8..24).contains(&bit) {
+                    continue;
+                }
                 let mut flipped = record.clone();
                 flipped[bit / 8] ^= 1 << (bit % 8);
                 let mut rx = keys(kind, 0);
@@ -501,6 +510,21 @@ mod tests {
             open(Format::Tls13, &mut rx, &mut only_padding),
             Err(RecordError::NoContentType)
         );
+    }
+
+    #[test]
+    fn tls12_takes_records_past_rfc_5246s_limit() {
+        // As s2n: a 20,000-byte TLS1.2 record is opened (this one fails
+        // authentication, it is not refused for its size).
+        for format in [Format::Tls12ExplicitNonce, Format::Tls12] {
+            let mut rx = keys(0, 0);
+            let mut record = vec![23, 3, 3, 0x4e, 0x20];
+            record.resize(HEADER_LEN + 20_000, 7);
+            assert_eq!(
+                open(format, &mut rx, &mut record),
+                Err(RecordError::Decrypt)
+            );
+        }
     }
 
     #[test]
