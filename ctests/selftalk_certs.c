@@ -219,6 +219,32 @@ static uint8_t any_host(const char *host_name, size_t host_name_len, void *data)
     return 1;
 }
 
+/* The peer chain is the validated one: from the leaf up to the trust
+ * anchor, whether or not the peer sent the anchor. */
+static void validated_chain(struct s2n_config *client)
+{
+    printf("== the validated peer chain\n");
+    const char *sent[] = { "server-ecdsa.pem", "server-ecdsa-chain.pem" };
+    for (size_t i = 0; i < 2; i++) {
+        struct s2n_cert_chain_and_key *chain = s2nrs_load_chain(sent[i], "server-ecdsa-key.pem");
+        struct s2n_config *server = s2nrs_server_config(POLICY, &chain, 1);
+        struct s2nrs_pair p;
+        if (s2nrs_pair_init(&p, client, server, "localhost") == 0) {
+            EXPECT_HANDSHAKE_OK(p.client, p.server);
+            struct s2n_cert_chain_and_key *peer = s2n_cert_chain_and_key_new();
+            uint32_t length = 0;
+            EXPECT_SUCCESS(s2n_connection_get_peer_cert_chain(p.client, peer));
+            EXPECT_SUCCESS(s2n_cert_chain_get_length(peer, &length));
+            printf("  server sends %s: the client's chain has %u certificate(s)\n", sent[i], length);
+            EXPECT_EQ_INT(length, 2);
+            EXPECT_SUCCESS(s2n_cert_chain_and_key_free(peer));
+            s2nrs_pair_free(&p);
+        }
+        EXPECT_SUCCESS(s2n_config_free(server));
+        EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
+    }
+}
+
 /* A client that skips certificate checks gets no peer chain: s2n hands out
  * only a validated one. */
 static void unvalidated(void)
@@ -247,6 +273,7 @@ int main(void)
     struct s2n_config *client = s2nrs_client_config(POLICY, "ca-ecdsa.pem");
     EXPECT_SUCCESS(s2n_config_set_verify_host_callback(client, any_host, NULL));
     unvalidated();
+    validated_chain(client);
     pem_bytes_and_sct(client);
     defaults(client);
     library_owned(client);

@@ -33,6 +33,9 @@ pub(crate) const SYSTEM_CA_DIR: &str = "/etc/ssl/certs";
 #[derive(Clone)]
 pub struct TrustSettings {
     pub roots: Arc<RootCertStore>,
+    /// The certificate of each anchor of `roots`, in the same order (a
+    /// validated chain ends with its anchor's certificate, as in s2n).
+    pub ders: Arc<Vec<CertificateDer<'static>>>,
     /// The system store is loaded on first use, not by `s2n_config_new`.
     pub system_pending: bool,
     /// The system store was loaded (until the store is wiped).
@@ -48,6 +51,7 @@ impl Default for TrustSettings {
     fn default() -> Self {
         Self {
             roots: Arc::new(RootCertStore::empty()),
+            ders: Arc::default(),
             system_pending: false,
             system_loaded: false,
             verify: true,
@@ -60,18 +64,25 @@ impl Default for TrustSettings {
 }
 
 impl TrustSettings {
-    fn roots_mut(&mut self) -> &mut RootCertStore {
+    /// Adds a trust anchor and keeps its certificate beside it.
+    fn add_root(&mut self, cert: CertificateDer<'static>) -> Result<(), Error> {
         Arc::make_mut(&mut self.roots)
+            .add(cert.clone())
+            .map_err(|_| Error::new(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
+        Arc::make_mut(&mut self.ders).push(cert);
+        Ok(())
+    }
+
+    /// Empties the store.
+    pub fn wipe(&mut self) {
+        self.roots = Arc::new(RootCertStore::empty());
+        self.ders = Arc::default();
     }
 
     /// Adds every certificate of a PEM bundle as a trust anchor.
     pub fn add_pem(&mut self, pem: &[u8]) -> Result<(), Error> {
-        let certs = parse_certs(pem)?;
-        let roots = self.roots_mut();
-        for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|_| Error::new(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
+        for cert in parse_certs(pem)? {
+            self.add_root(cert)?;
         }
         Ok(())
     }
@@ -90,9 +101,8 @@ impl TrustSettings {
             for entry in entries.flatten() {
                 if let Ok(pem) = std::fs::read(entry.path()) {
                     if let Ok(certs) = parse_certs(&pem) {
-                        let roots = self.roots_mut();
                         for cert in certs {
-                            let _ = roots.add(cert);
+                            let _ = self.add_root(cert);
                         }
                     }
                 }
@@ -296,7 +306,12 @@ impl ChainCheck {
                 )
             };
             match result {
-                Ok(_) => return self.check_leaf_intent(end_entity, server),
+                Ok(path) => {
+                    self.check_leaf_intent(end_entity, server)?;
+                    let validated = self.path_of(&path, intermediates);
+                    crate::connection::notes::note(|n| n.validated = Some(validated));
+                    return Ok(());
+                }
                 Err(webpki::Error::CertExpired { not_after, .. }) if !self.settings.check_time => {
                     time = not_after
                 }
@@ -307,6 +322,15 @@ impl ChainCheck {
                 }
                 Err(e) => {
                     return match self.trusted_as_is(end_entity, self.now(now)) {
+                        Some(Ok(())) => {
+                            // The leaf is its own anchor: the chain is the leaf.
+                            let leaf_only = crate::connection::notes::ValidatedPath {
+                                intermediates: [0xff; 8],
+                                root: None,
+                            };
+                            crate::connection::notes::note(|n| n.validated = Some(leaf_only));
+                            Ok(())
+                        }
                         Some(result) => result,
                         None => Err(cert_error(map_webpki(&e))),
                     };
@@ -344,6 +368,37 @@ impl ChainCheck {
     /// basic constraints (a self-signed CA:TRUE certificate presented as a
     /// leaf), within its validity period unless time checks are off. None
     /// when the certificate is not in the store.
+    /// The verified path as indices into what the peer sent and into the
+    /// roots.
+    fn path_of(
+        &self,
+        path: &webpki::VerifiedPath<'_>,
+        intermediates: &[CertificateDer<'_>],
+    ) -> crate::connection::notes::ValidatedPath {
+        let mut indices = [0xff; 8];
+        for (slot, cert) in indices.iter_mut().zip(path.intermediate_certificates()) {
+            let der = cert.der();
+            if let Some(i) = intermediates
+                .iter()
+                .position(|c| c.as_ref() == der.as_ref())
+            {
+                *slot = u8::try_from(i).unwrap_or(0xff);
+            }
+        }
+        let anchor = path.anchor();
+        let root = self
+            .settings
+            .roots
+            .roots
+            .iter()
+            .position(|a| std::ptr::eq(a, anchor))
+            .and_then(|i| u32::try_from(i).ok());
+        crate::connection::notes::ValidatedPath {
+            intermediates: indices,
+            root,
+        }
+    }
+
     fn trusted_as_is(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -389,7 +444,6 @@ impl ChainCheck {
                     .map_err(|e| cert_error(e.code))?;
             }
             self.verify_names_and_chain(end_entity, intermediates, now, server)?;
-            crate::connection::notes::note(|n| n.chain_validated = true);
         }
         match self.validation_cb {
             Some(cb) => crate::unstable::crl::run_validation(cb),

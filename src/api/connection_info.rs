@@ -168,17 +168,32 @@ pub extern "C" fn s2n_connection_get_peer_cert_chain(
         let chain = s2n_cert_chain_and_key::get(cert_chain)?;
         let state = conn.state();
         // As s2n: only a chain that was verified (not one whose checks the
-        // config turned off, nor one from a resumed session).
-        if !state.peer_chain_validated {
-            return Err(Error::new(crate::error::S2N_ERR_CERT_NOT_VALIDATED));
-        }
-        let certs = state
+        // config turned off, nor one from a resumed session), as verified:
+        // the leaf, the path's intermediates, the anchor's certificate.
+        let path = state
+            .validated_path
+            .ok_or_else(|| Error::new(crate::error::S2N_ERR_CERT_NOT_VALIDATED))?;
+        let sent = state
             .tls
             .as_ref()
             .and_then(|t| t.peer_certificates())
             .filter(|c| !c.is_empty())
             .ok_or_else(|| Error::new(crate::error::S2N_ERR_NO_CERT_FOUND))?;
-        chain.fill_from_der(certs)?;
+        let config = state.config.read();
+        let intermediates = path
+            .intermediates
+            .iter()
+            .take_while(|&&i| i != 0xff)
+            .filter_map(|&i| sent.get(1 + usize::from(i)));
+        let root = path
+            .root
+            .and_then(|r| config.trust.ders.get(usize::try_from(r).ok()?));
+        let certs: Vec<_> = std::iter::once(&sent[0])
+            .chain(intermediates)
+            .chain(root)
+            .cloned()
+            .collect();
+        chain.fill_from_der(&certs)?;
         Ok(S2N_SUCCESS)
     })
 }

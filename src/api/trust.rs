@@ -9,12 +9,10 @@ use crate::ffi::ArcHandle;
 use crate::ffi::CPtr;
 use crate::trust::*;
 use crate::types::*;
-use rustls::RootCertStore;
 use std::ffi::c_char;
 use std::ffi::c_int;
 use std::ffi::c_void;
 use std::path::Path;
-use std::sync::Arc;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_verification_ca_location(
@@ -50,7 +48,7 @@ pub extern "C" fn s2n_config_add_pem_to_trust_store(
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_wipe_trust_store(config: *mut s2n_config) -> c_int {
     update_trust(config, |trust| {
-        trust.roots = Arc::new(RootCertStore::empty());
+        trust.wipe();
         trust.system_pending = false;
         trust.system_loaded = false;
         Ok(())

@@ -135,9 +135,8 @@ pub struct State {
     pub tickets_sent: u32,
     /// The server asked this client for a certificate.
     pub cert_requested: bool,
-    /// The peer's certificate chain was validated (as s2n requires before
-    /// handing it out).
-    pub peer_chain_validated: bool,
+    /// The peer's certificate chain as validated (s2n hands out only this).
+    pub validated_path: Option<notes::ValidatedPath>,
     /// Objects the application may still answer through (see notes).
     pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
     /// Handshake timings for the events.h subscriber.
@@ -208,7 +207,7 @@ impl State {
             session_blob: None,
             tickets_sent: 0,
             cert_requested: false,
-            peer_chain_validated: false,
+            validated_path: None,
             keep_alive: Vec::new(),
             events: Default::default(),
             key_update_pending: false,
@@ -361,7 +360,9 @@ impl Connection {
         }
         state.tickets_sent += notes.tickets_sent;
         state.cert_requested |= notes.cert_requested;
-        state.peer_chain_validated |= notes.chain_validated;
+        if notes.validated.is_some() {
+            state.validated_path = notes.validated;
+        }
         state.keep_alive.extend(notes.keep_alive);
         let mut deferred = Deferred::default();
         let logging = !notes.secrets.is_empty() && state.config.read().key_log.is_some();

@@ -18,6 +18,16 @@ pub struct Selection {
     pub sni_match: s2n_cert_sni_match,
 }
 
+/// A verified chain, as indices: the peer's certificates after its leaf, in
+/// path order (up to 8, 0xff ends the list), and the trust anchor among
+/// the config's roots (`TrustSettings::ders`; None: the leaf itself is
+/// trusted). s2n hands out this chain, not the certificates as sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValidatedPath {
+    pub intermediates: [u8; 8],
+    pub root: Option<u32>,
+}
+
 /// One key log line's parts (the secret is wiped when dropped).
 pub struct Secret {
     pub label: String,
@@ -46,8 +56,8 @@ pub struct Notes {
     pub issued: Vec<(Vec<u8>, Vec<u8>)>,
     /// A client was asked for a certificate.
     pub cert_requested: bool,
-    /// The peer's chain was verified to a trust anchor (not skipped).
-    pub chain_validated: bool,
+    /// The peer's chain as verified to a trust anchor (not skipped).
+    pub validated: Option<ValidatedPath>,
     /// The server had no certificate chain usable with the client's offer.
     pub no_usable_chain: bool,
     /// Objects handed to the application that must outlive this step (an
