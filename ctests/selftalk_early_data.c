@@ -50,6 +50,9 @@ static int get_session(struct s2n_config *client, struct s2n_config *server, uin
     EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
     len = s2n_connection_get_session(p.client, session, max);
     EXPECT(len > 0);
+    uint16_t sent = 0;
+    EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
+    EXPECT_EQ_INT(sent, 1);
     s2nrs_pair_free(&p);
     return len;
 }

@@ -303,7 +303,6 @@ impl StoresServerSessions for Store {
             let id = key.clone();
             notes::note(|n| n.issued.push((id, sealed)));
         }
-        notes::note(|n| n.tickets_sent += 1);
         let mut guard = self.sessions.lock();
         let (map, order) = &mut *guard;
         while order.len() >= CAPACITY {

@@ -23,8 +23,17 @@ const MAX_LIFETIME_SECS: u64 = 7 * 24 * 3600;
 /// After a server's step: puts the sealed sessions in the tickets rustls
 /// just issued (`issued`: id, sealed session), and forgets the sessions
 /// the tickets now carry. Tickets that cannot be rewritten keep naming a
-/// session kept in this process.
+/// session kept in this process. (A TLS1.2 session ID rustls stored is no
+/// ticket: it is neither counted nor rewritten.)
 pub fn carry_sessions(state: &mut State, issued: &[(Vec<u8>, Vec<u8>)]) {
+    let tls13 = state
+        .tls
+        .as_ref()
+        .is_some_and(|t| t.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3));
+    if !tls13 {
+        return;
+    }
+    state.tickets_sent += u32::try_from(issued.len()).unwrap_or(u32::MAX);
     let (lifetime, sessions) = {
         let config = state.config.read();
         let secs = config.session_state_lifetime_secs.min(MAX_LIFETIME_SECS);
