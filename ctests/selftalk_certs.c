@@ -219,6 +219,8 @@ static uint8_t any_host(const char *host_name, size_t host_name_len, void *data)
     return 1;
 }
 
+static void self_signed_chain(const char *cert, const char *key);
+
 /* The peer chain is the validated one: from the leaf up to the trust
  * anchor, whether or not the peer sent the anchor. */
 static void validated_chain(struct s2n_config *client)
@@ -243,6 +245,35 @@ static void validated_chain(struct s2n_config *client)
         EXPECT_SUCCESS(s2n_config_free(server));
         EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
     }
+
+    /* A self-signed leaf the client trusts is its own anchor: one
+     * certificate, whether it is an end-entity certificate or a CA's. */
+    const char *self_signed_names[][2] = { { "selfsigned-leaf.pem", "selfsigned-leaf-key.pem" },
+        { "selfsigned-ca.pem", "selfsigned-ca-key.pem" } };
+    for (size_t i = 0; i < 2; i++) {
+        self_signed_chain(self_signed_names[i][0], self_signed_names[i][1]);
+    }
+}
+
+static void self_signed_chain(const char *cert, const char *key)
+{
+    struct s2n_cert_chain_and_key *self_signed = s2nrs_load_chain(cert, key);
+    struct s2n_config *server = s2nrs_server_config(POLICY, &self_signed, 1);
+    struct s2n_config *trusting = s2nrs_client_config(POLICY, cert);
+    struct s2nrs_pair p;
+    if (s2nrs_pair_init(&p, trusting, server, "localhost") == 0) {
+        EXPECT_HANDSHAKE_OK(p.client, p.server);
+        struct s2n_cert_chain_and_key *peer = s2n_cert_chain_and_key_new();
+        uint32_t length = 0;
+        EXPECT_SUCCESS(s2n_connection_get_peer_cert_chain(p.client, peer));
+        EXPECT_SUCCESS(s2n_cert_chain_get_length(peer, &length));
+        EXPECT_EQ_INT(length, 1);
+        EXPECT_SUCCESS(s2n_cert_chain_and_key_free(peer));
+        s2nrs_pair_free(&p);
+    }
+    EXPECT_SUCCESS(s2n_config_free(server));
+    EXPECT_SUCCESS(s2n_config_free(trusting));
+    EXPECT_SUCCESS(s2n_cert_chain_and_key_free(self_signed));
 }
 
 /* A client that skips certificate checks gets no peer chain: s2n hands out

@@ -188,11 +188,15 @@ pub extern "C" fn s2n_connection_get_peer_cert_chain(
         let root = path
             .root
             .and_then(|r| config.trust.ders.get(usize::try_from(r).ok()?));
-        let certs: Vec<_> = std::iter::once(&sent[0])
+        let mut certs: Vec<_> = std::iter::once(&sent[0])
             .chain(intermediates)
-            .chain(root)
             .cloned()
             .collect();
+        // The chain ends at the anchor: not twice when the last certificate
+        // is the anchor itself (a trusted self-signed leaf).
+        if let Some(root) = root.filter(|r| certs.last().is_none_or(|last| last != *r)) {
+            certs.push(root.clone());
+        }
         chain.fill_from_der(&certs)?;
         Ok(S2N_SUCCESS)
     })

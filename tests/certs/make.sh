@@ -46,6 +46,12 @@ openssl req -x509 -new -newkey "$ec" -nodes -keyout untrusted-key.pem -out untru
 # Self-signed with CA:TRUE, presented as a leaf by servers whose clients trust it directly.
 openssl req -x509 -new -newkey "$ec" -nodes -keyout selfsigned-ca-key.pem -out selfsigned-ca.pem -days $days \
     -subj "/CN=localhost" -addext basicConstraints=critical,CA:TRUE -addext subjectAltName=DNS:localhost 2>/dev/null
+# Self-signed end-entity certificate (no basicConstraints), trusted directly.
+openssl req -new -newkey "$ec" -nodes -keyout selfsigned-leaf-key.pem -out selfsigned-leaf.csr -subj "/CN=localhost" 2>/dev/null
+printf 'keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n' > selfsigned-leaf.ext
+openssl x509 -req -in selfsigned-leaf.csr -signkey selfsigned-leaf-key.pem -days $days -extfile selfsigned-leaf.ext \
+    -out selfsigned-leaf.pem 2>/dev/null
+rm -f selfsigned-leaf.csr selfsigned-leaf.ext
 # X.509 version 1 (no extensions), signed by the ECDSA CA.
 openssl req -new -newkey "$ec" -nodes -keyout v1-ecdsa-key.pem -out v1.csr -subj "/CN=localhost" 2>/dev/null
 openssl x509 -req -in v1.csr -CA ca-ecdsa.pem -CAkey ca-ecdsa-key.pem -CAcreateserial -days $days -out v1-ecdsa.pem 2>/dev/null
