@@ -141,13 +141,8 @@ static void run(const char *name, bool tls13, enum variant v)
     struct hello h;
     build(&h, tls13, v);
     struct s2n_config *config = s2nrs_server_config(POLICY, &chain, 1);
-    struct s2n_connection *server = s2n_connection_new(S2N_SERVER);
-    EXPECT_SUCCESS(s2n_connection_set_config(server, config));
-    EXPECT_SUCCESS(s2n_connection_set_blinding(server, S2N_SELF_SERVICE_BLINDING));
     int fds[2];
-    s2nrs_socketpair(fds, true);
-    EXPECT_SUCCESS(s2n_connection_set_fd(server, fds[1]));
-    EXPECT_EQ_INT(write(fds[0], h.buf, h.len), (ssize_t) h.len);
+    struct s2n_connection *server = s2nrs_raw_server(config, h.buf, h.len, fds);
 
     s2n_blocked_status blocked = S2N_NOT_BLOCKED;
     s2n_errno = 0;
@@ -170,10 +165,8 @@ static void run(const char *name, bool tls13, enum variant v)
         describe_written(fds[0], written, sizeof(written));
         printf("%s shutdown -> %s\n", name, written);
     }
-    EXPECT_SUCCESS(s2n_connection_free(server));
+    s2nrs_raw_server_free(server, fds);
     EXPECT_SUCCESS(s2n_config_free(config));
-    close(fds[0]);
-    close(fds[1]);
 }
 
 int main(void)

@@ -77,13 +77,8 @@ static void refused(const char *what, const uint8_t *hello, size_t len, int clie
     struct s2n_config *config = s2nrs_server_config(POLICY, &chain, 1);
     /* Blinding on, so that a blinded failure would show a delay. */
     EXPECT_SUCCESS(s2n_config_set_max_blinding_delay(config, 30));
-    struct s2n_connection *server = s2n_connection_new(S2N_SERVER);
-    EXPECT_SUCCESS(s2n_connection_set_config(server, config));
-    EXPECT_SUCCESS(s2n_connection_set_blinding(server, S2N_SELF_SERVICE_BLINDING));
     int fds[2];
-    s2nrs_socketpair(fds, true);
-    EXPECT_SUCCESS(s2n_connection_set_fd(server, fds[1]));
-    EXPECT_EQ_INT(write(fds[0], hello, len), (ssize_t) len);
+    struct s2n_connection *server = s2nrs_raw_server(config, hello, len, fds);
 
     s2n_blocked_status blocked = S2N_NOT_BLOCKED;
     s2n_errno = 0;
@@ -100,10 +95,8 @@ static void refused(const char *what, const uint8_t *hello, size_t len, int clie
     EXPECT_EQ_INT(alert[5], 2);  /* fatal */
     EXPECT_EQ_INT(alert[6], 70); /* protocol_version */
 
-    EXPECT_SUCCESS(s2n_connection_free(server));
+    s2nrs_raw_server_free(server, fds);
     EXPECT_SUCCESS(s2n_config_free(config));
-    close(fds[0]);
-    close(fds[1]);
 }
 
 int main(void)

@@ -23,6 +23,32 @@ int s2nrs_socketpair(int fds[2], bool nonblocking)
     return 0;
 }
 
+struct s2n_connection *s2nrs_raw_server(struct s2n_config *config, const uint8_t *bytes, size_t len, int fds[2])
+{
+    struct s2n_connection *server = s2n_connection_new(S2N_SERVER);
+    if (server == NULL || s2nrs_socketpair(fds, true) != 0) {
+        S2NRS_FAIL_AT("no server connection for raw bytes");
+        return server;
+    }
+    EXPECT_SUCCESS(s2n_connection_set_config(server, config));
+    EXPECT_SUCCESS(s2n_connection_set_blinding(server, S2N_SELF_SERVICE_BLINDING));
+    EXPECT_SUCCESS(s2n_connection_set_fd(server, fds[1]));
+    EXPECT_EQ_INT(write(fds[0], bytes, len), (ssize_t) len);
+    return server;
+}
+
+void s2nrs_raw_server_free(struct s2n_connection *server, int fds[2])
+{
+    if (server != NULL) {
+        EXPECT_SUCCESS(s2n_connection_free(server));
+    }
+    for (int i = 0; i < 2; i++) {
+        if (fds[i] >= 0) {
+            close(fds[i]);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------- */
 /* A client and a server connection over a socketpair */
 

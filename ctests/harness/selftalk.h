@@ -4,6 +4,7 @@
  * process, through the public s2n API only.
  *
  *   s2nrs_socketpair(...)      AF_UNIX stream pair, optionally O_NONBLOCK
+ *   s2nrs_raw_server(...)      a server connection fed raw bytes (ClientHellos)
  *   s2nrs_pair_*               a client+server connection pair on a socketpair
  *   s2nrs_negotiate_pair(...)  alternate s2n_negotiate until both finish or one
  *                              fails with a non-blocking error (bounded rounds)
@@ -22,6 +23,12 @@
 
 /* fds[0] for the client, fds[1] for the server; 0, or -1 (failure recorded). */
 int s2nrs_socketpair(int fds[2], bool nonblocking);
+
+/* A server connection with `config` and self-service blinding on a
+ * nonblocking socketpair whose other end (fds[0]) has sent `bytes`: for
+ * raw ClientHellos. s2nrs_raw_server_free frees it and closes both ends. */
+struct s2n_connection *s2nrs_raw_server(struct s2n_config *config, const uint8_t *bytes, size_t len, int fds[2]);
+void s2nrs_raw_server_free(struct s2n_connection *server, int fds[2]);
 
 /* ------------------------------------------------------------------------- */
 /* A client and a server connection over a socketpair */
