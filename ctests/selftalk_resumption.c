@@ -335,6 +335,53 @@ static void forward_secrecy(const char *policy, bool on_server, bool tls13)
     s2n_cert_chain_and_key_free(chain);
 }
 
+static uint8_t any_host(const char *host_name, size_t len, void *data)
+{
+    (void) host_name;
+    (void) len;
+    (void) data;
+    return 1;
+}
+
+/* A server that asks for client certificates: s2n ignores the TLS1.2 ticket
+ * extension then (no ticket); TLS1.3 tickets are issued as usual. */
+static void client_auth_tickets(const char *policy, bool tls13)
+{
+    printf("== tickets with client auth, %s\n", policy);
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_cert_chain_and_key *client_chain = s2nrs_load_chain("client-ecdsa-chain.pem", "client-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config(policy, &chain, 1);
+    struct s2n_config *client = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    s2nrs_add_trust(server, "ca-ecdsa.pem");
+    EXPECT_SUCCESS(s2n_config_set_verify_host_callback(server, any_host, NULL));
+    EXPECT_SUCCESS(s2n_config_set_client_auth_type(server, S2N_CERT_AUTH_REQUIRED));
+    EXPECT_SUCCESS(s2n_config_set_client_auth_type(client, S2N_CERT_AUTH_REQUIRED));
+    EXPECT_SUCCESS(s2n_config_add_cert_chain_and_key_to_store(client, client_chain));
+    uint8_t key[32] = { 5 };
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "ca", 2, key, sizeof(key), 0));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 1));
+    EXPECT_SUCCESS(s2n_config_set_session_ticket_cb(client, on_ticket, NULL));
+    struct s2nrs_pair p;
+    ticket_calls = 0;
+    if (s2nrs_pair_init(&p, client, server, "localhost") == 0) {
+        EXPECT_HANDSHAKE_OK(p.client, p.server);
+        const uint8_t ping[] = "ping";
+        EXPECT(s2nrs_transfer(p.server, p.client, ping, sizeof(ping)));
+        EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
+        uint16_t sent = 0;
+        EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
+        printf("  tickets sent %u, ticket callbacks %d\n", sent, ticket_calls);
+        EXPECT_EQ_INT(sent, tls13 ? 1 : 0);
+        EXPECT_EQ_INT(ticket_calls, tls13 ? 1 : 0);
+        s2nrs_pair_free(&p);
+    }
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+    s2n_cert_chain_and_key_free(client_chain);
+}
+
 int main(void)
 {
     s2nrs_tls_setup(60);
@@ -362,6 +409,8 @@ int main(void)
     forward_secrecy("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", true, false);
     forward_secrecy("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", false, false);
     forward_secrecy("default_tls13", true, true);
+    client_auth_tickets("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", false);
+    client_auth_tickets("default_tls13", true);
     s2nrs_tls_teardown();
     return S2NRS_TEST_RESULT();
 }

@@ -42,8 +42,8 @@ pub struct Overrides {
     /// without issuing a new ticket.
     pub resumes_tls12_ticket: bool,
     /// A handshake that will be TLS1.2 on a config that requires forward
-    /// secret tickets: s2n ignores the ticket extension (no resumption from
-    /// a ticket, no new one).
+    /// secret tickets, or with client auth: s2n ignores the ticket extension
+    /// (no resumption from a ticket, no new one).
     pub tls12_without_tickets: bool,
     /// A TLS1.2 ClientHello whose ticket is past the session state
     /// lifetime: s2n does not resume it (and issues a new ticket).

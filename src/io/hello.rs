@@ -82,13 +82,17 @@ pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
     }
 }
 
-/// Whether a config that requires forward secret tickets will negotiate
-/// TLS1.2, whose tickets are not: s2n then ignores the ticket extension.
+/// Whether s2n ignores the TLS1.2 ticket extension of this handshake: it
+/// will be TLS1.2, and the config requires forward secret tickets (TLS1.2's
+/// are not) or the server asks for client certificates (s2n keeps no client
+/// auth state in TLS1.2 tickets).
 pub(super) fn tls12_without_tickets(state: &State) -> bool {
     let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
         return false;
     };
-    state.config.read().ticket_forward_secrecy && !tls13_possible(state, hello)
+    let client_auth = state.client_auth(false) != s2n_cert_auth_type::S2N_CERT_AUTH_NONE;
+    let forward_secrecy = state.config.read().ticket_forward_secrecy;
+    (forward_secrecy || client_auth) && !tls13_possible(state, hello)
 }
 
 /// The alert s2n's `s2n_shutdown` sends after this failure instead of
