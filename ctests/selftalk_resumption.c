@@ -12,6 +12,7 @@
 static uint8_t ticket_blob[512];
 static size_t ticket_len;
 static int ticket_calls;
+static uint32_t ticket_lifetime;
 
 static int on_ticket(struct s2n_connection *conn, void *ctx, struct s2n_session_ticket *ticket)
 {
@@ -23,6 +24,7 @@ static int on_ticket(struct s2n_connection *conn, void *ctx, struct s2n_session_
     EXPECT_SUCCESS(s2n_session_ticket_get_lifetime(ticket, &lifetime));
     EXPECT(len > 0 && len <= sizeof(ticket_blob));
     EXPECT(lifetime > 0);
+    ticket_lifetime = lifetime;
     if (len <= sizeof(ticket_blob)) {
         EXPECT_SUCCESS(s2n_session_ticket_get_data(ticket, sizeof(ticket_blob), ticket_blob));
         ticket_len = len;
@@ -382,6 +384,30 @@ static void client_auth_tickets(const char *policy, bool tls13)
     s2n_cert_chain_and_key_free(client_chain);
 }
 
+/* The lifetime a TLS1.3 ticket carries, as the client's ticket callback
+ * reports it: the session state lifetime cut to what is left of the
+ * encrypting key (introduced an hour ago: 2 h + 13 h - 1 h = 14 h). */
+static void ticket_lifetime_reported(void)
+{
+    printf("== the ticket lifetime the client sees\n");
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server = s2nrs_server_config("default_tls13", &chain, 1);
+    struct s2n_config *client = s2nrs_client_config("default_tls13", "ca-ecdsa.pem");
+    uint8_t key[32] = { 6 };
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(server, 1));
+    EXPECT_SUCCESS(s2n_config_add_ticket_crypto_key(server, (const uint8_t *) "hour", 4, key, sizeof(key),
+            (uint64_t) time(NULL) - 3600));
+    EXPECT_SUCCESS(s2n_config_set_session_tickets_onoff(client, 1));
+    EXPECT_SUCCESS(s2n_config_set_session_ticket_cb(client, on_ticket, NULL));
+    ticket_lifetime = 0;
+    EXPECT_EQ_INT(connect_once(client, server, NULL, 0, NULL, NULL), 0);
+    printf("  lifetime %u s\n", ticket_lifetime);
+    EXPECT(ticket_lifetime >= 14 * 3600 - 5 && ticket_lifetime <= 14 * 3600);
+    s2n_config_free(server);
+    s2n_config_free(client);
+    s2n_cert_chain_and_key_free(chain);
+}
+
 int main(void)
 {
     s2nrs_tls_setup(60);
@@ -411,6 +437,7 @@ int main(void)
     forward_secrecy("default_tls13", true, true);
     client_auth_tickets("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", false);
     client_auth_tickets("default_tls13", true);
+    ticket_lifetime_reported();
     s2nrs_tls_teardown();
     return S2NRS_TEST_RESULT();
 }

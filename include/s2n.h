@@ -1365,8 +1365,9 @@ S2N_API extern int s2n_session_ticket_get_data_len(struct s2n_session_ticket *ti
 S2N_API extern int s2n_session_ticket_get_data(struct s2n_session_ticket *ticket, size_t max_data_len, uint8_t *data);
 
 /**
- * Partial: rustls does not report the ticket lifetime the server chose; this
- * is the client config's session state lifetime instead.
+ * Partial: a TLS1.3 ticket's lifetime is the server's (read off its
+ * NewSessionTicket); for a TLS1.2 ticket, whose lifetime hint rustls does
+ * not report, it is the client config's session state lifetime.
  */
 S2N_API extern int s2n_session_ticket_get_lifetime(struct s2n_session_ticket *ticket, uint32_t *session_lifetime);
 

@@ -258,8 +258,9 @@ pub extern "C" fn s2n_session_ticket_get_data(
     })
 }
 
-/// Partial: rustls does not report the ticket lifetime the server chose; this
-/// is the client config's session state lifetime instead.
+/// Partial: a TLS1.3 ticket's lifetime is the server's (read off its
+/// NewSessionTicket); for a TLS1.2 ticket, whose lifetime hint rustls does
+/// not report, it is the client config's session state lifetime.
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_session_ticket_get_lifetime(
     ticket: *mut s2n_session_ticket,

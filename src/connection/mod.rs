@@ -383,10 +383,10 @@ impl Connection {
                 deferred.key_log.push(secret);
             }
         }
-        for session in notes.sessions {
+        for (session, lifetime) in notes.sessions {
             let blob = crate::session::client::register(session);
             state.session_blob = Some(blob);
-            deferred.tickets.push(blob);
+            deferred.tickets.push((blob, lifetime));
         }
         deferred
     }
@@ -402,11 +402,12 @@ impl Connection {
             (config.session_ticket_cb, config.session_state_lifetime_secs)
         };
         if let Some((cb, ctx)) = callback {
-            for data in deferred.tickets {
-                let mut ticket = crate::session::SessionTicket {
-                    data,
-                    lifetime: u32::try_from(lifetime).unwrap_or(u32::MAX),
-                };
+            for (data, ticket_lifetime) in deferred.tickets {
+                // The server's lifetime for the ticket where s2nrs read it
+                // (TLS1.3), else the config's session state lifetime.
+                let lifetime =
+                    ticket_lifetime.unwrap_or(u32::try_from(lifetime).unwrap_or(u32::MAX));
+                let mut ticket = crate::session::SessionTicket { data, lifetime };
                 ffi::callbacks::session_ticket(cb, ctx, self.handle(), &mut ticket);
             }
         }
@@ -445,7 +446,7 @@ pub(crate) fn configure(
 #[derive(Default)]
 pub struct Deferred {
     pub key_log: Vec<notes::Secret>,
-    pub tickets: Vec<[u8; crate::session::client::BLOB_LEN]>,
+    pub tickets: Vec<([u8; crate::session::client::BLOB_LEN], Option<u32>)>,
 }
 
 impl Deferred {

@@ -48,8 +48,10 @@ pub struct Notes {
     /// The OCSP response stapled by the server.
     pub ocsp: Option<Vec<u8>>,
     pub secrets: Vec<Secret>,
-    /// Sessions a client received, and tickets a server issued.
-    pub sessions: Vec<crate::session::client::Session>,
+    /// Sessions a client received, each with the lifetime its TLS1.3
+    /// NewSessionTicket gave (None where s2nrs did not read it), and
+    /// tickets a server issued.
+    pub sessions: Vec<(crate::session::client::Session, Option<u32>)>,
     pub tickets_sent: u32,
     /// Server: the session names rustls put in its tickets, each with the
     /// ticket that carries the session instead (see `io::tickets`).

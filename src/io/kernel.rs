@@ -572,9 +572,21 @@ impl Kernel {
 
     /// Gives the NewSessionTickets read to rustls (its session store).
     pub fn take_tickets(&mut self) -> Result<(), TlsError> {
+        use crate::connection::notes;
         for ticket in std::mem::take(&mut self.tickets) {
             if let Some(Side::Client(c)) = self.side.as_deref_mut() {
+                let before = notes::peek(|n| n.sessions.len());
                 c.handle_new_session_ticket(&ticket)?;
+                // The session rustls made of it gets the ticket's lifetime
+                // (RFC 8446 §4.6.1: ticket_lifetime comes first).
+                let lifetime = ticket.first_chunk::<4>().map(|b| u32::from_be_bytes(*b));
+                notes::note(|n| {
+                    if n.sessions.len() > before {
+                        if let Some(last) = n.sessions.last_mut() {
+                            last.1 = lifetime;
+                        }
+                    }
+                });
             }
         }
         Ok(())

@@ -35,8 +35,17 @@ pub fn carry_sessions(state: &mut State, issued: &[(Vec<u8>, Vec<u8>)]) {
     }
     state.tickets_sent += u32::try_from(issued.len()).unwrap_or(u32::MAX);
     let (lifetime, sessions) = {
+        // As the ticketer's: cut to what is left of the encrypting key.
         let config = state.config.read();
-        let secs = config.session_state_lifetime_secs.min(MAX_LIFETIME_SECS);
+        let now = crate::session::tickets::now_secs(config.wall_clock);
+        let key_left = config
+            .ticket_keys
+            .encrypting_key_remaining(now)
+            .unwrap_or(u64::MAX);
+        let secs = config
+            .session_state_lifetime_secs
+            .min(key_left)
+            .min(MAX_LIFETIME_SECS);
         (secs as u32, config.early_data_sessions.clone())
     };
     let secret = state.traffic_secrets.as_ref().and_then(|s| s[1].as_ref());

@@ -147,7 +147,7 @@ impl ClientSessionStore for Store {
     }
 
     fn set_tls12_session(&self, _: ServerName<'static>, value: Tls12ClientSessionValue) {
-        notes::note(|n| n.sessions.push(Session::Tls12(value)));
+        notes::note(|n| n.sessions.push((Session::Tls12(value), None)));
     }
 
     fn tls12_session(&self, _: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
@@ -160,7 +160,7 @@ impl ClientSessionStore for Store {
     fn remove_tls12_session(&self, _: &ServerName<'static>) {}
 
     fn insert_tls13_ticket(&self, _: ServerName<'static>, value: Tls13ClientSessionValue) {
-        notes::note(|n| n.sessions.push(Session::Tls13(value)));
+        notes::note(|n| n.sessions.push((Session::Tls13(value), None)));
     }
 
     fn take_tls13_ticket(&self, _: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {

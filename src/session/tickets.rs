@@ -122,14 +122,25 @@ impl TicketKeys {
         Ok(())
     }
 
+    /// The newest key that may encrypt now.
+    fn encrypting(keys: &[TicketKey], now: u64, ed: u64) -> Option<&TicketKey> {
+        keys.iter()
+            .filter(|k| k.intro_secs <= now && now < k.intro_secs + ed)
+            .max_by_key(|k| k.intro_secs)
+    }
+
+    /// How long a ticket encrypted now can still be decrypted: the rest of
+    /// its key's encrypt-decrypt and decrypt lifetimes.
+    pub(crate) fn encrypting_key_remaining(&self, now: u64) -> Option<u64> {
+        let (ed, d) = self.lifetimes();
+        let keys = self.lock();
+        Self::encrypting(&keys, now, ed).map(|k| (k.intro_secs + ed + d).saturating_sub(now))
+    }
+
     pub(crate) fn encrypt(&self, plain: &[u8], now: u64) -> Option<Vec<u8>> {
         let (ed, _) = self.lifetimes();
         let keys = self.lock();
-        // The newest key that may encrypt now.
-        let key = keys
-            .iter()
-            .filter(|k| k.intro_secs <= now && now < k.intro_secs + ed)
-            .max_by_key(|k| k.intro_secs)?;
+        let key = Self::encrypting(&keys, now, ed)?;
         let mut nonce = [0u8; NONCE_LEN];
         aws_lc_rs::rand::fill(&mut nonce).ok()?;
         let mut out = Vec::with_capacity(KEY_NAME_LEN + NONCE_LEN + plain.len() + 16);
@@ -213,8 +224,16 @@ impl rustls::server::ProducesTickets for Ticketer {
         self.issue
     }
 
+    /// As s2n: the session state lifetime, cut to what is left of the
+    /// encrypting key's lifetimes, and at most a week.
     fn lifetime(&self) -> u32 {
-        self.lifetime_secs
+        const WEEK_SECS: u64 = 7 * 24 * 3600;
+        let key_left = self
+            .keys
+            .encrypting_key_remaining(now_secs(self.clock))
+            .unwrap_or(u64::MAX);
+        let secs = u64::from(self.lifetime_secs).min(key_left).min(WEEK_SECS);
+        u32::try_from(secs).unwrap_or(u32::MAX)
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
