@@ -17,8 +17,6 @@ use crate::connection::hello::HEADER_LEN;
 
 const HANDSHAKE: u8 = 22;
 const NEW_SESSION_TICKET: u8 = 4;
-/// RFC 8446 §4.6.1: a ticket lives at most a week.
-const MAX_LIFETIME_SECS: u64 = 7 * 24 * 3600;
 
 /// After a server's step: puts the sealed sessions in the tickets rustls
 /// just issued (`issued`: id, sealed session), and forgets the sessions
@@ -35,18 +33,13 @@ pub fn carry_sessions(state: &mut State, issued: &[(Vec<u8>, Vec<u8>)]) {
     }
     state.tickets_sent += u32::try_from(issued.len()).unwrap_or(u32::MAX);
     let (lifetime, sessions) = {
-        // As the ticketer's: cut to what is left of the encrypting key.
         let config = state.config.read();
-        let now = crate::session::tickets::now_secs(config.wall_clock);
-        let key_left = config
-            .ticket_keys
-            .encrypting_key_remaining(now)
-            .unwrap_or(u64::MAX);
-        let secs = config
-            .session_state_lifetime_secs
-            .min(key_left)
-            .min(MAX_LIFETIME_SECS);
-        (secs as u32, config.early_data_sessions.clone())
+        let lifetime = crate::session::tickets::ticket_lifetime(
+            &config.ticket_keys,
+            config.wall_clock,
+            config.session_state_lifetime_secs,
+        );
+        (lifetime, config.early_data_sessions.clone())
     };
     let secret = state.traffic_secrets.as_ref().and_then(|s| s[1].as_ref());
     let (Some(secret), Some(tls)) = (secret, state.tls.as_deref_mut()) else {

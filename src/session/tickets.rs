@@ -198,6 +198,18 @@ pub(crate) fn tls13_ticket_fresh(issued: u64, now: u64, lifetime_secs: u64) -> b
         && now.saturating_sub(issued) <= MAX_TLS13_AGE_SECS.max(lifetime_secs)
 }
 
+/// A new ticket's lifetime, as s2n sets it: the session state lifetime,
+/// cut to what is left of the encrypting key's lifetimes, and at most a
+/// week (RFC 8446 §4.6.1).
+pub(crate) fn ticket_lifetime(keys: &TicketKeys, clock: Clock, state_lifetime_secs: u64) -> u32 {
+    const WEEK_SECS: u64 = 7 * 24 * 3600;
+    let key_left = keys
+        .encrypting_key_remaining(now_secs(clock))
+        .unwrap_or(u64::MAX);
+    let secs = state_lifetime_secs.min(key_left).min(WEEK_SECS);
+    u32::try_from(secs).unwrap_or(u32::MAX)
+}
+
 /// The rustls ticketer of a server config. Its tickets carry their issue
 /// time (`issued (u64) || rustls's session`): a TLS1.3 ticket opens for a
 /// week as in s2n; a TLS1.2 one only within the session state lifetime,
@@ -224,16 +236,8 @@ impl rustls::server::ProducesTickets for Ticketer {
         self.issue
     }
 
-    /// As s2n: the session state lifetime, cut to what is left of the
-    /// encrypting key's lifetimes, and at most a week.
     fn lifetime(&self) -> u32 {
-        const WEEK_SECS: u64 = 7 * 24 * 3600;
-        let key_left = self
-            .keys
-            .encrypting_key_remaining(now_secs(self.clock))
-            .unwrap_or(u64::MAX);
-        let secs = u64::from(self.lifetime_secs).min(key_left).min(WEEK_SECS);
-        u32::try_from(secs).unwrap_or(u32::MAX)
+        ticket_lifetime(&self.keys, self.clock, u64::from(self.lifetime_secs))
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
