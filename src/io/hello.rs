@@ -49,10 +49,10 @@ fn tls13_possible(state: &State, hello: &crate::client_hello::parse::ClientHello
             .is_some_and(|v| v.contains(&u16::from(rustls::ProtocolVersion::TLSv1_3)))
 }
 
-/// What a TLS1.2 ClientHello's ticket is to s2n.
+/// What a TLS1.2 ClientHello's ticket extension is to s2n.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Tls12Ticket {
-    /// None, or not TLS1.2, or not one the keys open.
+    /// No ticket, or not TLS1.2, or not one the keys open.
     None,
     /// It resumes: s2n-tls issues no new ticket then (only full
     /// handshakes do), so clients and scanners keep the ticket they sent.
@@ -60,6 +60,11 @@ pub(super) enum Tls12Ticket {
     /// Issued longer ago than the session state lifetime (or in the
     /// future): s2n does not resume it.
     Stale,
+    /// The extension is ignored (no resumption from a ticket, no new one):
+    /// the config requires forward secret tickets (TLS1.2's are not) or the
+    /// server asks for client certificates (s2n keeps no client auth state
+    /// in TLS1.2 tickets).
+    Ignored,
 }
 
 pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
@@ -67,9 +72,16 @@ pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
     let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
         return Tls12Ticket::None;
     };
-    let ticket = hello.extension(SESSION_TICKET).unwrap_or_default();
+    if tls13_possible(state, hello) {
+        return Tls12Ticket::None;
+    }
+    let client_auth = state.client_auth(false) != s2n_cert_auth_type::S2N_CERT_AUTH_NONE;
     let config = state.config.read();
-    if tls13_possible(state, hello) || ticket.is_empty() || !config.tickets {
+    if config.ticket_forward_secrecy || client_auth {
+        return Tls12Ticket::Ignored;
+    }
+    let ticket = hello.extension(SESSION_TICKET).unwrap_or_default();
+    if ticket.is_empty() || !config.tickets {
         return Tls12Ticket::None;
     }
     let now = crate::session::tickets::now_secs(config.wall_clock);
@@ -80,19 +92,6 @@ pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
         }
         Some(_) => Tls12Ticket::Stale,
     }
-}
-
-/// Whether s2n ignores the TLS1.2 ticket extension of this handshake: it
-/// will be TLS1.2, and the config requires forward secret tickets (TLS1.2's
-/// are not) or the server asks for client certificates (s2n keeps no client
-/// auth state in TLS1.2 tickets).
-pub(super) fn tls12_without_tickets(state: &State) -> bool {
-    let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
-        return false;
-    };
-    let client_auth = state.client_auth(false) != s2n_cert_auth_type::S2N_CERT_AUTH_NONE;
-    let forward_secrecy = state.config.read().ticket_forward_secrecy;
-    (forward_secrecy || client_auth) && !tls13_possible(state, hello)
 }
 
 /// The alert s2n's `s2n_shutdown` sends after this failure instead of

@@ -106,7 +106,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         let ticket = tls12_ticket(state);
         state.overrides.resumes_tls12_ticket = ticket == Tls12Ticket::Fresh;
         state.overrides.stale_tls12_ticket = ticket == Tls12Ticket::Stale;
-        state.overrides.tls12_without_tickets = tls12_without_tickets(state);
+        state.overrides.tls12_without_tickets = ticket == Tls12Ticket::Ignored;
         let config = state.config.server_config(&state.overrides, group)?;
         let refused = |e: rustls::Error| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
@@ -499,26 +499,26 @@ pub fn recv(
 ) -> Result<usize, Error> {
     *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
     let mut recv = conn.recv.lock().unwrap_or_else(|e| e.into_inner());
-    {
-        // TLS1.2 has no half-close: once our close_notify is out, nothing
-        // more is read; end of data only if the peer's close_notify is in.
-        let state = conn.state();
-        let tls12 = state
-            .tls
-            .as_ref()
-            .is_some_and(|t| t.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2));
-        if state.phase == Phase::Established && tls12 && state.close_notify_sent {
-            if !state.close_notify_received {
-                return Err(Error::new(S2N_ERR_CLOSED));
-            }
-            *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
-            return Ok(0);
-        }
-    }
     let mut total = 0;
     loop {
         {
             let mut state = conn.state();
+            // TLS1.2 has no half-close: once our close_notify is out, nothing
+            // more is read; end of data only if the peer's close_notify is in.
+            // (Checked under the lock the read takes anyway: it only holds
+            // before anything was read, as nothing is sent meanwhile.)
+            if total == 0 && state.close_notify_sent && state.phase == Phase::Established {
+                let tls12 = state.tls.as_ref().is_some_and(|t| {
+                    t.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2)
+                });
+                if tls12 {
+                    if !state.close_notify_received {
+                        return Err(Error::new(S2N_ERR_CLOSED));
+                    }
+                    *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
+                    return Ok(0);
+                }
+            }
             if state.phase != Phase::Established || buf.is_empty() {
                 if state.close_notify_received {
                     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
