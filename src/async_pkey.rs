@@ -6,11 +6,13 @@
 //! An operation may also be left for later: the callback returns without
 //! applying it, `s2n_negotiate` blocks on application input, and once the
 //! application applied it the next `s2n_negotiate` goes on (the handshake
-//! step waits on a thread of its own, see `io::pause`). Only signatures
+//! step waits on a thread of its own, see `park`). Only signatures
 //! exist: rustls has no RSA key exchange, so there are never decrypt
 //! operations.
 
 #![forbid(unsafe_code)]
+
+pub mod park;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -91,12 +93,12 @@ pub fn sign(
         if rc != S2N_SUCCESS {
             return Err(Error::new(S2N_ERR_ASYNC_CALLBACK_FAILED));
         }
-        // Left for later: the handshake step waits for it (see io::pause).
+        // Left for later: the handshake step waits for it (see `park`).
         op.pending = !op.applied;
     }
     let ready = is_applied(&op) || {
         let watched = op.clone();
-        crate::io::pause::wait_for_application(Box::new(move || is_applied(&watched)))
+        park::wait_for_application(Box::new(move || is_applied(&watched)))
     };
     let mut op = op.lock().unwrap_or_else(|e| e.into_inner());
     op.pending = false;

@@ -61,6 +61,21 @@ impl RefHandle for s2n_pkey {
     type Rust = PrivateKey;
 }
 
+/// `notes` holds the chosen chain without naming its type; this types it.
+impl crate::notes::Selection {
+    pub fn new(chain: Arc<CertChainAndKey>, sni_match: s2n_cert_sni_match) -> Self {
+        Self {
+            chosen: chain,
+            sni_match,
+        }
+    }
+
+    /// The chosen chain (None only for a selection not made by `new`).
+    pub fn chain(&self) -> Option<&CertChainAndKey> {
+        self.chosen.downcast_ref()
+    }
+}
+
 /// Certificates of a PEM bundle, leaf first.
 pub fn parse_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
     let certs = CertificateDer::pem_slice_iter(pem)

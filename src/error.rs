@@ -487,4 +487,56 @@ impl S2nCode {
     pub fn into_tls(code: c_int) -> rustls::Error {
         rustls::Error::Other(rustls::OtherError(std::sync::Arc::new(Self(code))))
     }
+
+    /// A certificate verifier's verdict (a bad_certificate alert).
+    pub fn into_cert_error(code: c_int) -> rustls::Error {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
+            std::sync::Arc::new(Self(code)),
+        )))
+    }
+}
+
+/// s2n's error for a rustls failure.
+pub fn map_tls_error(err: &rustls::Error) -> c_int {
+    use rustls::{CertificateError as C, Error as E, PeerIncompatible as P};
+    match err {
+        E::InvalidCertificate(C::Other(other)) => other
+            .0
+            .downcast_ref::<S2nCode>()
+            .map_or(S2N_ERR_CERT_UNTRUSTED, |e| e.0),
+        E::Other(other) => other
+            .0
+            .downcast_ref::<S2nCode>()
+            .map_or(S2N_ERR_BAD_MESSAGE, |e| e.0),
+        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => S2N_ERR_CERT_EXPIRED,
+        E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            S2N_ERR_CERT_NOT_YET_VALID
+        }
+        E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            S2N_ERR_CERT_INVALID_HOSTNAME
+        }
+        E::InvalidCertificate(C::Revoked) => S2N_ERR_CERT_REVOKED,
+        E::InvalidCertificate(_) => S2N_ERR_CERT_UNTRUSTED,
+        E::NoCertificatesPresented => S2N_ERR_MISSING_CLIENT_CERT,
+        E::AlertReceived(_) => S2N_ERR_ALERT,
+        E::NoApplicationProtocol => S2N_ERR_NO_APPLICATION_PROTOCOL,
+        E::DecryptError => S2N_ERR_DECRYPT,
+        E::EncryptError => S2N_ERR_ENCRYPT,
+        E::PeerSentOversizedRecord => S2N_ERR_BAD_MESSAGE,
+        E::PeerIncompatible(p) => match p {
+            P::NoCipherSuitesInCommon => S2N_ERR_CIPHER_NOT_SUPPORTED,
+            P::NoKxGroupsInCommon | P::NoEcPointFormatsInCommon => S2N_ERR_ECDHE_UNSUPPORTED_CURVE,
+            P::NoSignatureSchemesInCommon | P::SignatureAlgorithmsExtensionRequired => {
+                S2N_ERR_NO_VALID_SIGNATURE_SCHEME
+            }
+            P::Tls12NotOffered
+            | P::Tls12NotOfferedOrEnabled
+            | P::Tls13RequiredForQuic
+            | P::ServerDoesNotSupportTls12Or13
+            | P::SupportedVersionsExtensionRequired
+            | P::ServerTlsVersionIsDisabledByOurConfig => S2N_ERR_PROTOCOL_VERSION_UNSUPPORTED,
+            _ => S2N_ERR_BAD_MESSAGE,
+        },
+        _ => S2N_ERR_BAD_MESSAGE,
+    }
 }

@@ -150,9 +150,7 @@ pub(crate) fn default_host_match(expected: &str, name: &str) -> bool {
 /// s2n's error for a failed certificate check, carried through rustls as a
 /// certificate error and mapped back by `io::map_tls_error`.
 pub fn cert_error(code: c_int) -> rustls::Error {
-    rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(
-        crate::error::S2nCode(code),
-    ))))
+    crate::error::S2nCode::into_cert_error(code)
 }
 
 /// Accepts any extended key usage: `s2n_config_disable_x509_intent_verification`.
@@ -309,7 +307,7 @@ impl ChainCheck {
                 Ok(path) => {
                     self.check_leaf_intent(end_entity, server)?;
                     let validated = self.path_of(&path, intermediates);
-                    crate::connection::notes::note(|n| n.validated = Some(validated));
+                    crate::notes::note(|n| n.validated = Some(validated));
                     return Ok(());
                 }
                 Err(webpki::Error::CertExpired { not_after, .. }) if !self.settings.check_time => {
@@ -324,11 +322,11 @@ impl ChainCheck {
                     return match self.trusted_as_is(end_entity, self.now(now)) {
                         Some(Ok(())) => {
                             // The leaf is its own anchor: the chain is the leaf.
-                            let leaf_only = crate::connection::notes::ValidatedPath {
+                            let leaf_only = crate::notes::ValidatedPath {
                                 intermediates: [0xff; 8],
                                 root: None,
                             };
-                            crate::connection::notes::note(|n| n.validated = Some(leaf_only));
+                            crate::notes::note(|n| n.validated = Some(leaf_only));
                             Ok(())
                         }
                         Some(result) => result,
@@ -374,7 +372,7 @@ impl ChainCheck {
         &self,
         path: &webpki::VerifiedPath<'_>,
         intermediates: &[CertificateDer<'_>],
-    ) -> crate::connection::notes::ValidatedPath {
+    ) -> crate::notes::ValidatedPath {
         let mut indices = [0xff; 8];
         for (slot, cert) in indices.iter_mut().zip(path.intermediate_certificates()) {
             let der = cert.der();
@@ -393,7 +391,7 @@ impl ChainCheck {
             .iter()
             .position(|a| std::ptr::eq(a, anchor))
             .and_then(|i| u32::try_from(i).ok());
-        crate::connection::notes::ValidatedPath {
+        crate::notes::ValidatedPath {
             intermediates: indices,
             root,
         }
@@ -464,7 +462,7 @@ impl ChainCheck {
         if names.is_empty() || (ip_in_cn && !self.allow_ip_in_cn) {
             return Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED));
         }
-        let context = crate::connection::notes::context();
+        let context = crate::notes::context();
         let accepted = match context.verify_host.or(self.settings.verify_host) {
             Some((cb, ctx)) => names
                 .iter()
@@ -493,7 +491,7 @@ impl ChainCheck {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        crate::connection::notes::note(|n| n.verified = Some(dss.scheme));
+        crate::notes::note(|n| n.verified = Some(dss.scheme));
         rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
             .inspect_err(bad_handshake_signature)
     }
@@ -504,7 +502,7 @@ impl ChainCheck {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        crate::connection::notes::note(|n| n.verified = Some(dss.scheme));
+        crate::notes::note(|n| n.verified = Some(dss.scheme));
         rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
             .inspect_err(bad_handshake_signature)
     }
@@ -517,7 +515,7 @@ pub(crate) fn bad_handshake_signature(err: &rustls::Error) {
         err,
         rustls::Error::InvalidCertificate(CertificateError::BadSignature)
     ) {
-        crate::connection::notes::note(|n| {
+        crate::notes::note(|n| {
             n.failure = Some(Error::new(crate::error::S2N_ERR_VERIFY_SIGNATURE))
         });
     }
@@ -553,7 +551,7 @@ impl ServerCertVerifier for ServerVerifier {
     ) -> Result<ServerCertVerified, rustls::Error> {
         if !ocsp_response.is_empty() {
             let ocsp = ocsp_response.to_vec();
-            crate::connection::notes::note(|n| n.ocsp = Some(ocsp));
+            crate::notes::note(|n| n.ocsp = Some(ocsp));
         }
         self.check.verify(end_entity, intermediates, now, true)?;
         Ok(ServerCertVerified::assertion())

@@ -13,8 +13,8 @@ use crate::error::S2N_ERR_TOO_MANY_CERTIFICATES;
 use crate::ffi;
 use crate::ffi::ArcHandle;
 use crate::ffi::BoxHandle;
-use crate::io::RecvBuf;
-use crate::io::SendBuf;
+use crate::record::RecvBuf;
+use crate::record::SendBuf;
 use crate::types::*;
 use std::ffi::c_char;
 use std::ffi::c_int;
@@ -235,7 +235,7 @@ pub extern "C" fn s2n_connection_free_handshake(conn: *mut s2n_connection) -> c_
             // rustls's handshake state goes too (see io::Tls::hand_over_later).
             if let Some(tls) = state.tls.as_mut() {
                 tls.take_over()
-                    .map_err(|e| Error::new(crate::io::map_tls_error(&e)))?;
+                    .map_err(|e| Error::new(crate::error::map_tls_error(&e)))?;
             }
         }
         Ok(S2N_SUCCESS)

@@ -8,14 +8,14 @@ use crate::connection::info::leak_free_c;
 use crate::connection::info::negotiated_version;
 use crate::connection::info::static_c;
 use crate::connection::info::*;
-use crate::connection::notes;
-use crate::connection::notes::Selection;
 use crate::connection::signatures::*;
 use crate::error::Error;
 use crate::error::S2N_ERR_INVALID_STATE;
 use crate::error::S2N_ERR_NO_ALERT;
 use crate::ffi;
 use crate::ffi::ArcHandle;
+use crate::notes;
+use crate::notes::Selection;
 use crate::policy;
 use crate::types::*;
 use rustls::HandshakeKind;
@@ -122,13 +122,17 @@ pub extern "C" fn s2n_connection_is_ocsp_stapled(conn: *mut s2n_connection) -> c
             state.ocsp_response.is_some().into()
         } else {
             // Stapled only when the client asked and the chosen chain has a response.
-            let has_response = state.selection.as_ref().is_some_and(|s| {
-                s.chain
-                    .ocsp
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .is_some()
-            });
+            let has_response = state
+                .selection
+                .as_ref()
+                .and_then(Selection::chain)
+                .is_some_and(|chain| {
+                    chain
+                        .ocsp
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .is_some()
+                });
             (state.ocsp_requested && has_response).into()
         })
     })
@@ -140,7 +144,11 @@ pub extern "C" fn s2n_connection_get_selected_cert(
     conn: *mut s2n_connection,
 ) -> *mut s2n_cert_chain_and_key {
     ffi::entry(|| {
-        let handle = |s: &Selection| std::sync::Arc::as_ptr(&s.chain).cast_mut().cast();
+        let handle = |s: &Selection| {
+            s.chain().map_or(std::ptr::null_mut(), |c| {
+                std::ptr::from_ref(c).cast_mut().cast()
+            })
+        };
         // Inside a handshake step (an async private-key callback): the
         // chain this step chose.
         if notes::driving(conn) {

@@ -6,6 +6,7 @@ use crate::connection::Connection;
 use crate::early_data::*;
 use crate::error::*;
 use crate::ffi;
+use crate::io::early_data::{max_size, remaining};
 use crate::types::*;
 use std::ffi::c_int;
 
@@ -63,7 +64,7 @@ pub extern "C" fn s2n_connection_get_early_data_status(
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let out = ffi::out(status)?;
-        let value = match crate::early_data::status(conn.is_client(), &mut conn.state()) {
+        let value = match crate::io::early_data::status(conn.is_client(), &mut conn.state()) {
             Status::Unknown | Status::Requested | Status::Accepted => {
                 s2n_early_data_status_t::S2N_EARLY_DATA_STATUS_OK
             }
@@ -217,4 +218,20 @@ pub extern "C" fn s2n_offered_early_data_reject(early_data: *mut s2n_offered_ear
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_offered_early_data_accept(early_data: *mut s2n_offered_early_data) -> c_int {
     decide(early_data, Decision::Accept)
+}
+
+fn offered_conn<'a>(early_data: *mut s2n_offered_early_data) -> Result<&'a Connection, Error> {
+    Connection::from_handle(early_data.cast())
+}
+
+fn decide(early_data: *mut s2n_offered_early_data, decision: Decision) -> c_int {
+    ffi::entry(|| {
+        let conn = offered_conn(early_data)?;
+        let mut state = conn.state();
+        if state.tls.is_some() || !state.early.cb_called {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        state.early.decision = decision;
+        Ok(S2N_SUCCESS)
+    })
 }

@@ -5,6 +5,7 @@ use crate::connection::Connection;
 use crate::error::*;
 use crate::ffi;
 use crate::ffi::CPtr;
+use crate::io::quic::{is_enabled, process, read_message};
 use crate::quic::*;
 use crate::types::*;
 use std::ffi::c_int;

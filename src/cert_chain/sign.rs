@@ -11,19 +11,8 @@ use rustls::sign::{Signer, SigningKey};
 use rustls::{SignatureAlgorithm, SignatureScheme};
 use rustls_pki_types::{CertificateDer, SubjectPublicKeyInfoDer};
 
-use crate::connection::notes;
 use crate::error::{Error, S2N_ERR_NO_PRIVATE_KEY, S2N_ERR_SIGN, S2N_ERR_VERIFY_SIGNATURE};
-use crate::types::s2n_async_pkey_fn;
-
-/// How a config's connections sign: `s2n_config_set_async_pkey_callback`,
-/// `s2n_config_set_async_pkey_validation_mode` (strict: check the
-/// application's signature before using it) and `s2n_config_set_verify_after_sign`.
-#[derive(Clone, Copy, Default)]
-pub struct Signing {
-    pub async_pkey: s2n_async_pkey_fn,
-    pub strict: bool,
-    pub verify_after_sign: bool,
-}
+use crate::notes;
 
 /// A chain's key, with the leaf it belongs to (to verify signatures).
 #[derive(Debug)]

@@ -11,9 +11,9 @@ use rustls::{ClientConfig, NamedGroup, ServerConfig, SignatureScheme};
 
 use super::{Config, ConfigState};
 use crate::cert_chain::CertChainAndKey;
-use crate::connection::notes::{self, Selection};
 use crate::error::{Error, S2N_ERR_INVALID_SECURITY_POLICY};
 use crate::ffi::{CPtr, callbacks};
+use crate::notes::{self, Selection};
 use crate::policy::Policy;
 use crate::trust::{ChainCheck, ClientVerifier, ServerVerifier};
 use crate::types::*;
@@ -190,7 +190,7 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     config.key_log = key_log(state, overrides);
     // Requested whenever the session allows it, as s2n does.
     config.enable_early_data = true;
-    // Records are protected by s2nrs after the handshake (io::kernel).
+    // Records are protected by s2nrs after the handshake (record::kernel).
     config.enable_secret_extraction = true;
     Ok(config)
 }
@@ -414,7 +414,7 @@ impl ResolvesServerCert for ServerCerts {
             notes::note(|n| n.no_usable_chain = true);
             return None;
         };
-        notes::note(|n| n.selection = Some(Selection { chain, sni_match }));
+        notes::note(|n| n.selection = Some(Selection::new(chain, sni_match)));
         Some(key)
     }
 }
@@ -452,10 +452,7 @@ impl ResolvesClientCert for ClientCerts {
                 Ok(chain) => {
                     let certified = chain.certified().ok()?;
                     notes::note(|n| {
-                        n.selection = Some(Selection {
-                            chain,
-                            sni_match: s2n_cert_sni_match::S2N_SNI_NONE,
-                        })
+                        n.selection = Some(Selection::new(chain, s2n_cert_sni_match::S2N_SNI_NONE))
                     });
                     Some(certified)
                 }
@@ -466,10 +463,10 @@ impl ResolvesClientCert for ClientCerts {
             let certified = chain.certified().ok()?;
             certified.key.choose_scheme(sigschemes)?;
             notes::note(|n| {
-                n.selection = Some(Selection {
-                    chain: chain.clone(),
-                    sni_match: s2n_cert_sni_match::S2N_SNI_NONE,
-                })
+                n.selection = Some(Selection::new(
+                    chain.clone(),
+                    s2n_cert_sni_match::S2N_SNI_NONE,
+                ))
             });
             Some(certified)
         })

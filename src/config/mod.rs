@@ -54,7 +54,7 @@ pub struct ConfigState {
     pub recv_multi_record: bool,
     pub status_request: bool,
     /// Async private keys and verify-after-sign.
-    pub signing: crate::cert_chain::sign::Signing,
+    pub signing: crate::notes::Signing,
     pub ctx: CPtr,
     pub key_log: Option<(s2n_key_log_fn, CPtr)>,
     pub client_hello_cb: Option<(s2n_client_hello_fn, CPtr)>,

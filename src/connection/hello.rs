@@ -4,6 +4,7 @@
 //! getters that report what the client offered have it. The records are
 //! then handed to rustls unchanged.
 
+use crate::record::{HEADER_LEN, MAX_RECORD_LEN};
 use std::ffi::c_int;
 
 use crate::error::{
@@ -14,18 +15,14 @@ use crate::error::{
 const HANDSHAKE: u8 = 22;
 const ALERT: u8 = 21;
 const CLIENT_HELLO: u8 = 1;
-/// A TLS record header: type, version, length.
-pub(crate) const HEADER_LEN: usize = 5;
 /// A ClientHello larger than this is refused (s2n and rustls bound it likewise).
 const MAX_HELLO: usize = 64 * 1024;
-/// The largest record body TLS allows (2^14 plus expansion).
-pub(crate) const MAX_RECORD_LEN: usize = 16384 + 2048;
 
 /// Records of the ClientHello as they arrive.
 #[derive(Default)]
 pub struct HelloCapture {
     /// The records, unchanged, for rustls.
-    pub records: crate::io::Records,
+    pub records: crate::record::Records,
     /// Handshake bytes gathered from them.
     message: Vec<u8>,
     /// The first record's protocol version.

@@ -67,7 +67,7 @@ pub(crate) fn highest(state: &State) -> c_int {
 pub(crate) fn negotiated_version(state: &State) -> Option<c_int> {
     let Some(tls) = state.tls.as_ref() else {
         // Inside a handshake step (a callback's getter): what it showed.
-        return super::notes::peek(|n| n.version);
+        return crate::notes::peek(|n| n.version);
     };
     let v = version_number(tls.protocol_version());
     (v != S2N_UNKNOWN_PROTOCOL_VERSION).then_some(v)
@@ -113,7 +113,7 @@ pub(crate) fn tls13_export(
         _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
     };
     let expand_label = |secret: &[u8], label: &[u8], context: &[u8], out: &mut [u8]| {
-        crate::io::expand_label(prf, secret, label, context, out)
+        crate::record::protection::expand_label(prf, secret, label, context, out)
             .map_err(|_| Error::new(S2N_ERR_INVALID_STATE))
     };
     let mut derived = zeroize::Zeroizing::new(vec![0u8; digest_alg.output_len()]);

@@ -8,7 +8,6 @@
 pub(crate) mod blinding;
 pub mod hello;
 pub mod info;
-pub mod notes;
 pub mod records;
 pub mod session;
 pub mod signatures;
@@ -20,10 +19,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::config::{Config, Overrides};
 use crate::error::{Error, S2N_ERR_NULL, S2N_ERR_REENTRANCY};
 use crate::ffi::{self, BoxHandle};
-use crate::io::{RecvBuf, SendBuf, Transport};
+use crate::notes::{self, Selection};
+use crate::record::{RecvBuf, Secret, SendBuf, Transport};
 use crate::types::*;
 pub use blinding::blind;
-use notes::Selection;
 
 /// Where a connection is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,37 +33,6 @@ pub enum Phase {
     Established,
     /// A fatal error ended it; only getters and free/wipe remain.
     Failed,
-}
-
-/// A TLS secret kept inline (no allocation per connection), zeroized on drop.
-pub struct Secret {
-    bytes: [u8; 48],
-    len: u8,
-}
-
-impl Secret {
-    /// None if longer than any TLS1.2 master or TLS1.3 (SHA-384) secret.
-    pub(crate) fn new(secret: &[u8]) -> Option<Self> {
-        let mut bytes = [0u8; 48];
-        bytes.get_mut(..secret.len())?.copy_from_slice(secret);
-        Some(Self {
-            bytes,
-            len: secret.len() as u8,
-        })
-    }
-}
-
-impl std::ops::Deref for Secret {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.bytes);
-    }
 }
 
 /// Settings and protocol state, behind the connection's lock.
@@ -78,7 +46,7 @@ pub struct State {
     pub recv_buffering: bool,
     pub dynamic_buffers: bool,
     /// Boxed: a rustls connection is over a kilobyte, and a new connection holds none.
-    pub tls: Option<Box<crate::io::Tls>>,
+    pub tls: Option<Box<crate::record::Tls>>,
     pub phase: Phase,
     /// The certificate a server chose (or a client sent).
     pub selection: Option<Selection>,
@@ -112,10 +80,10 @@ pub struct State {
     /// or the TLS1.3 exporter secret, for `s2n_connection_tls_exporter`.
     pub master_secret: Option<Secret>,
     /// TLS1.3's first application traffic secrets (client's, server's),
-    /// until the records are handed over to s2nrs (`io::kernel`).
+    /// until the records are handed over to s2nrs (`record::kernel`).
     pub traffic_secrets: Option<Box<[Option<Secret>; 2]>>,
     /// A TLS1.2 handshake's randoms, while the config serializes connections.
-    pub randoms: Option<Box<crate::io::serialize::Randoms>>,
+    pub randoms: Option<Box<crate::record::Randoms>>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
     /// A server's ClientHello: its records while they arrive, then the parsed
@@ -153,7 +121,7 @@ pub struct State {
     pub quic: Option<Box<crate::quic::Engine>>,
     /// A handshake step waiting for an async private-key operation; it holds
     /// the protocol state (`tls` is None meanwhile).
-    pub paused: Option<Box<crate::io::PausedStep>>,
+    pub paused: Option<Box<crate::record::step::PausedStep>>,
 }
 
 impl State {
@@ -459,7 +427,7 @@ impl Connection {
     /// The negotiated rustls connection, after the handshake started.
     pub fn with_tls<T>(
         &self,
-        f: impl FnOnce(&State, &crate::io::Tls) -> Result<T, Error>,
+        f: impl FnOnce(&State, &crate::record::Tls) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let state = self.state();
         let tls = state.tls.as_ref().ok_or_else(|| Error::new(S2N_ERR_NULL))?;

@@ -49,7 +49,7 @@ impl RecordSizing {
     }
 
     /// The next record's payload size, for the negotiated protocol.
-    pub fn next(&self, tls: &crate::io::Tls) -> usize {
+    pub fn next(&self, tls: &crate::record::Tls) -> usize {
         let max = usize::from(self.max_fragment);
         if self.sent >= self.resize_threshold {
             return max;

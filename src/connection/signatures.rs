@@ -5,9 +5,9 @@
 use std::ffi::c_int;
 
 use super::Connection;
-use super::notes;
 use crate::error::Error;
 use crate::ffi;
+use crate::notes;
 use crate::types::*;
 
 /// s2n's view of a signature scheme: algorithm, hash, and its names.

@@ -21,7 +21,7 @@ impl Default for CPtr {
 
 /// A value handed from one thread to another that never use it at the same
 /// time: a handshake step's state moves to the thread that runs the step
-/// while the thread that handed it over waits (see `io::pause`). It holds
+/// while the thread that handed it over waits (see `async_pkey::park`). It holds
 /// pointers (the connection's handle) that are not `Send` by themselves.
 pub struct Handover<T>(T);
 

@@ -189,7 +189,7 @@ pub(super) fn client_hello_arrived(
         _ => state.hello_cb = CallbackStatus::Done,
     }
     drop(state);
-    if let Err(e) = crate::early_data::run_callback(conn) {
+    if let Err(e) = early_data::run_callback(conn) {
         if e.code == S2N_ERR_ASYNC_BLOCKED {
             *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
         } else {

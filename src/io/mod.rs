@@ -6,39 +6,33 @@
 //! never held while the application's I/O callbacks run: records move
 //! between rustls and our buffers under it, and between the buffers and the
 //! callbacks outside it (a file descriptor takes rustls's records directly;
-//! see `wire`).
+//! see `transport`).
 
 #![forbid(unsafe_code)]
 
 use std::ffi::c_int;
 
 pub(crate) mod early_data;
-pub(crate) mod engine;
 pub(crate) mod errors;
-mod header;
 pub(crate) mod hello;
-mod kernel;
-pub(crate) mod pause;
-pub(crate) mod record;
+pub(crate) mod quic;
 pub mod serialize;
 pub(crate) mod step;
 mod tickets;
-pub(crate) mod wire;
+pub(crate) mod transport;
 
+pub use crate::error::map_tls_error;
+use crate::record::engine::Engine;
+use crate::record::header;
+pub use crate::record::{ReadIo, Records, RecvBuf, SendBuf, Tls, Transport, WriteIo};
 pub use early_data::{recv_early_data, send_early_data};
-pub use engine::Tls;
-pub use errors::map_tls_error;
 use errors::nothing_to_offer;
 use hello::*;
-pub(crate) use record::expand_label;
 use std::io::ErrorKind;
 use std::sync::MutexGuard;
-pub use step::PausedStep;
 use step::{feed, resume_step};
-pub use wire::{ReadIo, Records, RecvBuf, SendBuf, Transport, WriteIo};
-use wire::{fill, flush};
+use transport::{fill, flush};
 
-use engine::Engine;
 use rustls::client::UnbufferedClientConnection;
 use rustls::pki_types::ServerName;
 use rustls::server::UnbufferedServerConnection;
@@ -48,6 +42,7 @@ use crate::connection::hello::CallbackStatus;
 use crate::connection::{self, Connection, Phase, State};
 use crate::error::*;
 use crate::ffi::{self, callbacks};
+use crate::record::{engine, kernel};
 use crate::trust::no_server_name;
 use crate::types::*;
 
@@ -249,8 +244,8 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
 /// `s2n_negotiate`, with the events.h subscriber told when it starts and
 /// when the handshake is over (done, or failed for good).
 pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(), Error> {
-    if crate::quic::is_enabled(conn) {
-        return crate::quic::negotiate(conn, blocked);
+    if quic::is_enabled(conn) {
+        return quic::negotiate(conn, blocked);
     }
     use crate::unstable::events;
     let (hooks, call_start, first, was_established) = {
@@ -264,7 +259,7 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
         )
     };
     if first {
-        events::emit_checkpoint(conn, &hooks, c"NEGOTIATE_START");
+        events::emit_checkpoint(conn.handle(), conn.mode, &hooks, c"NEGOTIATE_START");
     }
     let result = drive_handshake(conn, blocked);
     let event = {
@@ -281,7 +276,11 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
             events::handshake_event(
                 &hooks,
                 &mut state.events,
-                state.tls.as_deref(),
+                &state
+                    .tls
+                    .as_deref()
+                    .map(Tls::negotiated)
+                    .unwrap_or_default(),
                 policy,
                 code,
             )
@@ -290,11 +289,11 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
     if let Some(mut event) = event {
         // The callback must not see (or change) this call's error.
         let saved = ffi::errno();
-        events::emit_handshake(conn, &hooks, &mut event);
+        events::emit_handshake(conn.handle(), &hooks, &mut event);
         ffi::set_errno(saved);
     }
     if result.is_ok() && !was_established {
-        events::emit_checkpoint(conn, &hooks, c"NEGOTIATE_END");
+        events::emit_checkpoint(conn.handle(), conn.mode, &hooks, c"NEGOTIATE_END");
     }
     result
 }

@@ -21,32 +21,25 @@ use aws_lc_rs::{aead, hmac};
 use rustls::{CipherSuite, ProtocolVersion, SupportedCipherSuite};
 use zeroize::Zeroize;
 
-use super::kernel::{Kernel, Snapshot};
-use super::record::Keys;
 use super::{Engine, Tls};
-use crate::connection::{Connection, Phase, Secret, State};
+use crate::connection::{Connection, Phase, State};
 use crate::error::*;
+use crate::record::kernel::{Kernel, Snapshot};
+use crate::record::protection::Keys;
+use crate::record::{Randoms, Secret};
 use crate::types::*;
 
 const FORMAT_VERSION: u64 = 1;
 const FIXED_LEN: usize = 30;
 const TLS12_LEN: usize = FIXED_LEN + 48 + 32 + 32;
-const RANDOM_LEN: usize = 32;
-
-/// The randoms of a TLS1.2 handshake (client's, server's), kept while the
-/// config can serialize connections.
-#[derive(Default)]
-pub struct Randoms {
-    pub client: Option<[u8; RANDOM_LEN]>,
-    pub server: Option<[u8; RANDOM_LEN]>,
-}
+use crate::record::RANDOM_LEN;
 
 /// The server random of a ServerHello at the start of `records` (a record
 /// starting with the message: what every server sends first).
 pub(super) fn server_random(records: &[u8]) -> Option<[u8; RANDOM_LEN]> {
     const SERVER_HELLO: u8 = 2;
     let random = records.get(11..11 + RANDOM_LEN)?;
-    (records[0] == super::record::HANDSHAKE && records[5] == SERVER_HELLO)
+    (records[0] == crate::record::protection::HANDSHAKE && records[5] == SERVER_HELLO)
         .then(|| random.try_into().ok())
         .flatten()
 }
@@ -107,8 +100,7 @@ pub fn serialize(conn: &Connection, out: &mut [u8]) -> Result<(), Error> {
         .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
     // After the hand-over: data rustls decrypted during the handshake is
     // then in our buffers, and counts as unread.
-    tls.take_over()
-        .map_err(|e| Error::new(super::map_tls_error(&e)))?;
+    tls.take_over().map_err(|e| Error::new(map_tls_error(&e)))?;
     if send.pending() || !recv.is_empty() || tls.holds_data() {
         return Err(Error::with_reason(
             S2N_ERR_INVALID_STATE,

@@ -1,13 +1,15 @@
 //! One step of the protocol state: records given to rustls (on a thread of
 //! its own when an async private-key operation may make it wait, see
-//! `pause`), then what the connection learns from it.
+//! `record::step`), then what the connection learns from it.
 
 use super::serialize;
 use super::*;
+use crate::async_pkey::park::Ran;
+use crate::record::step::{self, AfterStep, PausedStep};
 
 /// Gives records to rustls and processes them; what rustls did not take
 /// stays in `input`. A connection that may wait for an async private-key
-/// operation runs the step on a thread of its own (see `pause`).
+/// operation runs the step on a thread of its own (see `record::step`).
 pub(crate) fn feed<'a>(
     conn: &'a Connection,
     mut state: MutexGuard<'a, State>,
@@ -44,12 +46,12 @@ pub(crate) fn feed<'a>(
     // NewSessionTickets go on to it, with the context its hooks need.
     if tls.protects_records() {
         let mut processed = tls.feed(input, eof);
-        let mut notes = connection::notes::Notes::default();
+        let mut notes = crate::notes::Notes::default();
         if tls.tickets_pending() {
             let context = conn.step_context(&state);
             let ticket_context = state.early.context.clone().unwrap_or_default();
             let tls = tls_mut(&mut state)?;
-            let (taken, noted) = pause::tickets(tls, context, &ticket_context);
+            let (taken, noted) = step::tickets(tls, context, &ticket_context);
             processed = taken.and(processed);
             notes = noted;
         }
@@ -67,7 +69,7 @@ pub(crate) fn feed<'a>(
             .take()
             .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
         drop(state);
-        let step = pause::Step {
+        let step = step::Step {
             tls,
             input: std::mem::take(input),
             eof,
@@ -75,44 +77,31 @@ pub(crate) fn feed<'a>(
             ticket_context,
         };
         if pausable {
-            return finish_step(conn, pause::run(step), after, input, blocked);
+            return finish_step(conn, step::run(step), after, input, blocked);
         }
-        return take_back(conn, pause::run_here(step), after, input);
+        return take_back(conn, step::run_here(step), after, input);
     }
-    let (processed, notes) = pause::process(tls, input, eof, context, &ticket_context);
+    let (processed, notes) = step::process(tls, input, eof, context, &ticket_context);
     after_step(conn, state, processed, notes, after)
-}
-
-/// What a step needs to know of its input once it ran.
-#[derive(Clone, Copy)]
-pub struct AfterStep {
-    unprotected_close: bool,
-    eof: bool,
-}
-
-/// A handshake step waiting for the application's private-key operation.
-pub struct PausedStep {
-    step: pause::Paused,
-    after: AfterStep,
 }
 
 /// Takes back what a step on its own thread gave, or records that it waits.
 fn finish_step(
     conn: &Connection,
-    ran: pause::Ran,
+    ran: Ran<Box<step::Outcome>>,
     after: AfterStep,
     input: &mut Records,
     blocked: &mut BlockedStatusArg,
 ) -> Result<(), Error> {
     match ran {
-        pause::Ran::Done(outcome) => take_back(conn, *outcome, after, input),
-        pause::Ran::Paused(step) => {
+        Ran::Done(outcome) => take_back(conn, *outcome, after, input),
+        Ran::Paused(step) => {
             let mut state = conn.state();
             state.paused = Some(Box::new(PausedStep { step, after }));
             *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
             Err(Error::new(S2N_ERR_ASYNC_BLOCKED))
         }
-        pause::Ran::Lost => {
+        Ran::Lost => {
             conn.state().phase = Phase::Failed;
             Err(Error::with_reason(
                 S2N_ERR_INTERNAL_LIBCRYPTO_ERROR,
@@ -125,7 +114,7 @@ fn finish_step(
 /// Puts the protocol state back after a step and learns from it.
 fn take_back(
     conn: &Connection,
-    outcome: pause::Outcome,
+    outcome: step::Outcome,
     after: AfterStep,
     input: &mut Records,
 ) -> Result<(), Error> {
@@ -166,7 +155,7 @@ fn after_step<'a>(
     conn: &'a Connection,
     mut state: MutexGuard<'a, State>,
     processed: Result<engine::Fed, rustls::Error>,
-    mut notes: connection::notes::Notes,
+    mut notes: crate::notes::Notes,
     after: AfterStep,
 ) -> Result<(), Error> {
     let AfterStep {

@@ -10,10 +10,10 @@
 
 use std::ops::Range;
 
-use super::record::{self, Format, Keys, MAX_PLAINTEXT};
-use super::wire::Records;
 use crate::connection::State;
-use crate::connection::hello::HEADER_LEN;
+use crate::record::HEADER_LEN;
+use crate::record::Records;
+use crate::record::protection::{self, Format, Keys, MAX_PLAINTEXT};
 
 const HANDSHAKE: u8 = 22;
 const NEW_SESSION_TICKET: u8 = 4;
@@ -48,7 +48,7 @@ pub fn carry_sessions(state: &mut State, issued: &[(Vec<u8>, Vec<u8>)]) {
     let Some(suite) = tls.negotiated_cipher_suite().and_then(|s| s.tls13()) else {
         return;
     };
-    let keys = || record::traffic_keys(suite, secret).ok();
+    let keys = || protection::traffic_keys(suite, secret).ok();
     if replace(&mut tls.out, keys, issued, lifetime) {
         sessions.forget(issued.iter().map(|(id, _)| id.as_slice()));
     }
@@ -76,7 +76,7 @@ pub fn replace(
             return false;
         };
         let mut copy = out.filled()[range.clone()].to_vec();
-        match record::open(Format::Tls13, &mut k, &mut copy) {
+        match protection::open(Format::Tls13, &mut k, &mut copy) {
             Ok(opened) if opened.content_type == HANDSHAKE => {
                 first.get_or_insert(i);
                 flight.extend_from_slice(&copy[opened.plaintext]);
@@ -186,7 +186,7 @@ fn seal(flight: &[u8], count: usize, keys: impl Fn() -> Option<Keys>) -> Option<
     for part in flight.chunks(chunk) {
         let at = out.len();
         out.resize(at + Format::Tls13.overhead() + part.len(), 0);
-        record::seal(Format::Tls13, &mut keys, HANDSHAKE, part, &mut out[at..]).ok()?;
+        protection::seal(Format::Tls13, &mut keys, HANDSHAKE, part, &mut out[at..]).ok()?;
     }
     Some(out)
 }
@@ -224,7 +224,7 @@ mod tests {
         let mut flight = Vec::new();
         for range in &bounds[1..] {
             let mut copy = out.filled()[range.clone()].to_vec();
-            let opened = record::open(Format::Tls13, &mut k, &mut copy).unwrap();
+            let opened = protection::open(Format::Tls13, &mut k, &mut copy).unwrap();
             assert_eq!(opened.content_type, HANDSHAKE);
             flight.extend_from_slice(&copy[opened.plaintext]);
         }

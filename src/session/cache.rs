@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use crate::connection::notes;
 use crate::ffi::{CPtr, callbacks};
+use crate::notes;
 use crate::types::*;
 
 /// The largest session state s2nrs reads back from a retrieve callback.

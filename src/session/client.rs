@@ -14,13 +14,8 @@ use rustls::NamedGroup;
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
 
-use crate::connection::notes;
 use crate::error::{Error, S2N_ERR_INVALID_SERIALIZED_SESSION_STATE};
-
-pub enum Session {
-    Tls13(Tls13ClientSessionValue),
-    Tls12(Tls12ClientSessionValue),
-}
+use crate::notes::{self, Session};
 
 /// "s2rs", a format version, then the session's id.
 const MAGIC: &[u8; 4] = b"s2rs";

@@ -11,12 +11,12 @@ use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKe
 use aws_lc_rs::hkdf::{HKDF_SHA256, KeyType, Salt};
 use zeroize::Zeroize;
 
-use crate::connection::notes;
 use crate::error::{
     Error, S2N_ERR_INVALID_TICKET_KEY_LENGTH, S2N_ERR_INVALID_TICKET_KEY_NAME_OR_NAME_LENGTH,
     S2N_ERR_TICKET_KEY_LIMIT, S2N_ERR_TICKET_KEY_NOT_UNIQUE,
 };
 use crate::ffi::callbacks::{self, Clock};
+use crate::notes;
 
 /// s2n's limits and default lifetimes.
 pub const KEY_NAME_LEN: usize = 16;

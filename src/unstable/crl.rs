@@ -17,8 +17,7 @@ use crate::error::{
     Error, S2N_ERR_CANCELLED, S2N_ERR_CERT_REJECTED, S2N_ERR_INVALID_PEM, S2N_ERR_INVALID_STATE,
     S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED,
 };
-use crate::ffi::{self, BoxHandle, CPtr, RefHandle, callbacks};
-use crate::trust::cert_error;
+use crate::ffi::{BoxHandle, CPtr, RefHandle, callbacks};
 use crate::types::*;
 use crate::x509::der::{GENERALIZED_TIME, Reader, SEQUENCE, SET, UTC_TIME, UTF8_STRING, der_time};
 
@@ -264,12 +263,14 @@ pub fn lookup_crls(
         });
         let rc = callbacks::crl_lookup(cb, s2n_crl_lookup::from_ref(&lookup), ctx);
         if rc != S2N_SUCCESS {
-            return Err(cert_error(S2N_ERR_CANCELLED));
+            return Err(crate::error::S2nCode::into_cert_error(S2N_ERR_CANCELLED));
         }
         if !lookup.finished.load(Ordering::SeqCst) {
             // The application may answer later: the connection keeps the lookup alive.
-            crate::connection::notes::note(|n| n.keep_alive.push(lookup));
-            return Err(cert_error(S2N_ERR_UNIMPLEMENTED));
+            crate::notes::note(|n| n.keep_alive.push(lookup));
+            return Err(crate::error::S2nCode::into_cert_error(
+                S2N_ERR_UNIMPLEMENTED,
+            ));
         }
         if let Some(crl) = lookup.crl.lock().unwrap_or_else(|e| e.into_inner()).take() {
             crls.push(crl);
@@ -295,46 +296,40 @@ impl RefHandle for s2n_cert_validation_info {
 /// Runs the application's validation callback after our own checks passed.
 /// Partial: only the synchronous form (the callback accepts or rejects
 /// before returning); an undecided return fails with `S2N_ERR_UNIMPLEMENTED`.
+impl ValidationInfo {
+    /// The application's verdict (`s2n_cert_validation_accept`/`_reject`),
+    /// given once.
+    pub fn decide(&self, accepted: bool) -> Result<(), Error> {
+        if self.finished.swap(true, Ordering::SeqCst) {
+            return Err(Error::new(S2N_ERR_INVALID_STATE));
+        }
+        self.accepted.store(accepted, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
 pub fn run_validation(
     (cb, ctx): (s2n_cert_validation_callback, CPtr),
 ) -> Result<(), rustls::Error> {
-    let conn = crate::connection::notes::context().conn;
+    let conn = crate::notes::context().conn;
     let info = Box::new(ValidationInfo::default());
     let rc = callbacks::cert_validation(cb, conn, s2n_cert_validation_info::from_ref(&info), ctx);
     if rc != S2N_SUCCESS {
-        return Err(cert_error(S2N_ERR_CANCELLED));
+        return Err(crate::error::S2nCode::into_cert_error(S2N_ERR_CANCELLED));
     }
     if !info.finished.load(Ordering::SeqCst) {
         // s2n lets the application decide later; rustls cannot wait. The
         // connection keeps the info valid for the late accept/reject, which
         // then does nothing.
-        crate::connection::notes::note(|n| n.keep_alive.push(info));
-        return Err(cert_error(S2N_ERR_UNIMPLEMENTED));
+        crate::notes::note(|n| n.keep_alive.push(info));
+        return Err(crate::error::S2nCode::into_cert_error(
+            S2N_ERR_UNIMPLEMENTED,
+        ));
     }
     if !info.accepted.load(Ordering::SeqCst) {
-        return Err(cert_error(S2N_ERR_CERT_REJECTED));
+        return Err(crate::error::S2nCode::into_cert_error(
+            S2N_ERR_CERT_REJECTED,
+        ));
     }
     Ok(())
-}
-
-pub(crate) fn set_crl_cb(
-    config: *mut s2n_config,
-    f: impl FnOnce(&mut crate::config::ConfigState),
-) -> c_int {
-    crate::config::Config::set(config, |state| {
-        f(state);
-        Ok(())
-    })
-}
-
-pub(crate) fn decide(info: *mut s2n_cert_validation_info, accepted: bool) -> c_int {
-    ffi::entry(|| {
-        let info = s2n_cert_validation_info::get(info)?;
-        if info.finished.load(Ordering::SeqCst) {
-            return Err(Error::new(S2N_ERR_INVALID_STATE));
-        }
-        info.finished.store(true, Ordering::SeqCst);
-        info.accepted.store(accepted, Ordering::SeqCst);
-        Ok(S2N_SUCCESS)
-    })
 }

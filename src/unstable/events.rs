@@ -4,7 +4,6 @@
 //! [`HandshakeTiming`], [`handshake_event`] and [`emit_handshake`] /
 //! [`emit_checkpoint`].
 
-use crate::connection::Connection;
 use crate::ffi::CPtr;
 use crate::policy::{self, Policy};
 use crate::types::*;
@@ -110,24 +109,32 @@ impl HandshakeTiming {
     }
 }
 
+/// What the protocol state negotiated so far (None: not yet).
+#[derive(Default)]
+pub struct Negotiated {
+    pub version: Option<rustls::ProtocolVersion>,
+    pub suite: Option<rustls::CipherSuite>,
+    pub group: Option<rustls::NamedGroup>,
+}
+
 /// What the handshake negotiated, as the event reports it: the s2n protocol
 /// version, the s2n cipher name (`TLS_NULL_WITH_NULL_NULL` before one is
 /// chosen), the key exchange group (NULL if none) and the policy's name.
 pub fn handshake_values(
-    tls: Option<&crate::io::Tls>,
+    negotiated: &Negotiated,
     policy: &Policy,
 ) -> (c_int, *const c_char, *const c_char, *const c_char) {
-    let version = match tls.and_then(|t| t.protocol_version()) {
+    let version = match negotiated.version {
         Some(rustls::ProtocolVersion::TLSv1_3) => S2N_TLS13,
         Some(rustls::ProtocolVersion::TLSv1_2) => S2N_TLS12,
         _ => S2N_UNKNOWN_PROTOCOL_VERSION,
     };
-    let cipher = match tls.and_then(|t| t.negotiated_cipher_suite()) {
-        Some(suite) => policy::c_name(policy::s2n_cipher_name(suite.suite())),
+    let cipher = match negotiated.suite {
+        Some(suite) => policy::c_name(policy::s2n_cipher_name(suite)),
         None => c"TLS_NULL_WITH_NULL_NULL".as_ptr(),
     };
-    let group = match tls.and_then(|t| t.negotiated_key_exchange_group()) {
-        Some(group) => policy::c_name(policy::s2n_group_name(group.name())),
+    let group = match negotiated.group {
+        Some(group) => policy::c_name(policy::s2n_group_name(group)),
         None => std::ptr::null(),
     };
     (version, cipher, group, policy::c_name(policy.name()))
@@ -140,7 +147,7 @@ pub fn handshake_values(
 pub fn handshake_event(
     hooks: &EventHooks,
     timing: &mut HandshakeTiming,
-    tls: Option<&crate::io::Tls>,
+    negotiated: &Negotiated,
     policy: &Policy,
     error_code: c_int,
 ) -> Option<s2n_event_handshake> {
@@ -148,7 +155,8 @@ pub fn handshake_event(
         return None;
     }
     timing.sent = true;
-    let (protocol_version, cipher, group, security_policy_label) = handshake_values(tls, policy);
+    let (protocol_version, cipher, group, security_policy_label) =
+        handshake_values(negotiated, policy);
     Some(s2n_event_handshake {
         protocol_version,
         cipher,
@@ -163,19 +171,23 @@ pub fn handshake_event(
 
 /// Calls the handshake event callback. The caller must hold no lock of the
 /// connection: the callback may call back into s2n.
-pub fn emit_handshake(conn: &Connection, hooks: &EventHooks, event: &mut s2n_event_handshake) {
-    crate::ffi::callbacks::handshake_event(
-        hooks.on_handshake,
-        conn.handle(),
-        hooks.subscriber,
-        event,
-    );
+pub fn emit_handshake(
+    conn: *mut s2n_connection,
+    hooks: &EventHooks,
+    event: &mut s2n_event_handshake,
+) {
+    crate::ffi::callbacks::handshake_event(hooks.on_handshake, conn, hooks.subscriber, event);
 }
 
 /// Calls the timing checkpoint callback, if any, with the current time and
 /// the connection's mode as role (0 server, 1 client). Called without locks held.
-pub fn emit_checkpoint(conn: &Connection, hooks: &EventHooks, name: &'static CStr) {
-    let role = conn.mode as u8;
+pub fn emit_checkpoint(
+    conn: *mut s2n_connection,
+    mode: s2n_mode,
+    hooks: &EventHooks,
+    name: &'static CStr,
+) {
+    let role = mode as u8;
     if hooks.on_checkpoint.is_some() {
         let mut checkpoint = s2n_timing_checkpoint {
             name: name.as_ptr(),
@@ -184,7 +196,7 @@ pub fn emit_checkpoint(conn: &Connection, hooks: &EventHooks, name: &'static CSt
         };
         crate::ffi::callbacks::timing_checkpoint(
             hooks.on_checkpoint,
-            conn.handle(),
+            conn,
             hooks.subscriber,
             &mut checkpoint,
         );

@@ -1,5 +1,5 @@
 //! `s2n/unstable/renegotiate.h`: TLS1.2 renegotiation. A client asked to
-//! renegotiate (a server's HelloRequest, read by `io::kernel`) asks the
+//! renegotiate (a server's HelloRequest, read by `record::kernel`) asks the
 //! application's callback, and ignores or rejects the request as it says,
 //! as s2n does; renegotiating itself is a new handshake on the same
 //! connection, which rustls cannot do.

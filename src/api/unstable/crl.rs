@@ -168,3 +168,17 @@ pub extern "C" fn s2n_cert_validation_accept(info: *mut s2n_cert_validation_info
 pub extern "C" fn s2n_cert_validation_reject(info: *mut s2n_cert_validation_info) -> c_int {
     decide(info, false)
 }
+
+fn set_crl_cb(config: *mut s2n_config, f: impl FnOnce(&mut crate::config::ConfigState)) -> c_int {
+    crate::config::Config::set(config, |state| {
+        f(state);
+        Ok(())
+    })
+}
+
+fn decide(info: *mut s2n_cert_validation_info, accepted: bool) -> c_int {
+    ffi::entry(|| {
+        s2n_cert_validation_info::get(info)?.decide(accepted)?;
+        Ok(S2N_SUCCESS)
+    })
+}

@@ -10,7 +10,7 @@ pub extern "C" fn s2n_connection_ktls_enable_send(conn: *mut s2n_connection) -> 
     let _ = conn;
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
-        "s2nrs protects records in user space after the handshake (io::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
+        "s2nrs protects records in user space after the handshake (record::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
     )
 }
 
@@ -19,7 +19,7 @@ pub extern "C" fn s2n_connection_ktls_enable_recv(conn: *mut s2n_connection) -> 
     let _ = conn;
     ffi::unavailable(
         crate::error::S2N_ERR_KTLS_UNSUPPORTED_PLATFORM,
-        "s2nrs protects records in user space after the handshake (io::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
+        "s2nrs protects records in user space after the handshake (record::kernel holds the traffic secrets and sequence numbers a kernel needs through setsockopt(SOL_TLS, TLS_TX/TLS_RX)), and offloads nothing to the kernel, which has no tls module to test it on",
     )
 }
 

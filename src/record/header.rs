@@ -19,8 +19,8 @@ use std::ffi::c_int;
 use rustls::ProtocolVersion;
 
 use super::engine::Tls;
-use crate::connection::hello::HEADER_LEN;
 use crate::error::{Error, S2N_ERR_BAD_MESSAGE};
+use crate::record::HEADER_LEN;
 use crate::types::S2N_TLS12;
 
 const CHANGE_CIPHER_SPEC: u8 = 20;
@@ -41,7 +41,7 @@ fn records(input: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Whether `input` starts with a whole record.
-pub(super) fn record_complete(input: &[u8]) -> bool {
+pub(crate) fn record_complete(input: &[u8]) -> bool {
     records(input)
         .next()
         .is_some_and(|r| r.len() == HEADER_LEN + usize::from(u16::from_be_bytes([r[3], r[4]])))
@@ -49,13 +49,13 @@ pub(super) fn record_complete(input: &[u8]) -> bool {
 
 /// Whether `input` holds an unprotected close_notify alert record (two
 /// bytes: no protected record is that short).
-pub(super) fn plaintext_close_notify(input: &[u8]) -> bool {
+pub(crate) fn plaintext_close_notify(input: &[u8]) -> bool {
     records(input).any(|r| r[0] == ALERT && r[3..5] == [0, 2] && r.get(6) == Some(&0))
 }
 
 /// Checks the header of every record that starts in `input` (which starts
 /// at a record boundary).
-pub(super) fn check(tls: &Tls, input: &[u8]) -> Result<(), Error> {
+pub(crate) fn check(tls: &Tls, input: &[u8]) -> Result<(), Error> {
     let Some(version) = tls.protocol_version() else {
         return Ok(());
     };

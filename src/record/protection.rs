@@ -10,8 +10,8 @@ use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use rustls::ConnectionTrafficSecrets;
 use zeroize::Zeroize;
 
-use crate::connection::Secret;
-use crate::connection::hello::HEADER_LEN;
+use crate::record::HEADER_LEN;
+use crate::record::Secret;
 
 pub(crate) const HANDSHAKE: u8 = 22;
 pub(crate) const ALERT: u8 = 21;

@@ -22,8 +22,8 @@ use rustls::unbuffered::{
     ConnectionState, EncodeError, EncryptError, UnbufferedStatus, WriteTraffic,
 };
 
-use super::kernel::{Kernel, Settings};
-use super::wire::Records;
+use crate::record::Records;
+use crate::record::kernel::{Kernel, Settings};
 
 /// Each boxed: an idle connection keeps only the small one it ends with.
 pub enum Engine {
@@ -99,6 +99,15 @@ impl Tls {
         common!(self, c => c.negotiated_key_exchange_group(), f => f.group, None)
     }
 
+    /// What the handshake event reports.
+    pub fn negotiated(&self) -> crate::unstable::events::Negotiated {
+        crate::unstable::events::Negotiated {
+            version: self.protocol_version(),
+            suite: self.negotiated_cipher_suite().map(|s| s.suite()),
+            group: self.negotiated_key_exchange_group().map(|g| g.name()),
+        }
+    }
+
     pub fn alpn_protocol(&self) -> Option<&[u8]> {
         common!(self, c => c.alpn_protocol(), f => f.alpn.as_deref(), None)
     }
@@ -117,8 +126,8 @@ impl Tls {
 
     /// The format of this connection's records (TLS1.2 AES-GCM's until a
     /// suite is known).
-    pub fn record_format(&self) -> super::record::Format {
-        use super::record::Format;
+    pub fn record_format(&self) -> crate::record::protection::Format {
+        use crate::record::protection::Format;
         match self.negotiated_cipher_suite() {
             Some(suite) => Format::of(suite),
             None if self.protocol_version() == Some(ProtocolVersion::TLSv1_3) => Format::Tls13,

@@ -1,21 +1,46 @@
 //! What rustls's callbacks into our code (certificate resolvers, verifiers,
-//! signing keys, key log) learn during a handshake step. They run on the
-//! thread that drives rustls, inside `process_new_packets`, so they write
-//! here and the connection takes the notes right after.
+//! signing keys, session stores, key log) learn during a handshake step.
+//! They run on the thread that drives rustls, inside `process_new_packets`,
+//! so they write here and the connection takes the notes right after.
+//!
+//! This module sits below every area whose hooks write it (`cert_chain`,
+//! `trust`, `session`, `config`, ...), so it names none of their types: the
+//! chosen certificate chain is held as `Any` and typed again by
+//! `cert_chain` (`Selection::chain`).
 
+#![forbid(unsafe_code)]
+
+use std::any::Any;
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use rustls::SignatureScheme;
+use rustls::client::{Tls12ClientSessionValue, Tls13ClientSessionValue};
 
-use crate::cert_chain::CertChainAndKey;
-use crate::types::s2n_cert_sni_match;
+use crate::types::{s2n_async_pkey_fn, s2n_cert_sni_match};
 
-/// The certificate a server picked (or a client sent).
+/// The certificate a server picked (or a client sent): a
+/// `cert_chain::CertChainAndKey`, read through `Selection::chain`.
 #[derive(Clone)]
 pub struct Selection {
-    pub chain: Arc<CertChainAndKey>,
+    pub chosen: Arc<dyn Any + Send + Sync>,
     pub sni_match: s2n_cert_sni_match,
+}
+
+/// A session a client received, as rustls gives it.
+pub enum Session {
+    Tls13(Tls13ClientSessionValue),
+    Tls12(Tls12ClientSessionValue),
+}
+
+/// How a config's connections sign: `s2n_config_set_async_pkey_callback`,
+/// `s2n_config_set_async_pkey_validation_mode` (strict: check the
+/// application's signature before using it) and `s2n_config_set_verify_after_sign`.
+#[derive(Clone, Copy, Default)]
+pub struct Signing {
+    pub async_pkey: s2n_async_pkey_fn,
+    pub strict: bool,
+    pub verify_after_sign: bool,
 }
 
 /// A verified chain, as indices: the peer's certificates after its leaf, in
@@ -51,7 +76,7 @@ pub struct Notes {
     /// Sessions a client received, each with the lifetime its TLS1.3
     /// NewSessionTicket gave (None where s2nrs did not read it), and
     /// tickets a server issued.
-    pub sessions: Vec<(crate::session::client::Session, Option<u32>)>,
+    pub sessions: Vec<(Session, Option<u32>)>,
     pub tickets_sent: u32,
     /// Server: the session names rustls put in its tickets, each with the
     /// ticket that carries the session instead (see `io::tickets`).
@@ -64,7 +89,7 @@ pub struct Notes {
     pub no_usable_chain: bool,
     /// Objects handed to the application that must outlive this step (an
     /// asynchronous callback may still answer through them).
-    pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
+    pub keep_alive: Vec<Box<dyn Any + Send + Sync>>,
     /// s2n's error for a failure inside one of our hooks (rustls only
     /// carries a generic error back out of a signer).
     pub failure: Option<crate::error::Error>,
@@ -85,7 +110,7 @@ pub struct Context {
     pub server_name: Option<String>,
     pub verify_host: Option<(crate::types::s2n_verify_host_fn, crate::ffi::CPtr)>,
     /// How our private key signs (the config's async and verify settings).
-    pub signing: crate::cert_chain::sign::Signing,
+    pub signing: Signing,
     /// The policy's signature schemes, in its order of preference.
     pub schemes: &'static [SignatureScheme],
     /// What earlier steps chose, for getters called from inside this one

@@ -4,15 +4,12 @@
 
 use std::ffi::c_int;
 use std::io::ErrorKind;
-use std::sync::atomic::Ordering;
 
-use crate::connection::Connection;
-use crate::connection::hello::{HEADER_LEN, MAX_RECORD_LEN};
-use crate::error::*;
 use crate::ffi::{CPtr, callbacks};
+use crate::record::{HEADER_LEN, MAX_RECORD_LEN};
 use crate::types::*;
 
-const BUFFERED_READ: usize = HEADER_LEN + MAX_RECORD_LEN;
+pub(crate) const BUFFERED_READ: usize = HEADER_LEN + MAX_RECORD_LEN;
 
 #[derive(Clone, Copy, Debug)]
 pub enum ReadIo {
@@ -145,13 +142,13 @@ impl std::io::Write for Records {
 /// blocked `s2n_send` already took (it must be called again with the same data).
 #[derive(Default)]
 pub struct SendBuf {
-    pub(super) out: Records,
-    pub(super) pos: usize,
-    pub(super) consumed: usize,
+    pub(crate) out: Records,
+    pub(crate) pos: usize,
+    pub(crate) consumed: usize,
 }
 
 impl SendBuf {
-    pub(super) fn pending(&self) -> bool {
+    pub(crate) fn pending(&self) -> bool {
         self.pos < self.out.filled().len()
     }
 }
@@ -162,14 +159,14 @@ impl SendBuf {
 #[derive(Default)]
 pub struct RecvBuf {
     pub(crate) buf: Records,
-    stream: Stream,
+    pub(crate) stream: Stream,
     /// A complete record may be waiting in `buf`.
-    pub(super) ready: bool,
+    pub(crate) ready: bool,
 }
 
 /// Where the incoming stream is in its current record.
 #[derive(Default)]
-struct Stream {
+pub(crate) struct Stream {
     header: [u8; HEADER_LEN],
     header_len: usize,
     body_left: usize,
@@ -177,7 +174,7 @@ struct Stream {
 
 impl Stream {
     /// Bytes still missing from the record being read.
-    fn missing(&self) -> usize {
+    pub(crate) fn missing(&self) -> usize {
         if self.header_len < HEADER_LEN {
             HEADER_LEN - self.header_len
         } else {
@@ -186,7 +183,7 @@ impl Stream {
     }
 
     /// Follows `bytes`, just read; true if a record was completed.
-    fn track(&mut self, mut bytes: &[u8]) -> bool {
+    pub(crate) fn track(&mut self, mut bytes: &[u8]) -> bool {
         let mut completed = false;
         while !bytes.is_empty() {
             if self.header_len < HEADER_LEN {
@@ -223,109 +220,7 @@ impl Stream {
 
 impl RecvBuf {
     /// Whether bytes of the stream wait here or half-read.
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.buf.is_empty() && self.stream.header_len == 0
-    }
-}
-
-/// A transport error as s2n reports it: would-block is blocked (on `on`),
-/// an interrupted call is retried (Ok), anything else is S2N_ERR_IO.
-fn transport_error(
-    e: std::io::Error,
-    blocked: &mut BlockedStatusArg,
-    on: s2n_blocked_status,
-) -> Result<(), Error> {
-    match e.kind() {
-        ErrorKind::WouldBlock => Err(blocked_error(blocked, on)),
-        ErrorKind::Interrupted => Ok(()),
-        _ => Err(Error::new(S2N_ERR_IO)),
-    }
-}
-
-fn blocked_error(blocked: &mut BlockedStatusArg, on: s2n_blocked_status) -> Error {
-    *blocked = on.into();
-    Error::new(S2N_ERR_IO_BLOCKED)
-}
-
-/// Writes out pending records: ours, then what the engine produced since
-/// (moved, not copied), without our lock while the transport runs.
-pub(crate) fn flush(
-    conn: &Connection,
-    send: &mut SendBuf,
-    blocked: &mut BlockedStatusArg,
-) -> Result<(), Error> {
-    let mut transport = None;
-    loop {
-        if !send.pending() {
-            send.out.clear();
-            send.pos = 0;
-            let mut state = conn.state();
-            transport = Some(state.transport);
-            let dynamic = state.dynamic_buffers;
-            if let Some(tls) = state.tls.as_mut() {
-                tls.collect();
-                std::mem::swap(&mut send.out, &mut tls.out);
-                if dynamic {
-                    tls.release();
-                }
-            }
-            if send.out.is_empty() {
-                if dynamic {
-                    send.out.release();
-                }
-                return Ok(());
-            }
-        }
-        let transport = *transport.get_or_insert_with(|| conn.state().transport);
-        match transport.write(&send.out.filled()[send.pos..]) {
-            Ok(0) => return Err(Error::new(S2N_ERR_IO)),
-            Ok(n) => {
-                send.pos += n;
-                conn.wire_out.fetch_add(n as u64, Ordering::Relaxed);
-            }
-            Err(e) => transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?,
-        }
-    }
-}
-
-/// Reads until a record is complete (or, with recv buffering, what the
-/// transport has) into `recv`; true at the end of the stream.
-pub(crate) fn fill(
-    conn: &Connection,
-    recv: &mut RecvBuf,
-    blocked: &mut BlockedStatusArg,
-) -> Result<bool, Error> {
-    let (transport, buffering) = {
-        let state = conn.state();
-        (state.transport, state.recv_buffering)
-    };
-    if recv.ready {
-        return Ok(false);
-    }
-    loop {
-        let missing = recv.stream.missing();
-        let want = if buffering {
-            missing.max(BUFFERED_READ.saturating_sub(recv.buf.filled().len()))
-        } else {
-            missing
-        };
-        let start = recv.buf.filled().len();
-        let result = transport.read(&mut recv.buf.spare(want)[..want]);
-        recv.buf.commit(*result.as_ref().unwrap_or(&0));
-        match result {
-            Ok(0) => return Ok(true),
-            Ok(n) => {
-                conn.wire_in.fetch_add(n as u64, Ordering::Relaxed);
-                let end = recv.buf.filled().len();
-                if recv.stream.track(&recv.buf.filled()[start..end]) {
-                    recv.ready = true;
-                    return Ok(false);
-                }
-                if buffering {
-                    return Ok(false);
-                }
-            }
-            Err(e) => transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_READ)?,
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! The connection after its handshake: rustls hands over the traffic
 //! secrets (its kernel-connection API, the hand-off s2n-tls makes to kernel
-//! TLS) and records are protected here (`record`). rustls keeps what only
+//! TLS) and records are protected here (`protection`). rustls keeps what only
 //! it can do: new traffic secrets on a TLS1.3 KeyUpdate, and a client's
 //! NewSessionTickets, which go to its session store.
 
@@ -16,13 +16,13 @@ use rustls::{
     ProtocolVersion, SupportedCipherSuite,
 };
 
-use super::record::{
+use crate::error::*;
+use crate::record::HEADER_LEN;
+use crate::record::Records;
+use crate::record::Secret;
+use crate::record::protection::{
     self, ALERT, APPLICATION_DATA, Format, HANDSHAKE, Keys, RecordError, Schedule,
 };
-use super::wire::Records;
-use crate::connection::Secret;
-use crate::connection::hello::HEADER_LEN;
-use crate::error::*;
 
 const CHANGE_CIPHER_SPEC: u8 = 20;
 
@@ -247,7 +247,7 @@ impl Kernel {
     /// Seals one record into `out`.
     fn seal(&mut self, content_type: u8, data: &[u8], out: &mut Records) -> Result<(), TlsError> {
         let n = self.format.overhead() + data.len();
-        record::seal(
+        protection::seal(
             self.format,
             &mut self.tx,
             content_type,
@@ -319,14 +319,15 @@ impl Kernel {
             };
             let body = usize::from(u16::from_be_bytes([header[3], header[4]]));
             // Refused from its header: its body is not waited for.
-            if body > record::max_ciphertext(self.format) {
+            if body > protection::max_ciphertext(self.format) {
                 return Err(record_error(RecordError::Overflow));
             }
             let len = HEADER_LEN + body;
             let Some(bytes) = filled.get_mut(..len) else {
                 return Ok(0);
             };
-            let opened = record::open(self.format, &mut self.rx, bytes).map_err(record_error)?;
+            let opened =
+                protection::open(self.format, &mut self.rx, bytes).map_err(record_error)?;
             let plaintext = &bytes[opened.plaintext.clone()];
             // Handshake messages and data do not interleave.
             if (!self.partial.is_empty() && opened.content_type != HANDSHAKE)
@@ -572,7 +573,7 @@ impl Kernel {
 
     /// Gives the NewSessionTickets read to rustls (its session store).
     pub fn take_tickets(&mut self) -> Result<(), TlsError> {
-        use crate::connection::notes;
+        use crate::notes;
         for ticket in std::mem::take(&mut self.tickets) {
             if let Some(Side::Client(c)) = self.side.as_deref_mut() {
                 let before = notes::peek(|n| n.sessions.len());
@@ -603,7 +604,7 @@ mod tests {
     use std::ffi::c_int;
 
     use super::*;
-    use crate::io::errors::map_tls_error;
+    use crate::error::map_tls_error;
 
     /// A TLS1.3 AES-128-GCM client and server restored from the same
     /// secrets: what one seals, the other opens.
