@@ -63,13 +63,13 @@ pub extern "C" fn s2n_client_hello_cb_done(conn: *mut s2n_connection) -> c_int {
         {
             return Err(Error::new(S2N_ERR_INVALID_STATE));
         }
-        if state.hello_cb == CallbackStatus::NotInvoked {
+        if state.hello.callback == CallbackStatus::NotInvoked {
             return Err(Error::new(S2N_ERR_ASYNC_NOT_PERFORMED));
         }
-        if state.client_hello.is_none() {
+        if state.hello.client_hello.is_none() {
             return Err(Error::new(S2N_ERR_INVALID_STATE));
         }
-        state.hello_cb = CallbackStatus::Done;
+        state.hello.callback = CallbackStatus::Done;
         Ok(S2N_SUCCESS)
     })
 }
@@ -84,6 +84,7 @@ pub extern "C" fn s2n_connection_get_client_hello(
         let conn = Connection::from_handle(conn)?;
         let state = conn.state();
         Ok(state
+            .hello
             .client_hello
             .as_ref()
             .map_or(std::ptr::null_mut(), |h| h.as_handle()))

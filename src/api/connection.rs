@@ -58,7 +58,7 @@ pub extern "C" fn s2n_connection_set_config(
             return Err(Error::new(S2N_ERR_NO_PRIVATE_KEY));
         }
         // A connection's own policy must accept the config's chains, as s2n checks.
-        if let Some(policy) = state.overrides.policy {
+        if let Some(policy) = state.settings.overrides.policy {
             for chain in &settings.chains {
                 chain.check_policy(policy)?;
             }
@@ -101,7 +101,7 @@ pub extern "C" fn s2n_connection_server_name_extension_used(conn: *mut s2n_conne
         if conn.is_client() || state.tls.is_some() {
             return Err(Error::new(S2N_ERR_INVALID_STATE));
         }
-        state.server_name_used = true;
+        state.facts.server_name_used = true;
         Ok(S2N_SUCCESS)
     })
 }
@@ -113,7 +113,10 @@ pub extern "C" fn s2n_connection_set_dynamic_buffers(
     enabled: bool,
 ) -> c_int {
     ffi::entry(|| {
-        Connection::from_handle(conn)?.state().dynamic_buffers = enabled;
+        Connection::from_handle(conn)?
+            .state()
+            .settings
+            .dynamic_buffers = enabled;
         Ok(S2N_SUCCESS)
     })
 }
@@ -125,7 +128,7 @@ pub extern "C" fn s2n_connection_set_blinding(
 ) -> c_int {
     ffi::entry(|| {
         let blinding = blinding.get()?;
-        Connection::from_handle(conn)?.state().blinding = blinding;
+        Connection::from_handle(conn)?.state().settings.blinding = blinding;
         Ok(S2N_SUCCESS)
     })
 }
@@ -157,7 +160,7 @@ pub extern "C" fn s2n_connection_request_key_update(
         if peer_request.get()? != s2n_peer_key_update::S2N_KEY_UPDATE_NOT_REQUESTED {
             return Err(Error::new(crate::error::S2N_ERR_INVALID_ARGUMENT));
         }
-        conn.state().key_update_pending = true;
+        conn.state().settings.key_update_pending = true;
         Ok(S2N_SUCCESS)
     })
 }
@@ -169,9 +172,9 @@ pub extern "C" fn s2n_connection_append_protocol_preference(
     protocol_len: u8,
 ) -> c_int {
     configure(conn, |state| {
-        let mut list = state.overrides.alpn.take().unwrap_or_default();
+        let mut list = state.settings.overrides.alpn.take().unwrap_or_default();
         let result = crate::config::append_protocol(&mut list, protocol, protocol_len);
-        state.overrides.alpn = Some(list);
+        state.settings.overrides.alpn = Some(list);
         result
     })
 }
@@ -185,7 +188,7 @@ pub extern "C" fn s2n_connection_set_protocol_preferences(
     configure(conn, |state| {
         let mut list = Vec::new();
         crate::config::set_protocols(&mut list, protocols, protocol_count)?;
-        state.overrides.alpn = Some(list);
+        state.settings.overrides.alpn = Some(list);
         Ok(())
     })
 }
@@ -210,8 +213,8 @@ pub extern "C" fn s2n_set_server_name(
             return Err(Error::new(S2N_ERR_SERVER_NAME_TOO_LONG));
         }
         conn.configure(|state| {
-            state.server_name = Some(name.to_string());
-            state.server_name_c = std::ffi::CString::new(name).ok();
+            state.settings.server_name = Some(name.to_string());
+            state.facts.server_name_c = std::ffi::CString::new(name).ok();
             Ok(())
         })?;
         Ok(S2N_SUCCESS)
@@ -228,10 +231,10 @@ pub extern "C" fn s2n_connection_free_handshake(conn: *mut s2n_connection) -> c_
         let mut state = conn.state();
         if state.phase == Phase::Established {
             info::record_negotiated(&mut state);
-            state.client_hello = None;
-            state.hello_capture = None;
-            state.ocsp_response = None;
-            state.handshake_freed = true;
+            state.hello.client_hello = None;
+            state.hello.capture = None;
+            state.facts.ocsp_response = None;
+            state.hello.handshake_freed = true;
             // rustls's handshake state goes too (see io::Tls::hand_over_later).
             if let Some(tls) = state.tls.as_mut() {
                 tls.take_over()
@@ -300,7 +303,7 @@ pub extern "C" fn s2n_connection_set_client_auth_type(
     client_auth_type: CertAuthTypeArg,
 ) -> c_int {
     configure(conn, |state| {
-        state.overrides.client_auth = Some(client_auth_type.get()?);
+        state.settings.overrides.client_auth = Some(client_auth_type.get()?);
         Ok(())
     })
 }

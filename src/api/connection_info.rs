@@ -28,10 +28,11 @@ pub extern "C" fn s2n_get_server_name(conn: *mut s2n_connection) -> *const c_cha
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let mut state = conn.state();
-        if state.server_name_c.is_none() {
+        if state.facts.server_name_c.is_none() {
             record_negotiated(&mut state);
         }
         Ok(state
+            .facts
             .server_name_c
             .as_ref()
             .map_or(std::ptr::null(), |s| s.as_ptr()))
@@ -44,6 +45,7 @@ pub extern "C" fn s2n_get_application_protocol(conn: *mut s2n_connection) -> *co
         let conn = Connection::from_handle(conn)?;
         let state = conn.state();
         Ok(state
+            .facts
             .alpn_c
             .as_ref()
             .map_or(std::ptr::null(), |s| s.as_ptr()))
@@ -60,7 +62,7 @@ pub extern "C" fn s2n_connection_get_ocsp_response(
         let length = ffi::out(length)?;
         let state = conn.state();
         // Nothing stapled: NULL and a zero length, without an error (as s2n).
-        let Some(ocsp) = state.ocsp_response.as_ref() else {
+        let Some(ocsp) = state.facts.ocsp_response.as_ref() else {
             *length = 0;
             return Ok(std::ptr::null());
         };
@@ -88,7 +90,7 @@ pub extern "C" fn s2n_connection_get_client_cert_chain(
         let conn = Connection::from_handle(conn)?;
         let (out, len) = (ffi::out(der_cert_chain_out)?, ffi::out(cert_chain_len)?);
         let mut state = conn.state();
-        if state.client_chain_wire.is_none() {
+        if state.facts.client_chain_wire.is_none() {
             // s2n's form: each certificate behind a 3-byte length.
             let certs = state
                 .tls
@@ -103,9 +105,10 @@ pub extern "C" fn s2n_connection_get_client_cert_chain(
                 wire.extend_from_slice(&(cert.len() as u32).to_be_bytes()[1..]);
                 wire.extend_from_slice(cert);
             }
-            state.client_chain_wire = Some(wire);
+            state.facts.client_chain_wire = Some(wire);
         }
         let wire = state
+            .facts
             .client_chain_wire
             .as_mut()
             .ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
@@ -119,10 +122,11 @@ pub extern "C" fn s2n_connection_get_client_cert_chain(
 pub extern "C" fn s2n_connection_is_ocsp_stapled(conn: *mut s2n_connection) -> c_int {
     getter(conn, |conn, state| {
         Ok(if conn.is_client() {
-            state.ocsp_response.is_some().into()
+            state.facts.ocsp_response.is_some().into()
         } else {
             // Stapled only when the client asked and the chosen chain has a response.
             let has_response = state
+                .facts
                 .selection
                 .as_ref()
                 .and_then(Selection::chain)
@@ -133,7 +137,7 @@ pub extern "C" fn s2n_connection_is_ocsp_stapled(conn: *mut s2n_connection) -> c
                         .unwrap_or_else(|e| e.into_inner())
                         .is_some()
                 });
-            (state.ocsp_requested && has_response).into()
+            (state.hello.ocsp_requested && has_response).into()
         })
     })
 }
@@ -159,6 +163,7 @@ pub extern "C" fn s2n_connection_get_selected_cert(
         let state = Connection::from_handle(conn)?.state();
         // No certificate chosen (yet): NULL without an error, as s2n.
         Ok(state
+            .facts
             .selection
             .as_ref()
             .map_or(std::ptr::null_mut(), handle))
@@ -179,6 +184,7 @@ pub extern "C" fn s2n_connection_get_peer_cert_chain(
         // config turned off, nor one from a resumed session), as verified:
         // the leaf, the path's intermediates, the anchor's certificate.
         let path = state
+            .facts
             .validated_path
             .ok_or_else(|| Error::new(crate::error::S2N_ERR_CERT_NOT_VALIDATED))?;
         let sent = state
@@ -228,6 +234,7 @@ pub extern "C" fn s2n_connection_get_client_protocol_version(conn: *mut s2n_conn
             highest(state)
         } else {
             state
+                .hello
                 .client_versions
                 .map_or(S2N_UNKNOWN_PROTOCOL_VERSION, |v| v.0)
         })
@@ -265,7 +272,7 @@ pub extern "C" fn s2n_connection_get_actual_protocol_version(conn: *mut s2n_conn
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_connection_get_client_hello_version(conn: *mut s2n_connection) -> c_int {
     getter(conn, |conn, state| {
-        Ok(match state.client_versions {
+        Ok(match state.hello.client_versions {
             Some((_, legacy)) => legacy,
             None if conn.is_client() && state.phase != Phase::New => S2N_TLS12,
             None => S2N_UNKNOWN_PROTOCOL_VERSION,
@@ -281,7 +288,7 @@ pub extern "C" fn s2n_connection_client_cert_used(conn: *mut s2n_connection) -> 
             return Ok(0);
         }
         let used = if conn.is_client() {
-            state.selection.is_some()
+            state.facts.selection.is_some()
         } else {
             state
                 .tls
@@ -321,6 +328,7 @@ pub extern "C" fn s2n_connection_get_certificate_match(
         }
         let state = conn.state();
         let selection = state
+            .facts
             .selection
             .as_ref()
             .ok_or_else(|| Error::new(crate::error::S2N_ERR_NO_CERT_FOUND))?;
@@ -345,6 +353,7 @@ pub extern "C" fn s2n_connection_get_master_secret(
             return Err(Error::new(S2N_ERR_INVALID_STATE));
         }
         let secret = state
+            .facts
             .master_secret
             .as_ref()
             .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
@@ -384,7 +393,7 @@ pub extern "C" fn s2n_connection_tls_exporter(
             .as_ref()
             .and_then(|t| t.negotiated_cipher_suite()?.tls13())
             .map(|suite| suite.common.hash_provider.algorithm());
-        let secret = state.master_secret.as_ref();
+        let secret = state.facts.master_secret.as_ref();
         match (hash, secret) {
             (Some(hash), Some(secret)) => tls13_export(hash, secret, label, context, output)?,
             _ => return Err(Error::new(S2N_ERR_INVALID_STATE)),
@@ -464,7 +473,8 @@ pub extern "C" fn s2n_connection_get_key_exchange_group(
 pub extern "C" fn s2n_connection_get_alert(conn: *mut s2n_connection) -> c_int {
     getter(conn, |_, state| {
         state
-            .alert
+            .shutdown
+            .peer_alert
             .map(c_int::from)
             .ok_or_else(|| Error::new(S2N_ERR_NO_ALERT))
     })
@@ -490,7 +500,7 @@ pub extern "C" fn s2n_connection_get_handshake_type_name(
         let tls13 = negotiated_version(&state) == Some(S2N_TLS13);
         let full = tls.handshake_kind() != Some(HandshakeKind::Resumed);
         let (asked, sent) = if conn.is_client() {
-            (state.cert_requested, state.selection.is_some())
+            (state.facts.cert_requested, state.facts.selection.is_some())
         } else {
             let asked = state.client_auth(false) != s2n_cert_auth_type::S2N_CERT_AUTH_NONE;
             (
@@ -498,7 +508,7 @@ pub extern "C" fn s2n_connection_get_handshake_type_name(
                 tls.peer_certificates().is_some_and(|c| !c.is_empty()),
             )
         };
-        let ticket = state.tickets_sent > 0 || state.session_blob.is_some();
+        let ticket = state.facts.tickets_sent > 0 || state.resumption.session_blob.is_some();
         let mut flags = vec!["NEGOTIATED"];
         let mut push = |on: bool, flag| {
             if on {
@@ -582,7 +592,7 @@ pub extern "C" fn s2n_connection_get_signature_scheme(
             return Err(Error::new(S2N_ERR_INVALID_STATE));
         }
         let tls13 = negotiated_version(&state) == Some(S2N_TLS13);
-        *out = state.server_scheme.map_or(static_c(c"none"), |s| {
+        *out = state.facts.server_scheme.map_or(static_c(c"none"), |s| {
             leak_free_c(scheme_facts(s).name(tls13))
         });
         Ok(S2N_SUCCESS)

@@ -18,7 +18,7 @@ pub extern "C" fn s2n_config_set_server_max_early_data_size(
     max_early_data_size: u32,
 ) -> c_int {
     Config::set(config, |state| {
-        state.max_early_data_size = max_early_data_size;
+        state.early_data.max_size = max_early_data_size;
         Ok(())
     })
 }
@@ -30,7 +30,7 @@ pub extern "C" fn s2n_connection_set_server_max_early_data_size(
 ) -> c_int {
     ffi::entry(|| {
         Connection::from_handle(conn)?.configure(|state| {
-            state.overrides.early_data_max = Some(max_early_data_size);
+            state.settings.overrides.early_data_max = Some(max_early_data_size);
             Ok(())
         })?;
         Ok(S2N_SUCCESS)
@@ -174,7 +174,7 @@ pub extern "C" fn s2n_config_set_early_data_cb(
     cb: s2n_early_data_cb,
 ) -> c_int {
     Config::set(config, |state| {
-        state.early_data_cb = cb;
+        state.early_data.cb = cb;
         Ok(())
     })
 }

@@ -16,7 +16,7 @@ use std::ffi::c_void;
 fn set_transport(conn: *mut s2n_connection, f: impl FnOnce(&mut Transport)) -> c_int {
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
-        f(&mut conn.state().transport);
+        f(&mut conn.state().settings.transport);
         Ok(S2N_SUCCESS)
     })
 }
@@ -38,7 +38,8 @@ fn fd_out(
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let out = ffi::out(out)?;
-        *out = pick(&conn.state().transport).ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
+        *out = pick(&conn.state().settings.transport)
+            .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
         Ok(S2N_SUCCESS)
     })
 }
@@ -63,8 +64,8 @@ pub extern "C" fn s2n_connection_set_fd(conn: *mut s2n_connection, fd: c_int) ->
         let fd = check_fd(fd)?;
         let conn = Connection::from_handle(conn)?;
         let mut state = conn.state();
-        state.transport.read = ReadIo::Fd(fd);
-        state.transport.write = WriteIo::Fd(fd);
+        state.settings.transport.read = ReadIo::Fd(fd);
+        state.settings.transport.write = WriteIo::Fd(fd);
         Ok(S2N_SUCCESS)
     })
 }
@@ -113,10 +114,10 @@ pub extern "C" fn s2n_connection_use_corked_io(conn: *mut s2n_connection) -> c_i
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let mut state = conn.state();
-        if !matches!(state.transport.write, WriteIo::Fd(_)) {
+        if !matches!(state.settings.transport.write, WriteIo::Fd(_)) {
             return Err(Error::new(S2N_ERR_CORK_SET_ON_UNMANAGED));
         }
-        state.corked = true;
+        state.settings.corked = true;
         Ok(S2N_SUCCESS)
     })
 }
@@ -160,7 +161,10 @@ pub extern "C" fn s2n_connection_set_recv_buffering(
     enabled: bool,
 ) -> c_int {
     ffi::entry(|| {
-        Connection::from_handle(conn)?.state().recv_buffering = enabled;
+        Connection::from_handle(conn)?
+            .state()
+            .settings
+            .recv_buffering = enabled;
         Ok(S2N_SUCCESS)
     })
 }

@@ -46,7 +46,7 @@ pub extern "C" fn s2n_connection_set_cipher_preferences(
         let conn = Connection::from_handle(conn)?;
         let policy = by_name(ffi::c_str(version)?)?;
         conn.configure(|state| {
-            state.overrides.policy = Some(policy);
+            state.settings.overrides.policy = Some(policy);
             Ok(())
         })?;
         Ok(S2N_SUCCESS)

@@ -32,13 +32,13 @@ pub extern "C" fn s2n_connection_enable_quic(conn: *mut s2n_connection) -> c_int
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let mut state = conn.state();
-        if state.recv_buffering {
+        if state.settings.recv_buffering {
             return Err(Error::with_reason(
                 S2N_ERR_INVALID_STATE,
                 "QUIC is not compatible with recv buffering",
             ));
         }
-        state.quic_settings.get_or_insert_default().enabled = true;
+        state.quic.settings.get_or_insert_default().enabled = true;
         Ok(S2N_SUCCESS)
     })
 }
@@ -62,7 +62,7 @@ pub extern "C" fn s2n_connection_are_session_tickets_enabled(conn: *mut s2n_conn
     ffi::entry(|| {
         let conn = Connection::from_handle(conn)?;
         let config = conn.state().config.clone();
-        let enabled = config.read().tickets;
+        let enabled = config.read().resumption.tickets;
         Ok(enabled)
     })
 }
@@ -81,7 +81,7 @@ pub extern "C" fn s2n_connection_set_quic_transport_parameters(
         } else {
             ffi::slice(data_buffer, usize::from(data_len))?.to_vec()
         };
-        conn.state().quic_settings.get_or_insert_default().params = data;
+        conn.state().quic.settings.get_or_insert_default().params = data;
         Ok(S2N_SUCCESS)
     })
 }
@@ -100,7 +100,8 @@ pub extern "C" fn s2n_connection_get_quic_transport_parameters(
         let len = ffi::out(data_len)?;
         let state = conn.state();
         let params = state
-            .quic_settings
+            .quic
+            .settings
             .as_ref()
             .map_or(&[][..], |q| &q.peer_params[..]);
         *buffer = if params.is_empty() {
@@ -125,7 +126,7 @@ pub extern "C" fn s2n_connection_set_secret_callback(
         if cb_func.is_none() {
             return Err(Error::new(S2N_ERR_NULL));
         }
-        conn.state().quic_settings.get_or_insert_default().secret_cb = Some((cb_func, CPtr(ctx)));
+        conn.state().quic.settings.get_or_insert_default().secret_cb = Some((cb_func, CPtr(ctx)));
         Ok(S2N_SUCCESS)
     })
 }
@@ -152,7 +153,7 @@ pub extern "C" fn s2n_recv_quic_post_handshake_message(
         let conn = Connection::from_handle(conn)?;
         let blocked = ffi::out(blocked)?;
         *blocked = s2n_blocked_status::S2N_BLOCKED_ON_READ.into();
-        let mut engine = conn.state().quic.take().ok_or_else(|| {
+        let mut engine = conn.state().quic.engine.take().ok_or_else(|| {
             Error::with_reason(
                 S2N_ERR_INVALID_STATE,
                 "no QUIC handshake on this connection",
@@ -165,7 +166,7 @@ pub extern "C" fn s2n_recv_quic_post_handshake_message(
             }
             process(conn, &mut engine, &message)
         })();
-        conn.state().quic = Some(engine);
+        conn.state().quic.engine = Some(engine);
         result?;
         *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
         Ok(S2N_SUCCESS)

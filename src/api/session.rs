@@ -23,7 +23,7 @@ pub extern "C" fn s2n_config_set_cache_store_callback(
 ) -> c_int {
     Config::set(config, |state| {
         let f = cache_store_callback.ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
-        state.cache_callbacks.store = Some((Some(f), CPtr(data)));
+        state.resumption.cache_callbacks.store = Some((Some(f), CPtr(data)));
         Ok(())
     })
 }
@@ -38,7 +38,7 @@ pub extern "C" fn s2n_config_set_cache_retrieve_callback(
 ) -> c_int {
     Config::set(config, |state| {
         let f = cache_retrieve_callback.ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
-        state.cache_callbacks.retrieve = Some((Some(f), CPtr(data)));
+        state.resumption.cache_callbacks.retrieve = Some((Some(f), CPtr(data)));
         Ok(())
     })
 }
@@ -51,7 +51,7 @@ pub extern "C" fn s2n_config_set_cache_delete_callback(
 ) -> c_int {
     Config::set(config, |state| {
         let f = cache_delete_callback.ok_or_else(|| Error::new(crate::error::S2N_ERR_NULL))?;
-        state.cache_callbacks.delete = Some((Some(f), CPtr(data)));
+        state.resumption.cache_callbacks.delete = Some((Some(f), CPtr(data)));
         Ok(())
     })
 }
@@ -62,7 +62,7 @@ pub extern "C" fn s2n_config_set_session_state_lifetime(
     lifetime_in_secs: u64,
 ) -> c_int {
     Config::set(config, |state| {
-        state.session_state_lifetime_secs = lifetime_in_secs;
+        state.resumption.session_state_lifetime_secs = lifetime_in_secs;
         Ok(())
     })
 }
@@ -74,7 +74,7 @@ pub extern "C" fn s2n_config_set_session_tickets_onoff(
     enabled: u8,
 ) -> c_int {
     Config::set(config, |state| {
-        state.tickets = enabled != 0;
+        state.resumption.tickets = enabled != 0;
         Ok(())
     })
 }
@@ -87,7 +87,8 @@ pub extern "C" fn s2n_config_set_session_cache_onoff(
 ) -> c_int {
     Config::set(config, |state| {
         // As s2n: on only with all three callbacks set, silently off otherwise.
-        state.session_cache = enabled != 0 && state.cache_callbacks.complete();
+        state.resumption.session_cache =
+            enabled != 0 && state.resumption.cache_callbacks.complete();
         Ok(())
     })
 }
@@ -102,6 +103,7 @@ pub extern "C" fn s2n_config_set_ticket_encrypt_decrypt_key_lifetime(
             return Err(Error::new(S2N_ERR_INVALID_ARGUMENT));
         }
         *state
+            .resumption
             .ticket_keys
             .encrypt_decrypt_secs
             .lock()
@@ -117,6 +119,7 @@ pub extern "C" fn s2n_config_set_ticket_decrypt_key_lifetime(
 ) -> c_int {
     Config::set(config, |state| {
         *state
+            .resumption
             .ticket_keys
             .decrypt_secs
             .lock()
@@ -139,7 +142,7 @@ pub extern "C" fn s2n_config_add_ticket_crypto_key(
     Config::set(config, |state| {
         let name = ffi::slice(name, name_len as usize)?;
         let key = ffi::slice(key, key_len as usize)?;
-        state.ticket_keys.add(
+        state.resumption.ticket_keys.add(
             name,
             key,
             intro_time_in_seconds_from_epoch,
@@ -157,7 +160,7 @@ pub extern "C" fn s2n_config_require_ticket_forward_secrecy(
 ) -> c_int {
     ffi::entry(|| {
         s2n_config::get(config)?.update(|state| {
-            state.ticket_forward_secrecy = enabled;
+            state.resumption.ticket_forward_secrecy = enabled;
             Ok(())
         })?;
         Ok(S2N_SUCCESS)
@@ -172,7 +175,7 @@ pub extern "C" fn s2n_config_require_ticket_forward_secrecy(
 #[unsafe(no_mangle)]
 pub extern "C" fn s2n_config_set_initial_ticket_count(config: *mut s2n_config, num: u8) -> c_int {
     Config::set(config, |state| {
-        state.initial_ticket_count = num;
+        state.resumption.initial_ticket_count = num;
         Ok(())
     })
 }
@@ -199,7 +202,7 @@ pub extern "C" fn s2n_connection_get_tickets_sent(
         if conn.is_client() {
             return Err(Error::new(crate::error::S2N_ERR_SERVER_MODE));
         }
-        *out = conn.state().tickets_sent.min(u32::from(u16::MAX)) as u16;
+        *out = conn.state().facts.tickets_sent.min(u32::from(u16::MAX)) as u16;
         Ok(S2N_SUCCESS)
     })
 }
@@ -223,7 +226,7 @@ pub extern "C" fn s2n_config_set_session_ticket_cb(
     ctx: *mut c_void,
 ) -> c_int {
     Config::set(config, |state| {
-        state.session_ticket_cb = callback.map(|f| (Some(f), CPtr(ctx)));
+        state.resumption.session_ticket_cb = callback.map(|f| (Some(f), CPtr(ctx)));
         Ok(())
     })
 }
@@ -285,7 +288,7 @@ pub extern "C" fn s2n_connection_set_session(
         let blob = ffi::slice(session, length)?;
         let id = client::parse_blob(blob)?;
         conn.configure(|state| {
-            state.offer_session = Some(id);
+            state.resumption.offer_session = Some(id);
             Ok(())
         })?;
         Ok(S2N_SUCCESS)

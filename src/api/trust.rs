@@ -150,7 +150,7 @@ pub extern "C" fn s2n_connection_set_verify_host_callback(
 ) -> c_int {
     ffi::entry(|| {
         crate::connection::Connection::from_handle(conn)?.configure(|state| {
-            state.overrides.verify_host = Some((host_fn, CPtr(data)));
+            state.settings.overrides.verify_host = Some((host_fn, CPtr(data)));
             Ok(())
         })?;
         Ok(S2N_SUCCESS)

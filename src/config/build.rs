@@ -180,7 +180,7 @@ fn client_config(state: &ConfigState, overrides: &Overrides) -> Result<ClientCon
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // The store offers only the session the application set on the connection.
     // Forward secrecy required: no TLS1.2 ticket extension, as in s2n.
-    let tls12 = if state.tickets && !state.ticket_forward_secrecy {
+    let tls12 = if state.resumption.tickets && !state.resumption.ticket_forward_secrecy {
         rustls::client::Tls12Resumption::SessionIdOrTickets
     } else {
         rustls::client::Tls12Resumption::SessionIdOnly
@@ -226,36 +226,43 @@ fn server_config(
     config.alpn_protocols = overrides.alpn.clone().unwrap_or_else(|| state.alpn.clone());
     // s2n servers choose by their own preference order.
     config.ignore_client_order = true;
-    config.session_storage = if state.session_cache && state.cache_callbacks.complete() {
-        crate::session::cache::CallbackCache::new(
-            state.cache_callbacks,
-            state.session_state_lifetime_secs,
-        )
-    } else {
-        Arc::new(NoServerSessionStorage {})
-    };
+    config.session_storage =
+        if state.resumption.session_cache && state.resumption.cache_callbacks.complete() {
+            crate::session::cache::CallbackCache::new(
+                state.resumption.cache_callbacks,
+                state.resumption.session_state_lifetime_secs,
+            )
+        } else {
+            Arc::new(NoServerSessionStorage {})
+        };
     config.send_tls13_tickets = 0;
-    if state.tickets && !state.ticket_keys.is_empty() && !overrides.tls12_without_tickets {
+    if state.resumption.tickets
+        && !state.resumption.ticket_keys.is_empty()
+        && !overrides.tls12_without_tickets
+    {
         config.ticketer = Arc::new(crate::session::tickets::Ticketer {
-            keys: state.ticket_keys.clone(),
+            keys: state.resumption.ticket_keys.clone(),
             clock: state.wall_clock,
-            lifetime_secs: u32::try_from(state.session_state_lifetime_secs).unwrap_or(u32::MAX),
+            lifetime_secs: u32::try_from(state.resumption.session_state_lifetime_secs)
+                .unwrap_or(u32::MAX),
             issue: !overrides.resumes_tls12_ticket,
             opens: !overrides.stale_tls12_ticket,
         });
-        config.send_tls13_tickets = usize::from(state.initial_ticket_count);
+        config.send_tls13_tickets = usize::from(state.resumption.initial_ticket_count);
         // rustls allows early data only with sessions it looks up (see early_data.rs).
         let max_early = overrides
             .early_data_max
-            .unwrap_or(state.max_early_data_size);
-        if max_early > 0 || state.max_early_data_size > 0 {
+            .unwrap_or(state.early_data.max_size);
+        if max_early > 0 || state.early_data.max_size > 0 {
             config.max_early_data_size = max_early;
             config.ticketer = Arc::new(NoTickets);
             config.session_storage = Arc::new(crate::early_data::Store {
-                sessions: state.early_data_sessions.clone(),
-                keys: state.ticket_keys.clone(),
+                sessions: state.early_data.sessions.clone(),
+                keys: state.resumption.ticket_keys.clone(),
                 clock: state.wall_clock,
-                lifetime: std::time::Duration::from_secs(state.session_state_lifetime_secs),
+                lifetime: std::time::Duration::from_secs(
+                    state.resumption.session_state_lifetime_secs,
+                ),
             });
         }
     }

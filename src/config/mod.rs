@@ -59,17 +59,7 @@ pub struct ConfigState {
     pub key_log: Option<(s2n_key_log_fn, CPtr)>,
     pub client_hello_cb: Option<(s2n_client_hello_fn, CPtr)>,
     pub client_hello_cb_mode: s2n_client_hello_cb_mode,
-    /// Session tickets: on/off, the server's keys, lifetimes, the client's callback.
-    pub tickets: bool,
-    /// `s2n_config_require_ticket_forward_secrecy`: no TLS1.2 tickets.
-    pub ticket_forward_secrecy: bool,
-    pub ticket_keys: Arc<crate::session::tickets::TicketKeys>,
-    pub session_state_lifetime_secs: u64,
-    pub initial_ticket_count: u8,
-    pub session_ticket_cb: Option<(s2n_session_ticket_fn, CPtr)>,
-    /// The TLS1.2 session-ID cache: on/off and the application's callbacks.
-    pub session_cache: bool,
-    pub cache_callbacks: crate::session::cache::CacheCallbacks,
+    pub resumption: Resumption,
     /// `s2n_config_add_dhparams`: the checked PKCS#3 DER, never used (rustls has no DHE).
     pub dhparams: Option<Vec<u8>>,
     /// `s2n/unstable/events.h`: the subscriber and its callbacks.
@@ -98,14 +88,36 @@ pub struct ConfigState {
     /// `s2n_config_set_cert_authorities_from_trust_store`: the subjects a
     /// server sends in its CertificateRequest.
     pub cert_authorities: Vec<rustls::DistinguishedName>,
-    /// `s2n_config_set_server_max_early_data_size` (0: no early data).
-    pub max_early_data_size: u32,
-    /// `s2n_config_set_early_data_cb`.
-    pub early_data_cb: s2n_early_data_cb,
-    /// The sessions early data tickets name (shared by the config's snapshots).
-    pub early_data_sessions: Arc<crate::early_data::Sessions>,
+    pub early_data: EarlyDataSettings,
     /// `s2n_config_enable_quic`: every connection of this config is QUIC.
     pub quic: bool,
+}
+
+/// Resumption: session tickets (on/off, the server's keys, lifetimes, the
+/// client's callback) and the TLS1.2 session-ID cache.
+#[derive(Clone)]
+pub struct Resumption {
+    pub tickets: bool,
+    /// `s2n_config_require_ticket_forward_secrecy`: no TLS1.2 tickets.
+    pub ticket_forward_secrecy: bool,
+    pub ticket_keys: Arc<crate::session::tickets::TicketKeys>,
+    pub session_state_lifetime_secs: u64,
+    pub initial_ticket_count: u8,
+    pub session_ticket_cb: Option<(s2n_session_ticket_fn, CPtr)>,
+    /// The TLS1.2 session-ID cache: on/off and the application's callbacks.
+    pub session_cache: bool,
+    pub cache_callbacks: crate::session::cache::CacheCallbacks,
+}
+
+/// TLS1.3 early data on a server.
+#[derive(Clone, Default)]
+pub struct EarlyDataSettings {
+    /// `s2n_config_set_server_max_early_data_size` (0: no early data).
+    pub max_size: u32,
+    /// `s2n_config_set_early_data_cb`.
+    pub cb: s2n_early_data_cb,
+    /// The sessions early data tickets name (shared by the config's snapshots).
+    pub sessions: Arc<crate::early_data::Sessions>,
 }
 
 /// Seconds s2n's built-in blinding waits at most after a failure.
@@ -142,14 +154,16 @@ impl ConfigState {
             key_log: None,
             client_hello_cb: None,
             client_hello_cb_mode: s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING,
-            tickets: false,
-            ticket_forward_secrecy: false,
-            ticket_keys: Arc::default(),
-            session_state_lifetime_secs: crate::session::tickets::DEFAULT_STATE_LIFETIME_SECS,
-            initial_ticket_count: 1,
-            session_ticket_cb: None,
-            session_cache: false,
-            cache_callbacks: Default::default(),
+            resumption: Resumption {
+                tickets: false,
+                ticket_forward_secrecy: false,
+                ticket_keys: Arc::default(),
+                session_state_lifetime_secs: crate::session::tickets::DEFAULT_STATE_LIFETIME_SECS,
+                initial_ticket_count: 1,
+                session_ticket_cb: None,
+                session_cache: false,
+                cache_callbacks: Default::default(),
+            },
             dhparams: None,
             events: Default::default(),
             cert_tiebreak: None,
@@ -160,9 +174,7 @@ impl ConfigState {
             renegotiate_cb: None,
             serializable: false,
             cert_authorities: Vec::new(),
-            max_early_data_size: 0,
-            early_data_cb: None,
-            early_data_sessions: Arc::default(),
+            early_data: EarlyDataSettings::default(),
             quic: false,
         }
     }

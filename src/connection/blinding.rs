@@ -20,7 +20,7 @@ impl State {
 
     /// Nanoseconds of the self-service blinding delay still to wait.
     pub fn remaining_delay(&self) -> u64 {
-        let [start, delay] = self.delay;
+        let [start, delay] = self.shutdown.delay;
         if delay == 0 {
             return 0;
         }
@@ -34,7 +34,10 @@ impl State {
 pub fn blind(conn: &Connection) {
     let (blinding, max_secs) = {
         let state = conn.state();
-        (state.blinding, state.config.read().max_blinding_delay_secs)
+        (
+            state.settings.blinding,
+            state.config.read().max_blinding_delay_secs,
+        )
     };
     if max_secs == 0 {
         return;
@@ -48,7 +51,7 @@ pub fn blind(conn: &Connection) {
         _ => {
             let mut state = conn.state();
             let now = state.monotonic_ns();
-            state.delay = [now, u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX)];
+            state.shutdown.delay = [now, u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX)];
         }
     }
 }

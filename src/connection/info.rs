@@ -14,17 +14,18 @@ use crate::types::*;
 
 /// Caches the strings C getters return once the handshake is done.
 pub fn record_negotiated(state: &mut State) {
-    if state.server_name_c.is_none() {
+    if state.facts.server_name_c.is_none() {
         let sni = state
+            .hello
             .client_hello
             .as_ref()
             .and_then(|h| h.hello.server_name());
-        state.server_name_c = sni.and_then(|n| CString::new(n).ok());
+        state.facts.server_name_c = sni.and_then(|n| CString::new(n).ok());
     }
     let Some(tls) = state.tls.as_deref() else {
         return;
     };
-    state.alpn_c = tls.alpn_protocol().and_then(|p| CString::new(p).ok());
+    state.facts.alpn_c = tls.alpn_protocol().and_then(|p| CString::new(p).ok());
 }
 
 /// A ClientHello's highest offered version and its legacy version (capped at

@@ -35,9 +35,37 @@ pub enum Phase {
     Failed,
 }
 
-/// Settings and protocol state, behind the connection's lock.
+/// Settings and protocol state, behind the connection's lock, in parts:
+/// what the application set, what the handshake established, the
+/// ClientHello, resumption, shutdown, QUIC and early data.
 pub struct State {
     pub config: Arc<Config>,
+    pub settings: Settings,
+    /// Boxed: a rustls connection is over a kilobyte, and a new connection holds none.
+    pub tls: Option<Box<crate::record::Tls>>,
+    pub phase: Phase,
+    pub facts: Facts,
+    pub hello: Hello,
+    pub resumption: Resumption,
+    pub shutdown: Shutdown,
+    /// TLS1.3 early data settings and progress.
+    pub early: crate::early_data::EarlyData,
+    pub quic: Quic,
+    /// Bytes of plaintext rustls holds for `s2n_recv`, as of the last read.
+    pub plaintext_pending: usize,
+    /// How big the records `s2n_send` writes are.
+    pub records: records::RecordSizing,
+    /// Handshake timings for the events.h subscriber.
+    pub events: crate::unstable::events::HandshakeTiming,
+    /// Objects the application may still answer through (see notes).
+    pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
+    /// A handshake step waiting for an async private-key operation; it holds
+    /// the protocol state (`tls` is None meanwhile).
+    pub paused: Option<Box<crate::record::step::PausedStep>>,
+}
+
+/// What the application set on the connection itself.
+pub struct Settings {
     pub server_name: Option<String>,
     pub overrides: Overrides,
     pub transport: Transport,
@@ -45,29 +73,21 @@ pub struct State {
     pub corked: bool,
     pub recv_buffering: bool,
     pub dynamic_buffers: bool,
-    /// Boxed: a rustls connection is over a kilobyte, and a new connection holds none.
-    pub tls: Option<Box<crate::record::Tls>>,
-    pub phase: Phase,
+    /// A key update the application asked for, sent before the next data.
+    pub key_update_pending: bool,
+}
+
+/// What the handshake established, for the getters.
+#[derive(Default)]
+pub struct Facts {
     /// The certificate a server chose (or a client sent).
     pub selection: Option<Selection>,
-    /// The last alert the peer sent, for `s2n_connection_get_alert`.
-    pub alert: Option<u8>,
-    /// Bytes of plaintext rustls holds for `s2n_recv`, as of the last read.
-    pub plaintext_pending: usize,
-    pub close_notify_received: bool,
-    pub close_notify_sent: bool,
-    /// What `s2n_shutdown` sends after a failure instead of close_notify:
-    /// the fatal alert of the few failures s2n names, or the alert record
-    /// rustls protected (which only rustls could have replaced).
-    pub shutdown_alert: Option<u8>,
-    pub shutdown_record: Option<Vec<u8>>,
-    /// Self-service blinding: when the delay began (the config's monotonic
-    /// clock, in nanoseconds) and how long it is.
-    /// ([0, 0] when there is none: a plain pair, no Option payload left
-    /// uninitialized for memcheck to trip on).
-    pub delay: [u64; 2],
+    /// The server name was used to choose a certificate.
     pub server_name_used: bool,
-    pub handshake_freed: bool,
+    /// The server asked this client for a certificate.
+    pub cert_requested: bool,
+    /// The session tickets a server sent.
+    pub tickets_sent: u32,
     /// NUL-terminated copies handed to C by the getters: the server name
     /// (ours as a client, the client's SNI as a server) and the ALPN protocol.
     pub server_name_c: Option<std::ffi::CString>,
@@ -86,103 +106,108 @@ pub struct State {
     pub randoms: Option<Box<crate::record::Randoms>>,
     /// The client's chain in s2n's wire form, made on first request.
     pub client_chain_wire: Option<Vec<u8>>,
-    /// A server's ClientHello: its records while they arrive, then the parsed
-    /// message for `s2n_connection_get_client_hello` and the callback's progress.
-    pub hello_capture: Option<Box<hello::HelloCapture>>,
-    pub client_hello: Option<Box<crate::client_hello::ClientHelloHandle>>,
-    pub hello_cb: hello::CallbackStatus,
-    /// What a server's ClientHello offered, kept after the hello is freed:
-    /// the client's highest version and its legacy version (s2n numbers).
-    pub client_versions: Option<(c_int, c_int)>,
-    /// A server's client asked for a stapled OCSP response (status_request).
-    pub ocsp_requested: bool,
-    /// Resumption: the session a client offers, the newest one it received
-    /// (as its blob), and the tickets a server sent.
-    pub offer_session: Option<[u8; 16]>,
-    pub session_blob: Option<[u8; crate::session::client::BLOB_LEN]>,
-    pub tickets_sent: u32,
-    /// The server asked this client for a certificate.
-    pub cert_requested: bool,
     /// The peer's certificate chain as validated (s2n hands out only this).
     pub validated_path: Option<notes::ValidatedPath>,
-    /// Objects the application may still answer through (see notes).
-    pub keep_alive: Vec<Box<dyn std::any::Any + Send + Sync>>,
-    /// Handshake timings for the events.h subscriber.
-    pub events: crate::unstable::events::HandshakeTiming,
-    /// A key update the application asked for, sent before the next data.
-    pub key_update_pending: bool,
-    /// How big the records `s2n_send` writes are.
-    pub records: records::RecordSizing,
-    /// TLS1.3 early data settings and progress.
-    pub early: crate::early_data::EarlyData,
-    /// QUIC settings (boxed: most connections never use QUIC) and the QUIC
-    /// handshake engine.
-    pub quic_settings: Option<Box<crate::quic::Settings>>,
-    pub quic: Option<Box<crate::quic::Engine>>,
-    /// A handshake step waiting for an async private-key operation; it holds
-    /// the protocol state (`tls` is None meanwhile).
-    pub paused: Option<Box<crate::record::step::PausedStep>>,
+}
+
+/// A server's ClientHello: its records while they arrive, then the parsed
+/// message for `s2n_connection_get_client_hello` and the callback's progress.
+pub struct Hello {
+    pub capture: Option<Box<hello::HelloCapture>>,
+    pub client_hello: Option<Box<crate::client_hello::ClientHelloHandle>>,
+    pub callback: hello::CallbackStatus,
+    /// What it offered, kept after the hello is freed: the client's highest
+    /// version and its legacy version (s2n numbers).
+    pub client_versions: Option<(c_int, c_int)>,
+    /// It asked for a stapled OCSP response (status_request).
+    pub ocsp_requested: bool,
+    /// `s2n_connection_free_handshake` freed it (and the handshake's state).
+    pub handshake_freed: bool,
+}
+
+/// Resumption: the session a client offers, and the newest one it
+/// received (as its blob).
+#[derive(Default)]
+pub struct Resumption {
+    pub offer_session: Option<[u8; 16]>,
+    pub session_blob: Option<[u8; crate::session::client::BLOB_LEN]>,
+}
+
+/// How the connection ends.
+#[derive(Default)]
+pub struct Shutdown {
+    /// The last alert the peer sent, for `s2n_connection_get_alert`.
+    pub peer_alert: Option<u8>,
+    pub close_notify_received: bool,
+    pub close_notify_sent: bool,
+    /// What `s2n_shutdown` sends after a failure instead of close_notify:
+    /// the fatal alert of the few failures s2n names, or the alert record
+    /// rustls protected (which only rustls could have replaced).
+    pub alert: Option<u8>,
+    pub record: Option<Vec<u8>>,
+    /// Self-service blinding: when the delay began (the config's monotonic
+    /// clock, in nanoseconds) and how long it is.
+    /// ([0, 0] when there is none: a plain pair, no Option payload left
+    /// uninitialized for memcheck to trip on).
+    pub delay: [u64; 2],
+}
+
+/// QUIC settings (boxed: most connections never use QUIC) and the QUIC
+/// handshake engine.
+#[derive(Default)]
+pub struct Quic {
+    pub settings: Option<Box<crate::quic::Settings>>,
+    pub engine: Option<Box<crate::quic::Engine>>,
 }
 
 impl State {
     /// s2n's client auth type for this connection (see `Overrides::client_auth`).
     pub fn client_auth(&self, is_client: bool) -> s2n_cert_auth_type {
-        self.overrides.client_auth(&self.config.read(), is_client)
+        self.settings
+            .overrides
+            .client_auth(&self.config.read(), is_client)
     }
 
     /// The connection's security policy: its own, else its config's.
     pub fn policy(&self) -> &'static crate::policy::Policy {
-        self.overrides.policy.unwrap_or(self.config.read().policy)
+        self.settings
+            .overrides
+            .policy
+            .unwrap_or(self.config.read().policy)
     }
 
     pub(crate) fn new(config: Arc<Config>) -> Self {
         Self {
             config,
-            server_name: None,
-            overrides: Overrides::default(),
-            transport: Transport::default(),
-            blinding: s2n_blinding::S2N_BUILT_IN_BLINDING,
-            corked: false,
-            recv_buffering: false,
-            dynamic_buffers: false,
+            settings: Settings {
+                server_name: None,
+                overrides: Overrides::default(),
+                transport: Transport::default(),
+                blinding: s2n_blinding::S2N_BUILT_IN_BLINDING,
+                corked: false,
+                recv_buffering: false,
+                dynamic_buffers: false,
+                key_update_pending: false,
+            },
             tls: None,
             phase: Phase::New,
-            selection: None,
-            alert: None,
-            plaintext_pending: 0,
-            close_notify_received: false,
-            close_notify_sent: false,
-            shutdown_alert: None,
-            shutdown_record: None,
-            delay: [0, 0],
-            server_name_used: false,
-            handshake_freed: false,
-            server_name_c: None,
-            alpn_c: None,
-            server_scheme: None,
-            client_scheme: None,
-            ocsp_response: None,
-            master_secret: None,
-            traffic_secrets: None,
-            randoms: None,
-            client_chain_wire: None,
-            hello_capture: None,
-            client_hello: None,
-            hello_cb: hello::CallbackStatus::NotInvoked,
-            client_versions: None,
-            ocsp_requested: false,
-            offer_session: None,
-            session_blob: None,
-            tickets_sent: 0,
-            cert_requested: false,
-            validated_path: None,
-            keep_alive: Vec::new(),
-            events: Default::default(),
-            key_update_pending: false,
-            records: records::RecordSizing::default(),
+            facts: Facts::default(),
+            hello: Hello {
+                capture: None,
+                client_hello: None,
+                callback: hello::CallbackStatus::NotInvoked,
+                client_versions: None,
+                ocsp_requested: false,
+                handshake_freed: false,
+            },
+            resumption: Resumption::default(),
+            shutdown: Shutdown::default(),
             early: Default::default(),
-            quic_settings: None,
-            quic: None,
+            quic: Quic::default(),
+            plaintext_pending: 0,
+            records: records::RecordSizing::default(),
+            events: Default::default(),
+            keep_alive: Vec::new(),
             paused: None,
         }
     }
@@ -256,26 +281,27 @@ impl Connection {
         notes::Context {
             conn: self.handle(),
             server_name: if self.is_client() {
-                state.server_name.clone()
+                state.settings.server_name.clone()
             } else {
                 state
+                    .facts
                     .server_name_c
                     .as_ref()
                     .map(|n| n.to_string_lossy().into_owned())
             },
-            verify_host: state.overrides.verify_host,
+            verify_host: state.settings.overrides.verify_host,
             signing: state.config.read().signing,
             schemes: state.policy().signature_schemes(),
-            selection: state.selection.clone(),
+            selection: state.facts.selection.clone(),
             signed: if self.is_client() {
-                state.client_scheme
+                state.facts.client_scheme
             } else {
-                state.server_scheme
+                state.facts.server_scheme
             },
             verified: if self.is_client() {
-                state.server_scheme
+                state.facts.server_scheme
             } else {
-                state.client_scheme
+                state.facts.client_scheme
             },
         }
     }
@@ -310,12 +336,18 @@ impl Connection {
     /// lines for the application's callback, to be called without our lock.
     pub fn apply_notes(&self, state: &mut State, notes: notes::Notes) -> Deferred {
         if notes.selection.is_some() {
-            state.selection = notes.selection;
+            state.facts.selection = notes.selection;
         }
         let (ours, theirs) = if self.is_client() {
-            (&mut state.client_scheme, &mut state.server_scheme)
+            (
+                &mut state.facts.client_scheme,
+                &mut state.facts.server_scheme,
+            )
         } else {
-            (&mut state.server_scheme, &mut state.client_scheme)
+            (
+                &mut state.facts.server_scheme,
+                &mut state.facts.client_scheme,
+            )
         };
         if notes.signed.is_some() {
             *ours = notes.signed;
@@ -324,28 +356,30 @@ impl Connection {
             *theirs = notes.verified;
         }
         if notes.ocsp.is_some() {
-            state.ocsp_response = notes.ocsp;
+            state.facts.ocsp_response = notes.ocsp;
         }
-        state.tickets_sent += notes.tickets_sent;
-        state.cert_requested |= notes.cert_requested;
+        state.facts.tickets_sent += notes.tickets_sent;
+        state.facts.cert_requested |= notes.cert_requested;
         if notes.validated.is_some() {
-            state.validated_path = notes.validated;
+            state.facts.validated_path = notes.validated;
         }
         state.keep_alive.extend(notes.keep_alive);
         let mut deferred = Deferred::default();
         let logging = !notes.secrets.is_empty() && state.config.read().key_log.is_some();
         for secret in notes.secrets {
             if secret.label == "CLIENT_RANDOM" || secret.label == "EXPORTER_SECRET" {
-                state.master_secret = Secret::new(&secret.secret);
+                state.facts.master_secret = Secret::new(&secret.secret);
             }
-            if let (Some(randoms), "CLIENT_RANDOM") = (state.randoms.as_mut(), &*secret.label) {
+            if let (Some(randoms), "CLIENT_RANDOM") = (state.facts.randoms.as_mut(), &*secret.label)
+            {
                 randoms.client = secret.client_random.as_slice().try_into().ok();
             }
             let traffic = ["CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"]
                 .iter()
                 .position(|label| *label == secret.label);
             if let Some(side) = traffic {
-                state.traffic_secrets.get_or_insert_default()[side] = Secret::new(&secret.secret);
+                state.facts.traffic_secrets.get_or_insert_default()[side] =
+                    Secret::new(&secret.secret);
             }
             if logging {
                 deferred.key_log.push(secret);
@@ -353,7 +387,7 @@ impl Connection {
         }
         for (session, lifetime) in notes.sessions {
             let blob = crate::session::client::register(session);
-            state.session_blob = Some(blob);
+            state.resumption.session_blob = Some(blob);
             deferred.tickets.push((blob, lifetime));
         }
         deferred
@@ -367,7 +401,10 @@ impl Connection {
         let (callback, lifetime) = {
             let state = self.state();
             let config = state.config.read();
-            (config.session_ticket_cb, config.session_state_lifetime_secs)
+            (
+                config.resumption.session_ticket_cb,
+                config.resumption.session_state_lifetime_secs,
+            )
         };
         if let Some((cb, ctx)) = callback {
             for (data, ticket_lifetime) in deferred.tickets {

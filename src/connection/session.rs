@@ -9,7 +9,11 @@ use crate::types::*;
 /// The connection's session as `s2n_connection_get_session` gives it.
 pub(crate) fn session_blob(conn: &Connection, state: &State) -> Vec<u8> {
     if conn.is_client() {
-        state.session_blob.map(|b| b.to_vec()).unwrap_or_default()
+        state
+            .resumption
+            .session_blob
+            .map(|b| b.to_vec())
+            .unwrap_or_default()
     } else {
         server_session(state).unwrap_or_default()
     }
@@ -30,11 +34,15 @@ pub(crate) fn server_session(state: &State) -> Option<Vec<u8>> {
     {
         return None;
     }
-    let hello = &state.client_hello.as_ref()?.hello;
+    let hello = &state.hello.client_hello.as_ref()?.hello;
     let ticket = hello
         .extension(SESSION_TICKET_EXTENSION)
         .filter(|t| !t.is_empty())?;
-    let master = state.master_secret.as_deref().filter(|m| m.len() == 48)?;
+    let master = state
+        .facts
+        .master_secret
+        .as_deref()
+        .filter(|m| m.len() == 48)?;
     let suite = u16::from(tls.negotiated_cipher_suite()?.suite());
     let ems = hello.extension(EXTENDED_MASTER_SECRET_EXTENSION).is_some();
     let now = tickets::now_secs(state.config.read().wall_clock).saturating_mul(1_000_000_000);

@@ -143,8 +143,8 @@ pub(crate) fn side_scheme(
     }
     let state = Connection::from_handle(conn)?.state();
     Ok(match side {
-        Side::Server => state.server_scheme,
-        Side::Client => state.client_scheme,
+        Side::Server => state.facts.server_scheme,
+        Side::Client => state.facts.client_scheme,
     })
 }
 

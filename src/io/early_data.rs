@@ -93,6 +93,7 @@ pub fn recv_early_data(
 /// Where the connection is with early data.
 pub fn status(is_client: bool, state: &mut State) -> Status {
     let offered_by_client = state
+        .hello
         .client_hello
         .as_ref()
         .map(|h| h.hello.extension(42).is_some());
@@ -146,15 +147,16 @@ pub fn status(is_client: bool, state: &mut State) -> Status {
 /// The most early data the connection may carry.
 pub fn max_size(is_client: bool, state: &State) -> u32 {
     if is_client {
-        match (&state.tls, state.offer_session) {
+        match (&state.tls, state.resumption.offer_session) {
             (None, Some(id)) => crate::session::client::max_early_data(&id),
             _ => state.early.client_max,
         }
     } else {
         state
+            .settings
             .overrides
             .early_data_max
-            .unwrap_or_else(|| state.config.read().max_early_data_size)
+            .unwrap_or_else(|| state.config.read().early_data.max_size)
     }
 }
 
@@ -184,6 +186,7 @@ pub fn run_callback(conn: &Connection) -> Result<(), Error> {
     let (cb, ticket_context) = {
         let mut state = conn.state();
         let requested = state
+            .hello
             .client_hello
             .as_ref()
             .is_some_and(|h| h.hello.extension(42).is_some());
@@ -196,10 +199,11 @@ pub fn run_callback(conn: &Connection) -> Result<(), Error> {
                 _ => Ok(()),
             };
         }
-        let Some(cb) = state.config.read().early_data_cb else {
+        let Some(cb) = state.config.read().early_data.cb else {
             return Ok(());
         };
         let context = state
+            .hello
             .client_hello
             .as_ref()
             .and_then(|h| h.hello.extension(41))
@@ -207,11 +211,11 @@ pub fn run_callback(conn: &Connection) -> Result<(), Error> {
             .and_then(|id| {
                 let config = state.config.read();
                 let opener = Opener {
-                    keys: &config.ticket_keys,
+                    keys: &config.resumption.ticket_keys,
                     clock: config.wall_clock,
-                    lifetime: Duration::from_secs(config.session_state_lifetime_secs),
+                    lifetime: Duration::from_secs(config.resumption.session_state_lifetime_secs),
                 };
-                opener.context_of(&config.early_data_sessions, id)
+                opener.context_of(&config.early_data.sessions, id)
             })
             .unwrap_or_default();
         state.early.cb_called = true;

@@ -28,6 +28,7 @@ pub(crate) fn nothing_to_offer(
         .iter()
         .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3);
     let client_tls13 = state
+        .hello
         .client_versions
         .is_some_and(|(highest, _)| highest == S2N_TLS13);
     if no_usable_chain {

@@ -9,12 +9,12 @@ use super::*;
 /// A client's answer to a CertificateRequest that its auth type forbids, as
 /// s2n checks it: NONE must not be asked, REQUIRED must have a certificate.
 pub(super) fn client_auth_violation(conn: &Connection, state: &State) -> Option<c_int> {
-    if !conn.is_client() || !state.cert_requested {
+    if !conn.is_client() || !state.facts.cert_requested {
         return None;
     }
     match state.client_auth(true) {
         s2n_cert_auth_type::S2N_CERT_AUTH_NONE => Some(S2N_ERR_UNEXPECTED_CERT_REQUEST),
-        s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED if state.selection.is_none() => {
+        s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED if state.facts.selection.is_none() => {
             Some(S2N_ERR_MISSING_CLIENT_CERT)
         }
         _ => None,
@@ -25,13 +25,13 @@ pub(super) fn client_auth_violation(conn: &Connection, state: &State) -> Option<
 /// server never asked for its certificate, as s2n's state machine does.
 pub(super) fn client_auth_unmet(conn: &Connection, state: &State) -> Option<c_int> {
     let required = state.client_auth(true) == s2n_cert_auth_type::S2N_CERT_AUTH_REQUIRED;
-    (conn.is_client() && required && !state.cert_requested).then_some(S2N_ERR_BAD_MESSAGE)
+    (conn.is_client() && required && !state.facts.cert_requested).then_some(S2N_ERR_BAD_MESSAGE)
 }
 
 /// The key exchange group an s2n server would use for the ClientHello it
 /// received (None: leave the choice to rustls).
 pub(super) fn server_group(state: &State) -> Option<rustls::NamedGroup> {
-    let hello = &state.client_hello.as_ref()?.hello;
+    let hello = &state.hello.client_hello.as_ref()?.hello;
     let tls13 = tls13_possible(state, hello);
     let policy = state.policy();
     policy.server_group(&hello.supported_groups()?, &hello.key_share_groups(), tls13)
@@ -69,7 +69,7 @@ pub(super) enum Tls12Ticket {
 
 pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
     const SESSION_TICKET: u16 = 35;
-    let Some(hello) = state.client_hello.as_ref().map(|h| &h.hello) else {
+    let Some(hello) = state.hello.client_hello.as_ref().map(|h| &h.hello) else {
         return Tls12Ticket::None;
     };
     if tls13_possible(state, hello) {
@@ -77,17 +77,19 @@ pub(super) fn tls12_ticket(state: &State) -> Tls12Ticket {
     }
     let client_auth = state.client_auth(false) != s2n_cert_auth_type::S2N_CERT_AUTH_NONE;
     let config = state.config.read();
-    if config.ticket_forward_secrecy || client_auth {
+    if config.resumption.ticket_forward_secrecy || client_auth {
         return Tls12Ticket::Ignored;
     }
     let ticket = hello.extension(SESSION_TICKET).unwrap_or_default();
-    if ticket.is_empty() || !config.tickets {
+    if ticket.is_empty() || !config.resumption.tickets {
         return Tls12Ticket::None;
     }
     let now = crate::session::tickets::now_secs(config.wall_clock);
-    match config.ticket_keys.issued_at(ticket, now) {
+    match config.resumption.ticket_keys.issued_at(ticket, now) {
         None => Tls12Ticket::None,
-        Some(issued) if issued <= now && now - issued <= config.session_state_lifetime_secs => {
+        Some(issued)
+            if issued <= now && now - issued <= config.resumption.session_state_lifetime_secs =>
+        {
             Tls12Ticket::Fresh
         }
         Some(_) => Tls12Ticket::Stale,
@@ -121,9 +123,10 @@ pub(super) fn client_hello_arrived(
     blocked: &mut BlockedStatusArg,
 ) -> Result<(), Error> {
     let mut state = conn.state();
-    if state.client_hello.is_none() {
+    if state.hello.client_hello.is_none() {
         let capture = state
-            .hello_capture
+            .hello
+            .capture
             .as_ref()
             .ok_or_else(|| Error::new(S2N_ERR_INVALID_STATE))?;
         let message = capture
@@ -137,11 +140,11 @@ pub(super) fn client_hello_arrived(
         let hello =
             crate::client_hello::ClientHelloHandle::received(message, capture.record_version);
         if let Some(legacy) = legacy {
-            state.client_versions = Some((S2N_UNKNOWN_PROTOCOL_VERSION, legacy));
+            state.hello.client_versions = Some((S2N_UNKNOWN_PROTOCOL_VERSION, legacy));
         }
         let hello = hello.inspect_err(|_| state.phase = Phase::Failed)?;
         let versions = connection::info::client_versions(&hello.hello);
-        state.client_versions = Some(versions);
+        state.hello.client_versions = Some(versions);
         // A client offering only versions before TLS1.2 (which rustls does
         // not speak): s2n's error for versions it will not negotiate, not
         // blinded, decided here rather than by rustls's later failure.
@@ -152,21 +155,21 @@ pub(super) fn client_hello_arrived(
                 "the client offers only versions before TLS1.2",
             ));
         }
-        state.ocsp_requested = hello.hello.extension(5).is_some();
+        state.hello.ocsp_requested = hello.hello.extension(5).is_some();
         // The name as the client sent it (s2n_get_server_name keeps its case).
-        state.server_name_c = hello
+        state.facts.server_name_c = hello
             .hello
             .server_name()
             .and_then(|n| std::ffi::CString::new(n).ok());
-        state.client_hello = Some(Box::new(hello));
+        state.hello.client_hello = Some(Box::new(hello));
     }
     let (callback, mode) = {
         let config = state.config.read();
         (config.client_hello_cb, config.client_hello_cb_mode)
     };
-    match (state.hello_cb, callback) {
+    match (state.hello.callback, callback) {
         (CallbackStatus::NotInvoked, Some((cb, ctx))) => {
-            state.hello_cb = CallbackStatus::Blocked;
+            state.hello.callback = CallbackStatus::Blocked;
             drop(state);
             let rc = callbacks::client_hello(cb, conn.handle(), ctx);
             state = conn.state();
@@ -175,9 +178,9 @@ pub(super) fn client_hello_arrived(
                 return Err(Error::new(S2N_ERR_CANCELLED));
             }
             if mode == s2n_client_hello_cb_mode::S2N_CLIENT_HELLO_CB_BLOCKING {
-                state.server_name_used |= rc > 0;
-                state.hello_cb = CallbackStatus::Done;
-            } else if state.hello_cb != CallbackStatus::Done {
+                state.facts.server_name_used |= rc > 0;
+                state.hello.callback = CallbackStatus::Done;
+            } else if state.hello.callback != CallbackStatus::Done {
                 *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
                 return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
             }
@@ -186,7 +189,7 @@ pub(super) fn client_hello_arrived(
             *blocked = s2n_blocked_status::S2N_BLOCKED_ON_APPLICATION_INPUT.into();
             return Err(Error::new(S2N_ERR_ASYNC_BLOCKED));
         }
-        _ => state.hello_cb = CallbackStatus::Done,
+        _ => state.hello.callback = CallbackStatus::Done,
     }
     drop(state);
     if let Err(e) = early_data::run_callback(conn) {
@@ -201,6 +204,7 @@ pub(super) fn client_hello_arrived(
     // s2n goes on without ALPN when client and server share no protocol;
     // rustls would fail, so such a connection offers none.
     let offered: Vec<Vec<u8>> = state
+        .hello
         .client_hello
         .as_ref()
         .and_then(|h| h.hello.extension(16))
@@ -212,16 +216,18 @@ pub(super) fn client_hello_arrived(
         })
         .unwrap_or_default();
     let ours = state
+        .settings
         .overrides
         .alpn
         .clone()
         .unwrap_or_else(|| state.config.read().alpn.clone());
     if !offered.is_empty() && !ours.is_empty() && !ours.iter().any(|p| offered.contains(p)) {
-        state.overrides.alpn = Some(Vec::new());
+        state.settings.overrides.alpn = Some(Vec::new());
     }
     start(conn, &mut state)?;
     let mut records = state
-        .hello_capture
+        .hello
+        .capture
         .take()
         .map(|c| c.records)
         .unwrap_or_default();

@@ -56,13 +56,15 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
         return Ok(());
     }
     let engine = if conn.is_client() {
-        let config = state.config.client_config(&state.overrides)?;
+        let config = state.config.client_config(&state.settings.overrides)?;
         let name = state
+            .settings
             .server_name
             .as_deref()
             .and_then(|n| ServerName::try_from(n.to_string()).ok())
             .unwrap_or_else(no_server_name);
         let offer = state
+            .resumption
             .offer_session
             .and_then(|id| crate::session::client::take(&id));
         // Early data needs rustls's buffered connection.
@@ -70,7 +72,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             && offer
                 .as_ref()
                 .is_some_and(crate::session::client::allows_early_data);
-        let alpn = state.overrides.alpn.clone();
+        let alpn = state.settings.overrides.alpn.clone();
         let engine = crate::session::client::with_offer(offer, || match (early, alpn) {
             (true, Some(alpn)) => ClientConnection::new_with_alpn(config, name, alpn)
                 .map(|c| Engine::Buffered(Box::new(c.into()))),
@@ -99,10 +101,12 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     } else {
         let group = server_group(state);
         let ticket = tls12_ticket(state);
-        state.overrides.resumes_tls12_ticket = ticket == Tls12Ticket::Fresh;
-        state.overrides.stale_tls12_ticket = ticket == Tls12Ticket::Stale;
-        state.overrides.tls12_without_tickets = ticket == Tls12Ticket::Ignored;
-        let config = state.config.server_config(&state.overrides, group)?;
+        state.settings.overrides.resumes_tls12_ticket = ticket == Tls12Ticket::Fresh;
+        state.settings.overrides.stale_tls12_ticket = ticket == Tls12Ticket::Stale;
+        state.settings.overrides.tls12_without_tickets = ticket == Tls12Ticket::Ignored;
+        let config = state
+            .config
+            .server_config(&state.settings.overrides, group)?;
         let refused = |e: rustls::Error| {
             Error::with_reason(map_tls_error(&e), "rustls refused the server configuration")
         };
@@ -123,7 +127,7 @@ fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     state.phase = Phase::Handshaking;
     // TLS1.2's randoms go into a serialized connection (see serialize).
     if state.config.read().serializable {
-        state.randoms = Some(Box::default());
+        state.facts.randoms = Some(Box::default());
     }
     Ok(())
 }
@@ -150,7 +154,7 @@ fn read_record(
             state.phase = Phase::Failed;
             return Err(Error::new(S2N_ERR_CLOSED));
         }
-        let capture = state.hello_capture.get_or_insert_with(Default::default);
+        let capture = state.hello.capture.get_or_insert_with(Default::default);
         match capture.take_records(recv.buf.filled()) {
             Ok(used) => {
                 recv.buf.consume(used);
@@ -160,9 +164,9 @@ fn read_record(
             Err(e) => {
                 let peer_alert = capture.peer_alert;
                 if let Some(offered) = capture.sslv2_offered {
-                    state.client_versions = Some((offered, S2N_SSLv2));
+                    state.hello.client_versions = Some((offered, S2N_SSLv2));
                 }
-                state.alert = state.alert.or(peer_alert);
+                state.shutdown.peer_alert = state.shutdown.peer_alert.or(peer_alert);
                 state.phase = Phase::Failed;
                 return Err(e);
             }
@@ -173,7 +177,7 @@ fn read_record(
     // What is left in the buffer is records not looked at yet (or, after
     // the handshake, one opened and not read to its end).
     recv.ready = header::record_complete(recv.buf.filled());
-    if recv.buf.is_empty() && conn.state().dynamic_buffers {
+    if recv.buf.is_empty() && conn.state().settings.dynamic_buffers {
         recv.buf.release();
     }
     result
@@ -217,10 +221,10 @@ fn failed(conn: &Connection, send: &mut SendBuf, err: Error) -> Error {
             // tell the peer why it failed.
             let plaintext_alert = queued.len() == 7 && queued[0] == 21 && queued[3..5] == [0, 2];
             if !queued.is_empty() && !plaintext_alert && !tls13_handshake {
-                state.shutdown_record = Some(queued);
+                state.shutdown.record = Some(queued);
             }
-            if state.shutdown_alert.is_none() {
-                state.shutdown_alert = shutdown_alert(conn, &state, &err);
+            if state.shutdown.alert.is_none() {
+                state.shutdown.alert = shutdown_alert(conn, &state, &err);
             }
         }
     }
@@ -319,7 +323,7 @@ fn drive(
             Phase::New if conn.is_client() => start(conn, &mut state)?,
             Phase::New | Phase::Handshaking | Phase::Established => {}
         }
-        match (state.corked, state.transport.write) {
+        match (state.settings.corked, state.settings.transport.write) {
             (true, WriteIo::Fd(fd)) => Some(fd),
             _ => None,
         }
@@ -336,7 +340,8 @@ fn drive(
             let mut state = conn.state();
             if state.tls.is_none() {
                 let arrived = state
-                    .hello_capture
+                    .hello
+                    .capture
                     .as_ref()
                     .is_some_and(|c| c.message().is_some());
                 drop(state);
@@ -359,7 +364,7 @@ fn drive(
                 let alerts = state.config.read().alert_behavior;
                 let settings = kernel::Settings {
                     ignore_warnings: alerts == s2n_alert_behavior::S2N_ALERT_IGNORE_WARNINGS,
-                    traffic_secrets: state.traffic_secrets.take(),
+                    traffic_secrets: state.facts.traffic_secrets.take(),
                 };
                 tls_mut(&mut state)?.hand_over_later(settings);
                 state.phase = Phase::Established;
@@ -399,7 +404,8 @@ pub fn send(
         // peer's close_notify arrived, as it does after sending its own.
         let half_close = state.tls.as_ref().and_then(|t| t.protocol_version())
             == Some(rustls::ProtocolVersion::TLSv1_3);
-        if state.close_notify_sent || (state.close_notify_received && !half_close) {
+        if state.shutdown.close_notify_sent || (state.shutdown.close_notify_received && !half_close)
+        {
             return Err(Error::new(S2N_ERR_CLOSED));
         }
         state.records.start_send();
@@ -414,7 +420,7 @@ pub fn send(
     while send.consumed < total {
         {
             let mut state = conn.state();
-            if std::mem::take(&mut state.key_update_pending) {
+            if std::mem::take(&mut state.settings.key_update_pending) {
                 // Only TLS1.3 has key updates; s2n ignores the request otherwise.
                 if state.tls.as_ref().and_then(|t| t.protocol_version())
                     == Some(rustls::ProtocolVersion::TLSv1_3)
@@ -506,12 +512,12 @@ pub fn recv(
             // more is read; end of data only if the peer's close_notify is in.
             // (Checked under the lock the read takes anyway: it only holds
             // before anything was read, as nothing is sent meanwhile.)
-            if total == 0 && state.close_notify_sent && state.phase == Phase::Established {
+            if total == 0 && state.shutdown.close_notify_sent && state.phase == Phase::Established {
                 let tls12 = state.tls.as_ref().is_some_and(|t| {
                     t.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2)
                 });
                 if tls12 {
-                    if !state.close_notify_received {
+                    if !state.shutdown.close_notify_received {
                         return Err(Error::new(S2N_ERR_CLOSED));
                     }
                     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
@@ -519,7 +525,7 @@ pub fn recv(
                 }
             }
             if state.phase != Phase::Established || buf.is_empty() {
-                if state.close_notify_received {
+                if state.shutdown.close_notify_received {
                     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
                     return Ok(0);
                 }
@@ -531,7 +537,7 @@ pub fn recv(
             let tls = tls_mut(&mut state)?;
             match tls.read(&mut buf[total..], &mut recv.buf) {
                 Ok(0) => {
-                    state.close_notify_received = true;
+                    state.shutdown.close_notify_received = true;
                     *blocked = s2n_blocked_status::S2N_NOT_BLOCKED.into();
                     return Ok(total);
                 }
@@ -588,30 +594,30 @@ pub fn shutdown_send(conn: &Connection, blocked: &mut BlockedStatusArg) -> Resul
         if state.remaining_delay() > 0 {
             return Err(Error::new(S2N_ERR_SHUTDOWN_PAUSED));
         }
-        if !state.close_notify_sent && state.phase != Phase::Failed {
+        if !state.shutdown.close_notify_sent && state.phase != Phase::Failed {
             if let Some(tls) = state.tls.as_mut() {
                 if !tls.close_notify() {
                     // Before rustls can protect one (mid-handshake): as plaintext.
                     tls.out.extend_from_slice(&plaintext_alert(1, 0));
                 }
             }
-            state.close_notify_sent = true;
+            state.shutdown.close_notify_sent = true;
         }
         // After a failure: nothing if the peer's alert ended it, else the
         // failure's alert or close_notify.
-        let peer_alerted = state.alert.is_some_and(|a| a != 0);
-        if !state.close_notify_sent && state.phase == Phase::Failed && !peer_alerted {
-            if let Some(record) = state.shutdown_record.take() {
+        let peer_alerted = state.shutdown.peer_alert.is_some_and(|a| a != 0);
+        if !state.shutdown.close_notify_sent && state.phase == Phase::Failed && !peer_alerted {
+            if let Some(record) = state.shutdown.record.take() {
                 send.out.extend_from_slice(&record);
             } else {
                 // Under the traffic keys once s2nrs holds them, else as
                 // plaintext (before the handshake reached them).
-                let (level, code) = state.shutdown_alert.map_or((1, 0), |code| (2, code));
+                let (level, code) = state.shutdown.alert.map_or((1, 0), |code| (2, code));
                 if !state.tls.as_mut().is_some_and(|t| t.alert(level, code)) {
                     send.out.extend_from_slice(&plaintext_alert(level, code));
                 }
             }
-            state.close_notify_sent = true;
+            state.shutdown.close_notify_sent = true;
         }
     }
     flush(conn, &mut send, blocked)
@@ -624,7 +630,7 @@ pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(),
     loop {
         {
             let mut state = conn.state();
-            if state.phase != Phase::Established || state.close_notify_received {
+            if state.phase != Phase::Established || state.shutdown.close_notify_received {
                 return Ok(());
             }
             // Application data is dropped while shutting down, as s2n does.
@@ -633,7 +639,7 @@ pub fn shutdown(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<(),
             loop {
                 match tls.read(&mut sink, &mut recv.buf) {
                     Ok(0) => {
-                        state.close_notify_received = true;
+                        state.shutdown.close_notify_received = true;
                         return Ok(());
                     }
                     Ok(_) => {}

@@ -17,15 +17,16 @@ use crate::types::*;
 /// Whether the connection (or its config) has QUIC on.
 pub fn is_enabled(conn: &Connection) -> bool {
     let state = conn.state();
-    state.quic_settings.as_ref().is_some_and(|q| q.enabled) || state.config.read().quic
+    state.quic.settings.as_ref().is_some_and(|q| q.enabled) || state.config.read().quic
 }
 
 /// Creates the QUIC engine when the handshake starts.
 pub(crate) fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
-    let mut overrides = state.overrides.clone();
+    let mut overrides = state.settings.overrides.clone();
     overrides.quic = true;
     let params = state
-        .quic_settings
+        .quic
+        .settings
         .as_ref()
         .map(|q| q.params.clone())
         .unwrap_or_default();
@@ -41,6 +42,7 @@ pub(crate) fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
     let tls: rq::Connection = if conn.is_client() {
         let config = state.config.client_config(&overrides)?;
         let name = state
+            .settings
             .server_name
             .as_deref()
             .and_then(|n| rustls::pki_types::ServerName::try_from(n.to_string()).ok())
@@ -59,7 +61,7 @@ pub(crate) fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             let config = state.config.read();
             let early = overrides
                 .early_data_max
-                .unwrap_or(config.max_early_data_size);
+                .unwrap_or(config.early_data.max_size);
             (config.client_hello_cb.is_some(), early)
         };
         if hello_cb {
@@ -75,7 +77,7 @@ pub(crate) fn start(conn: &Connection, state: &mut State) -> Result<(), Error> {
             .map_err(refused)?
             .into()
     };
-    state.quic = Some(Box::new(Engine {
+    state.quic.engine = Some(Box::new(Engine {
         tls,
         inbox: Vec::new(),
         outbox: VecDeque::new(),
@@ -95,20 +97,20 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
             Phase::New => start(conn, &mut state)?,
             Phase::Handshaking | Phase::Established => {}
         }
-        state.quic.take().ok_or_else(|| {
+        state.quic.engine.take().ok_or_else(|| {
             Error::with_reason(S2N_ERR_INVALID_STATE, "the QUIC handshake is in use")
         })?
     };
     let result = drive(conn, &mut engine, blocked);
     {
         let mut state = conn.state();
-        if result.is_ok() && state.alpn_c.is_none() {
-            state.alpn_c = engine
+        if result.is_ok() && state.facts.alpn_c.is_none() {
+            state.facts.alpn_c = engine
                 .tls
                 .alpn_protocol()
                 .and_then(|p| std::ffi::CString::new(p).ok());
         }
-        state.quic = Some(engine);
+        state.quic.engine = Some(engine);
         match &result {
             Ok(()) => state.phase = Phase::Established,
             Err(e) if e.kind() == s2n_error_type::S2N_ERR_T_BLOCKED as c_int => {}
@@ -171,7 +173,7 @@ pub(crate) fn send_queued(
     while let Some(front) = engine.outbox.front_mut() {
         match front {
             Out::Message(bytes) => {
-                let transport = conn.state().transport;
+                let transport = conn.state().settings.transport;
                 while engine.sent < bytes.len() {
                     let rest = &bytes[engine.sent..];
                     match transport.write(rest) {
@@ -190,7 +192,8 @@ pub(crate) fn send_queued(
             Out::Secret(kind, secret) => {
                 let callback = conn
                     .state()
-                    .quic_settings
+                    .quic
+                    .settings
                     .as_ref()
                     .and_then(|q| q.secret_cb);
                 if let Some((cb, ctx)) = callback {
@@ -217,7 +220,7 @@ pub(crate) fn read_message(
     engine: &mut Engine,
     blocked: &mut BlockedStatusArg,
 ) -> Result<Vec<u8>, Error> {
-    let transport = conn.state().transport;
+    let transport = conn.state().settings.transport;
     loop {
         let inbox = &mut engine.inbox;
         let total = match inbox[..] {
@@ -260,11 +263,11 @@ pub(crate) fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) ->
     let deferred = {
         let mut state = conn.state();
         if let Some(params) = engine.tls.quic_transport_parameters() {
-            state.quic_settings.get_or_insert_default().peer_params = params.to_vec();
+            state.quic.settings.get_or_insert_default().peer_params = params.to_vec();
         }
-        if !conn.is_client() && state.server_name_c.is_none() {
+        if !conn.is_client() && state.facts.server_name_c.is_none() {
             if let rq::Connection::Server(server) = &engine.tls {
-                state.server_name_c = server
+                state.facts.server_name_c = server
                     .server_name()
                     .and_then(|n| std::ffi::CString::new(n).ok());
             }
@@ -276,7 +279,7 @@ pub(crate) fn process(conn: &Connection, engine: &mut Engine, message: &[u8]) ->
     }
     result.map_err(|e| {
         if let rustls::Error::AlertReceived(alert) = &e {
-            conn.state().alert = Some(u8::from(*alert));
+            conn.state().shutdown.peer_alert = Some(u8::from(*alert));
         }
         if let Some(failure) = failure {
             return failure;

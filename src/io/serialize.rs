@@ -91,7 +91,7 @@ pub fn serialize(conn: &Connection, out: &mut [u8]) -> Result<(), Error> {
         Phase::Failed => return Err(Error::new(S2N_ERR_CLOSED)),
         _ => return Err(Error::new(S2N_ERR_HANDSHAKE_NOT_COMPLETE)),
     }
-    if state.close_notify_sent || state.close_notify_received {
+    if state.shutdown.close_notify_sent || state.shutdown.close_notify_received {
         return Err(Error::new(S2N_ERR_CLOSED));
     }
     let tls = state
@@ -159,8 +159,8 @@ fn write(
                     "the TLS1.2 master secret or randoms were not kept (serialization version set after the handshake?)",
                 )
             };
-            let master = state.master_secret.as_deref().ok_or_else(missing)?;
-            let randoms = state.randoms.as_deref().ok_or_else(missing)?;
+            let master = state.facts.master_secret.as_deref().ok_or_else(missing)?;
+            let randoms = state.facts.randoms.as_deref().ok_or_else(missing)?;
             let (client, server) = (
                 randoms.client.ok_or_else(missing)?,
                 randoms.server.ok_or_else(missing)?,
@@ -272,8 +272,8 @@ pub fn deserialize(conn: &Connection, blob: &[u8]) -> Result<(), Error> {
         .map_err(|_| invalid())?;
     state.tls = Some(Box::new(Tls::new(Engine::Kernel(Box::new(kernel)))));
     if let Some((master, randoms)) = tls12_state {
-        state.master_secret = Some(master);
-        state.randoms = Some(Box::new(randoms));
+        state.facts.master_secret = Some(master);
+        state.facts.randoms = Some(Box::new(randoms));
     }
     if max_fragment > 0 {
         state.records.max_fragment = max_fragment.min(16384);

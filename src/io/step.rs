@@ -32,7 +32,7 @@ pub(crate) fn feed<'a>(
     }
     // A client reads the server random off the ServerHello for a serialized
     // TLS1.2 connection (a server, off what it wrote: see after_step).
-    if let Some(randoms) = state.randoms.as_mut().filter(|r| r.server.is_none()) {
+    if let Some(randoms) = state.facts.randoms.as_mut().filter(|r| r.server.is_none()) {
         if conn.is_client() && at_record_start {
             randoms.server = serialize::server_random(input.filled());
         }
@@ -165,7 +165,7 @@ fn after_step<'a>(
     let tls = tls_mut(&mut state)?;
     let peer_closed = tls.peer_closed;
     let written_random = serialize::server_random(tls.out.filled());
-    if let Some(randoms) = state.randoms.as_mut().filter(|r| r.server.is_none()) {
+    if let Some(randoms) = state.facts.randoms.as_mut().filter(|r| r.server.is_none()) {
         if !conn.is_client() {
             randoms.server = written_random;
         }
@@ -192,9 +192,9 @@ fn after_step<'a>(
         Ok(fed) => {
             state.plaintext_pending = fed.plaintext;
             if peer_closed || unprotected_close {
-                state.close_notify_received = true;
+                state.shutdown.close_notify_received = true;
                 // s2n reports the close_notify alert (0) as the last alert.
-                state.alert.get_or_insert(0);
+                state.shutdown.peer_alert.get_or_insert(0);
                 // A close_notify ends a handshake in s2n.
                 if state.phase == Phase::Handshaking {
                     state.phase = Phase::Failed;
@@ -204,7 +204,7 @@ fn after_step<'a>(
         }
         Err(e) => {
             if let rustls::Error::AlertReceived(alert) = &e {
-                state.alert = Some(u8::from(*alert));
+                state.shutdown.peer_alert = Some(u8::from(*alert));
             }
             state.phase = Phase::Failed;
             if let Some(failure) = failure {
@@ -220,7 +220,7 @@ fn after_step<'a>(
             {
                 // A close_notify during the handshake ends it, as in s2n:
                 // the peer closed, it did not fail (no blinding).
-                state.close_notify_received = true;
+                state.shutdown.close_notify_received = true;
                 S2N_ERR_CLOSED
             } else {
                 map_tls_error(&e)

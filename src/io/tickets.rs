@@ -31,17 +31,21 @@ pub fn carry_sessions(state: &mut State, issued: &[(Vec<u8>, Vec<u8>)]) {
     if !tls13 {
         return;
     }
-    state.tickets_sent += u32::try_from(issued.len()).unwrap_or(u32::MAX);
+    state.facts.tickets_sent += u32::try_from(issued.len()).unwrap_or(u32::MAX);
     let (lifetime, sessions) = {
         let config = state.config.read();
         let lifetime = crate::session::tickets::ticket_lifetime(
-            &config.ticket_keys,
+            &config.resumption.ticket_keys,
             config.wall_clock,
-            config.session_state_lifetime_secs,
+            config.resumption.session_state_lifetime_secs,
         );
-        (lifetime, config.early_data_sessions.clone())
+        (lifetime, config.early_data.sessions.clone())
     };
-    let secret = state.traffic_secrets.as_ref().and_then(|s| s[1].as_ref());
+    let secret = state
+        .facts
+        .traffic_secrets
+        .as_ref()
+        .and_then(|s| s[1].as_ref());
     let (Some(secret), Some(tls)) = (secret, state.tls.as_deref_mut()) else {
         return;
     };

@@ -42,8 +42,8 @@ pub(crate) fn flush(
             send.out.clear();
             send.pos = 0;
             let mut state = conn.state();
-            transport = Some(state.transport);
-            let dynamic = state.dynamic_buffers;
+            transport = Some(state.settings.transport);
+            let dynamic = state.settings.dynamic_buffers;
             if let Some(tls) = state.tls.as_mut() {
                 tls.collect();
                 std::mem::swap(&mut send.out, &mut tls.out);
@@ -58,7 +58,7 @@ pub(crate) fn flush(
                 return Ok(());
             }
         }
-        let transport = *transport.get_or_insert_with(|| conn.state().transport);
+        let transport = *transport.get_or_insert_with(|| conn.state().settings.transport);
         match transport.write(&send.out.filled()[send.pos..]) {
             Ok(0) => return Err(Error::new(S2N_ERR_IO)),
             Ok(n) => {
@@ -79,7 +79,7 @@ pub(crate) fn fill(
 ) -> Result<bool, Error> {
     let (transport, buffering) = {
         let state = conn.state();
-        (state.transport, state.recv_buffering)
+        (state.settings.transport, state.settings.recv_buffering)
     };
     if recv.ready {
         return Ok(false);
