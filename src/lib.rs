@@ -10,23 +10,25 @@ pub mod ffi;
 
 pub mod api;
 
-pub mod alloc;
-pub mod async_pkey;
-pub mod cert_chain;
+// Public only where the Rust tests (tests/) reach into them; the rest are
+// crate-private, so the compiler reports what nothing uses.
+pub(crate) mod alloc;
+pub(crate) mod async_pkey;
+pub(crate) mod cert_chain;
 pub mod client_hello;
-pub mod config;
+pub(crate) mod config;
 pub mod connection;
-pub mod early_data;
+pub(crate) mod early_data;
 pub mod error;
-pub mod init;
-pub mod io;
-pub mod notes;
+pub(crate) mod init;
+pub(crate) mod io;
+pub(crate) mod notes;
 pub mod policy;
-pub mod psk;
-pub mod quic;
-pub mod record;
-pub mod session;
-pub mod trust;
+pub(crate) mod psk;
+pub(crate) mod quic;
+pub(crate) mod record;
+pub(crate) mod session;
+pub(crate) mod trust;
 pub mod types;
 pub mod unstable;
-pub mod x509;
+pub(crate) mod x509;

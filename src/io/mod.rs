@@ -24,7 +24,7 @@ pub(crate) mod transport;
 pub use crate::error::map_tls_error;
 use crate::record::engine::Engine;
 use crate::record::header;
-pub use crate::record::{ReadIo, Records, RecvBuf, SendBuf, Tls, Transport, WriteIo};
+pub use crate::record::{Records, RecvBuf, SendBuf, Tls, Transport, WriteIo};
 pub use early_data::{recv_early_data, send_early_data};
 use errors::nothing_to_offer;
 use hello::*;

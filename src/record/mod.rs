@@ -13,8 +13,8 @@ pub(crate) mod protection;
 pub(crate) mod step;
 pub(crate) mod wire;
 
-pub use engine::{Engine, Tls};
-pub use wire::{ReadIo, Records, RecvBuf, SendBuf, Transport, WriteIo};
+pub use engine::Tls;
+pub use wire::{Records, RecvBuf, SendBuf, Transport, WriteIo};
 
 /// A TLS record header: type, version, length.
 pub(crate) const HEADER_LEN: usize = 5;
