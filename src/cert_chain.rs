@@ -76,6 +76,28 @@ impl crate::notes::Selection {
     }
 }
 
+/// The chain a connection chose, as the connection keeps it (a thin
+/// pointer: `notes::Selection` carries it out of a handshake step as `Any`).
+#[derive(Clone)]
+pub struct Selected {
+    pub chain: Arc<CertChainAndKey>,
+    pub sni_match: s2n_cert_sni_match,
+}
+
+impl Selected {
+    pub fn from_notes(selection: crate::notes::Selection) -> Option<Self> {
+        let chain = Arc::downcast(selection.chosen).ok()?;
+        Some(Self {
+            chain,
+            sni_match: selection.sni_match,
+        })
+    }
+
+    pub fn to_notes(&self) -> crate::notes::Selection {
+        crate::notes::Selection::new(self.chain.clone(), self.sni_match)
+    }
+}
+
 /// Certificates of a PEM bundle, leaf first.
 pub fn parse_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
     let certs = CertificateDer::pem_slice_iter(pem)

@@ -125,18 +125,14 @@ pub extern "C" fn s2n_connection_is_ocsp_stapled(conn: *mut s2n_connection) -> c
             state.facts.ocsp_response.is_some().into()
         } else {
             // Stapled only when the client asked and the chosen chain has a response.
-            let has_response = state
-                .facts
-                .selection
-                .as_ref()
-                .and_then(Selection::chain)
-                .is_some_and(|chain| {
-                    chain
-                        .ocsp
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .is_some()
-                });
+            let has_response = state.facts.selection.as_ref().is_some_and(|selected| {
+                selected
+                    .chain
+                    .ocsp
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .is_some()
+            });
             (state.hello.ocsp_requested && has_response).into()
         })
     })
@@ -166,7 +162,9 @@ pub extern "C" fn s2n_connection_get_selected_cert(
             .facts
             .selection
             .as_ref()
-            .map_or(std::ptr::null_mut(), handle))
+            .map_or(std::ptr::null_mut(), |s| {
+                std::sync::Arc::as_ptr(&s.chain).cast_mut().cast()
+            }))
     })
 }
 

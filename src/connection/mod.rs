@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::config::{Config, Overrides};
 use crate::error::{Error, S2N_ERR_NULL, S2N_ERR_REENTRANCY};
 use crate::ffi::{self, BoxHandle};
-use crate::notes::{self, Selection};
+use crate::notes;
 use crate::record::{RecvBuf, Secret, SendBuf, Transport};
 use crate::types::*;
 pub use blinding::blind;
@@ -81,7 +81,7 @@ pub struct Settings {
 #[derive(Default)]
 pub struct Facts {
     /// The certificate a server chose (or a client sent).
-    pub selection: Option<Selection>,
+    pub selection: Option<crate::cert_chain::Selected>,
     /// The server name was used to choose a certificate.
     pub server_name_used: bool,
     /// The server asked this client for a certificate.
@@ -292,7 +292,7 @@ impl Connection {
             verify_host: state.settings.overrides.verify_host,
             signing: state.config.read().signing,
             schemes: state.policy().signature_schemes(),
-            selection: state.facts.selection.clone(),
+            selection: state.facts.selection.as_ref().map(|s| s.to_notes()),
             signed: if self.is_client() {
                 state.facts.client_scheme
             } else {
@@ -335,8 +335,8 @@ impl Connection {
     /// Applies what the last handshake step noted; returns the key log
     /// lines for the application's callback, to be called without our lock.
     pub fn apply_notes(&self, state: &mut State, notes: notes::Notes) -> Deferred {
-        if notes.selection.is_some() {
-            state.facts.selection = notes.selection;
+        if let Some(selection) = notes.selection {
+            state.facts.selection = crate::cert_chain::Selected::from_notes(selection);
         }
         let (ours, theirs) = if self.is_client() {
             (
