@@ -1,6 +1,6 @@
 //! The wire side of a connection: its transport (a file descriptor or the
-//! application's callbacks), the buffers records pass through, and the
-//! moves between them, with s2n's blocked statuses.
+//! application's callbacks) and the buffers records pass through (the
+//! moves between them are `io::transport`).
 
 use std::ffi::c_int;
 use std::io::ErrorKind;
