@@ -9,13 +9,13 @@
 use std::cell::RefCell;
 use std::ffi::{c_int, c_void};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use rustls_pki_types::CertificateDer;
 
 use crate::error::{
     Error, S2N_ERR_CANCELLED, S2N_ERR_CERT_REJECTED, S2N_ERR_INVALID_PEM, S2N_ERR_INVALID_STATE,
-    S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED,
+    S2N_ERR_NULL, S2N_ERR_UNIMPLEMENTED, S2nCode,
 };
 use crate::ffi::{BoxHandle, CPtr, RefHandle, callbacks};
 use crate::types::*;
@@ -263,14 +263,12 @@ pub fn lookup_crls(
         });
         let rc = callbacks::crl_lookup(cb, s2n_crl_lookup::from_ref(&lookup), ctx);
         if rc != S2N_SUCCESS {
-            return Err(crate::error::S2nCode::into_cert_error(S2N_ERR_CANCELLED));
+            return Err(S2nCode::into_cert_error(S2N_ERR_CANCELLED));
         }
         if !lookup.finished.load(Ordering::SeqCst) {
             // The application may answer later: the connection keeps the lookup alive.
             crate::notes::note(|n| n.keep_alive.push(lookup));
-            return Err(crate::error::S2nCode::into_cert_error(
-                S2N_ERR_UNIMPLEMENTED,
-            ));
+            return Err(S2nCode::into_cert_error(S2N_ERR_UNIMPLEMENTED));
         }
         if let Some(crl) = lookup.crl.lock().unwrap_or_else(|e| e.into_inner()).take() {
             crls.push(crl);
@@ -282,32 +280,36 @@ pub fn lookup_crls(
 // ---------------------------------------------------------------------------
 // The validation callback.
 
-/// What the validation callback decides.
+/// What the validation callback decides: undecided, accepted or rejected,
+/// in one atomic so that a verdict is never seen half given.
 #[derive(Default)]
 pub struct ValidationInfo {
-    finished: AtomicBool,
-    accepted: AtomicBool,
+    verdict: AtomicU8,
 }
+
+const UNDECIDED: u8 = 0;
+const ACCEPTED: u8 = 1;
+const REJECTED: u8 = 2;
 
 impl RefHandle for s2n_cert_validation_info {
     type Rust = ValidationInfo;
 }
 
-/// Runs the application's validation callback after our own checks passed.
-/// Partial: only the synchronous form (the callback accepts or rejects
-/// before returning); an undecided return fails with `S2N_ERR_UNIMPLEMENTED`.
 impl ValidationInfo {
     /// The application's verdict (`s2n_cert_validation_accept`/`_reject`),
     /// given once.
     pub fn decide(&self, accepted: bool) -> Result<(), Error> {
-        if self.finished.swap(true, Ordering::SeqCst) {
-            return Err(Error::new(S2N_ERR_INVALID_STATE));
-        }
-        self.accepted.store(accepted, Ordering::SeqCst);
-        Ok(())
+        let verdict = if accepted { ACCEPTED } else { REJECTED };
+        self.verdict
+            .compare_exchange(UNDECIDED, verdict, Ordering::SeqCst, Ordering::SeqCst)
+            .map(drop)
+            .map_err(|_| Error::new(S2N_ERR_INVALID_STATE))
     }
 }
 
+/// Runs the application's validation callback after our own checks passed.
+/// Partial: only the synchronous form (the callback accepts or rejects
+/// before returning); an undecided return fails with `S2N_ERR_UNIMPLEMENTED`.
 pub fn run_validation(
     (cb, ctx): (s2n_cert_validation_callback, CPtr),
 ) -> Result<(), rustls::Error> {
@@ -315,21 +317,18 @@ pub fn run_validation(
     let info = Box::new(ValidationInfo::default());
     let rc = callbacks::cert_validation(cb, conn, s2n_cert_validation_info::from_ref(&info), ctx);
     if rc != S2N_SUCCESS {
-        return Err(crate::error::S2nCode::into_cert_error(S2N_ERR_CANCELLED));
+        return Err(S2nCode::into_cert_error(S2N_ERR_CANCELLED));
     }
-    if !info.finished.load(Ordering::SeqCst) {
+    let verdict = info.verdict.load(Ordering::SeqCst);
+    if verdict == UNDECIDED {
         // s2n lets the application decide later; rustls cannot wait. The
         // connection keeps the info valid for the late accept/reject, which
         // then does nothing.
         crate::notes::note(|n| n.keep_alive.push(info));
-        return Err(crate::error::S2nCode::into_cert_error(
-            S2N_ERR_UNIMPLEMENTED,
-        ));
+        return Err(S2nCode::into_cert_error(S2N_ERR_UNIMPLEMENTED));
     }
-    if !info.accepted.load(Ordering::SeqCst) {
-        return Err(crate::error::S2nCode::into_cert_error(
-            S2N_ERR_CERT_REJECTED,
-        ));
+    if verdict != ACCEPTED {
+        return Err(S2nCode::into_cert_error(S2N_ERR_CERT_REJECTED));
     }
     Ok(())
 }
