@@ -488,7 +488,8 @@ impl S2nCode {
         rustls::Error::Other(rustls::OtherError(std::sync::Arc::new(Self(code))))
     }
 
-    /// A certificate verifier's verdict (a bad_certificate alert).
+    /// A certificate verifier's verdict (a bad_certificate alert), mapped
+    /// back by `map_tls_error`.
     pub fn into_cert_error(code: c_int) -> rustls::Error {
         rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
             std::sync::Arc::new(Self(code)),

@@ -20,7 +20,7 @@ use rustls::{
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::cert_chain::parse_certs;
-use crate::error::Error;
+use crate::error::{Error, S2nCode};
 use crate::ffi::callbacks::Clock;
 use crate::ffi::{self, ArcHandle, CPtr, callbacks};
 use crate::types::*;
@@ -147,12 +147,6 @@ pub(crate) fn default_host_match(expected: &str, name: &str) -> bool {
     }
 }
 
-/// s2n's error for a failed certificate check, carried through rustls as a
-/// certificate error and mapped back by `io::map_tls_error`.
-pub fn cert_error(code: c_int) -> rustls::Error {
-    crate::error::S2nCode::into_cert_error(code)
-}
-
 /// Accepts any extended key usage: `s2n_config_disable_x509_intent_verification`.
 pub(crate) struct AnyUsage;
 
@@ -256,11 +250,13 @@ impl ChainCheck {
             None => None,
             // s2n: a certificate without a CRL fails the chain.
             Some(refs) if refs.is_empty() => {
-                return Err(cert_error(crate::error::S2N_ERR_CRL_LOOKUP_FAILED));
+                return Err(S2nCode::into_cert_error(
+                    crate::error::S2N_ERR_CRL_LOOKUP_FAILED,
+                ));
             }
             Some(refs) => Some(
                 webpki::RevocationOptionsBuilder::new(refs)
-                    .map_err(|_| cert_error(crate::error::S2N_ERR_CRL_LOOKUP_FAILED))?
+                    .map_err(|_| S2nCode::into_cert_error(crate::error::S2N_ERR_CRL_LOOKUP_FAILED))?
                     .with_depth(webpki::RevocationCheckDepth::Chain)
                     .with_status_policy(webpki::UnknownStatusPolicy::Deny)
                     .with_expiration_policy(webpki::ExpirationPolicy::Ignore)
@@ -268,9 +264,9 @@ impl ChainCheck {
             ),
         };
         let ee = webpki::EndEntityCert::try_from(end_entity)
-            .map_err(|_| cert_error(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
+            .map_err(|_| S2nCode::into_cert_error(crate::error::S2N_ERR_DECODE_CERTIFICATE))?;
         if intermediates.len() + 1 > usize::from(self.settings.max_depth) {
-            return Err(cert_error(
+            return Err(S2nCode::into_cert_error(
                 crate::error::S2N_ERR_CERT_MAX_CHAIN_DEPTH_EXCEEDED,
             ));
         }
@@ -330,12 +326,14 @@ impl ChainCheck {
                             Ok(())
                         }
                         Some(result) => result,
-                        None => Err(cert_error(map_webpki(&e))),
+                        None => Err(S2nCode::into_cert_error(map_webpki(&e))),
                     };
                 }
             }
         }
-        Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED))
+        Err(S2nCode::into_cert_error(
+            crate::error::S2N_ERR_CERT_UNTRUSTED,
+        ))
     }
 
     /// s2n checks the TLS purpose of the leaf (OpenSSL's X509_check_purpose)
@@ -354,9 +352,9 @@ impl ChainCheck {
             KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT
         };
         match key_usage(end_entity) {
-            Some(bits) if self.settings.check_intent && bits & wanted == 0 => {
-                Err(cert_error(crate::error::S2N_ERR_CERT_INTENT_INVALID))
-            }
+            Some(bits) if self.settings.check_intent && bits & wanted == 0 => Err(
+                S2nCode::into_cert_error(crate::error::S2N_ERR_CERT_INTENT_INVALID),
+            ),
             _ => Ok(()),
         }
     }
@@ -414,9 +412,11 @@ impl ChainCheck {
         Some(if !self.settings.check_time {
             Ok(())
         } else if now < id.not_before {
-            Err(cert_error(crate::error::S2N_ERR_CERT_NOT_YET_VALID))
+            Err(S2nCode::into_cert_error(
+                crate::error::S2N_ERR_CERT_NOT_YET_VALID,
+            ))
         } else if now > id.not_after {
-            Err(cert_error(crate::error::S2N_ERR_CERT_EXPIRED))
+            Err(S2nCode::into_cert_error(crate::error::S2N_ERR_CERT_EXPIRED))
         } else {
             Ok(())
         })
@@ -439,7 +439,7 @@ impl ChainCheck {
             for cert in std::iter::once(end_entity).chain(intermediates) {
                 self.policy
                     .check_cert(cert, true)
-                    .map_err(|e| cert_error(e.code))?;
+                    .map_err(|e| S2nCode::into_cert_error(e.code))?;
             }
             self.verify_names_and_chain(end_entity, intermediates, now, server)?;
         }
@@ -460,7 +460,9 @@ impl ChainCheck {
         // An IP address in the CN is no host name unless the config allows it (allow_ip_in_cn.h).
         let ip_in_cn = from_cn && names.iter().any(|n| n.parse::<std::net::IpAddr>().is_ok());
         if names.is_empty() || (ip_in_cn && !self.allow_ip_in_cn) {
-            return Err(cert_error(crate::error::S2N_ERR_CERT_UNTRUSTED));
+            return Err(S2nCode::into_cert_error(
+                crate::error::S2N_ERR_CERT_UNTRUSTED,
+            ));
         }
         let context = crate::notes::context();
         let accepted = match context.verify_host.or(self.settings.verify_host) {
@@ -472,7 +474,9 @@ impl ChainCheck {
             }),
         };
         if !accepted {
-            return Err(cert_error(crate::error::S2N_ERR_CERT_INVALID_HOSTNAME));
+            return Err(S2nCode::into_cert_error(
+                crate::error::S2N_ERR_CERT_INVALID_HOSTNAME,
+            ));
         }
         let crls = match self.crl_lookup_cb {
             Some(cb) => {

@@ -512,7 +512,7 @@ impl rustls::sign::SigningKey for Refusal {
 
 impl rustls::sign::Signer for Refusal {
     fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
-        Err(crate::trust::cert_error(self.0))
+        Err(crate::error::S2nCode::into_cert_error(self.0))
     }
 
     fn scheme(&self) -> SignatureScheme {

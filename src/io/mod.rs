@@ -21,7 +21,7 @@ pub(crate) mod step;
 mod tickets;
 pub(crate) mod transport;
 
-pub use crate::error::map_tls_error;
+use crate::error::map_tls_error;
 use crate::record::engine::Engine;
 use crate::record::header;
 pub use crate::record::{Records, RecvBuf, SendBuf, Tls, Transport, WriteIo};
@@ -280,11 +280,13 @@ pub fn negotiate(conn: &Connection, blocked: &mut BlockedStatusArg) -> Result<()
             events::handshake_event(
                 &hooks,
                 &mut state.events,
-                &state
-                    .tls
-                    .as_deref()
-                    .map(Tls::negotiated)
-                    .unwrap_or_default(),
+                || {
+                    state
+                        .tls
+                        .as_deref()
+                        .map(Tls::negotiated)
+                        .unwrap_or_default()
+                },
                 policy,
                 code,
             )

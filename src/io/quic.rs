@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use rustls::quic as rq;
 
+use super::transport::transport_error;
 use crate::connection::{Connection, Phase, State};
 use crate::error::*;
 use crate::ffi::callbacks;
@@ -148,21 +149,6 @@ pub(crate) fn drive(
     }
 }
 
-pub(crate) fn would_block(
-    e: std::io::Error,
-    blocked: &mut BlockedStatusArg,
-    on: s2n_blocked_status,
-) -> Result<(), Error> {
-    match e.kind() {
-        std::io::ErrorKind::WouldBlock => {
-            *blocked = on.into();
-            Err(Error::new(S2N_ERR_IO_BLOCKED))
-        }
-        std::io::ErrorKind::Interrupted => Ok(()),
-        _ => Err(Error::new(S2N_ERR_IO)),
-    }
-}
-
 /// Sends the queued messages (one send per message, as s2n) and calls the
 /// secret callback for the secrets queued between them.
 pub(crate) fn send_queued(
@@ -183,7 +169,7 @@ pub(crate) fn send_queued(
                             conn.wire_out.fetch_add(n as u64, Ordering::Relaxed);
                         }
                         Err(e) => {
-                            would_block(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?
+                            transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_WRITE)?
                         }
                     }
                 }
@@ -244,7 +230,7 @@ pub(crate) fn read_message(
             Ok(n) => {
                 conn.wire_in.fetch_add(n as u64, Ordering::Relaxed);
             }
-            Err(e) => would_block(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_READ)?,
+            Err(e) => transport_error(e, blocked, s2n_blocked_status::S2N_BLOCKED_ON_READ)?,
         }
     }
 }

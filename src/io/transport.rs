@@ -12,7 +12,7 @@ use crate::types::*;
 
 /// A transport error as s2n reports it: would-block is blocked (on `on`),
 /// an interrupted call is retried (Ok), anything else is S2N_ERR_IO.
-fn transport_error(
+pub(crate) fn transport_error(
     e: std::io::Error,
     blocked: &mut BlockedStatusArg,
     on: s2n_blocked_status,

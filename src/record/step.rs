@@ -25,8 +25,16 @@ pub(crate) struct Outcome {
     pub notes: Notes,
 }
 
-/// Gives `input` to rustls with what our hooks inside it need to know; what
-/// it did, and what the hooks noted.
+/// Runs `f` (a call into rustls) with what our hooks inside it need to
+/// know; what it returned, and what the hooks noted.
+fn hooked<T>(context: Context, ticket_context: &[u8], f: impl FnOnce() -> T) -> (T, Notes) {
+    let result = notes::with_context(context, || {
+        crate::early_data::with_ticket_context(ticket_context, f)
+    });
+    (result, notes::take())
+}
+
+/// Gives `input` to rustls; what it did, and what the hooks noted.
 pub(crate) fn process(
     tls: &mut Tls,
     input: &mut Records,
@@ -34,23 +42,17 @@ pub(crate) fn process(
     context: Context,
     ticket_context: &[u8],
 ) -> (Result<Fed, rustls::Error>, Notes) {
-    let processed = notes::with_context(context, || {
-        crate::early_data::with_ticket_context(ticket_context, || tls.feed(input, eof))
-    });
-    (processed, notes::take())
+    hooked(context, ticket_context, || tls.feed(input, eof))
 }
 
-/// Gives the NewSessionTickets a step read to rustls, with what our
-/// hooks (the session store) need to know; what they noted.
+/// Gives the NewSessionTickets a step read to rustls (its session store
+/// takes them); what the hooks noted.
 pub(crate) fn tickets(
     tls: &mut Tls,
     context: Context,
     ticket_context: &[u8],
 ) -> (Result<(), rustls::Error>, Notes) {
-    let taken = notes::with_context(context, || {
-        crate::early_data::with_ticket_context(ticket_context, || tls.take_tickets())
-    });
-    (taken, notes::take())
+    hooked(context, ticket_context, || tls.take_tickets())
 }
 
 /// Runs `step` on this thread.

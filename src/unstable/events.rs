@@ -147,7 +147,7 @@ pub fn handshake_values(
 pub fn handshake_event(
     hooks: &EventHooks,
     timing: &mut HandshakeTiming,
-    negotiated: &Negotiated,
+    negotiated: impl FnOnce() -> Negotiated,
     policy: &Policy,
     error_code: c_int,
 ) -> Option<s2n_event_handshake> {
@@ -156,7 +156,7 @@ pub fn handshake_event(
     }
     timing.sent = true;
     let (protocol_version, cipher, group, security_policy_label) =
-        handshake_values(negotiated, policy);
+        handshake_values(&negotiated(), policy);
     Some(s2n_event_handshake {
         protocol_version,
         cipher,
