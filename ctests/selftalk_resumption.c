@@ -43,6 +43,16 @@ static int fixed_clock(void *ctx, uint64_t *now)
 
 /* One connection: handshake, then a round trip so TLS1.3 tickets (sent after
  * the handshake) reach the client. Returns whether it resumed. */
+/* A full handshake, then data both ways (a TLS1.3 client reads its
+ * tickets with the server's data). */
+static void handshake_and_ping(struct s2nrs_pair *p)
+{
+    EXPECT_HANDSHAKE_OK(p->client, p->server);
+    const uint8_t ping[] = "ping";
+    EXPECT(s2nrs_transfer(p->server, p->client, ping, sizeof(ping)));
+    EXPECT(s2nrs_transfer(p->client, p->server, ping, sizeof(ping)));
+}
+
 static int connect_once(struct s2n_config *client_config, struct s2n_config *server_config,
         const uint8_t *session, size_t session_len, uint8_t *out, int *out_len)
 {
@@ -53,10 +63,7 @@ static int connect_once(struct s2n_config *client_config, struct s2n_config *ser
     if (session) {
         EXPECT_SUCCESS(s2n_connection_set_session(p.client, session, session_len));
     }
-    EXPECT_HANDSHAKE_OK(p.client, p.server);
-    const uint8_t ping[] = "ping";
-    EXPECT(s2nrs_transfer(p.server, p.client, ping, sizeof(ping)));
-    EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
+    handshake_and_ping(&p);
     int resumed = s2n_connection_is_session_resumed(p.client);
     EXPECT_EQ_INT(resumed, s2n_connection_is_session_resumed(p.server));
     /* A server that resumed a TLS1.2 session from a ticket has that session,
@@ -314,10 +321,7 @@ static void forward_secrecy(const char *policy, bool on_server, bool tls13)
         if (session_len > 0) {
             EXPECT_SUCCESS(s2n_connection_set_session(p.client, session, session_len));
         }
-        EXPECT_HANDSHAKE_OK(p.client, p.server);
-        const uint8_t ping[] = "ping";
-        EXPECT(s2nrs_transfer(p.server, p.client, ping, sizeof(ping)));
-        EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
+        handshake_and_ping(&p);
         uint16_t sent = 0;
         EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
         int resumed = s2n_connection_is_session_resumed(p.client);
@@ -367,10 +371,7 @@ static void client_auth_tickets(const char *policy, bool tls13)
     struct s2nrs_pair p;
     ticket_calls = 0;
     if (s2nrs_pair_init(&p, client, server, "localhost") == 0) {
-        EXPECT_HANDSHAKE_OK(p.client, p.server);
-        const uint8_t ping[] = "ping";
-        EXPECT(s2nrs_transfer(p.server, p.client, ping, sizeof(ping)));
-        EXPECT(s2nrs_transfer(p.client, p.server, ping, sizeof(ping)));
+        handshake_and_ping(&p);
         uint16_t sent = 0;
         EXPECT_SUCCESS(s2n_connection_get_tickets_sent(p.server, &sent));
         printf("  tickets sent %u, ticket callbacks %d\n", sent, ticket_calls);
