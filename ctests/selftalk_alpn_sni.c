@@ -228,6 +228,33 @@ static void sni_tests(const char *policy)
     }
 }
 
+/* An IP address as the server name. Both libraries check the server's
+ * certificate against it (its IP SAN); s2n-tls also sends it as SNI, which
+ * the server then reports, while rustls sends server_name only for DNS names
+ * (RFC 6066 forbids literal addresses), so an s2nrs server sees none. */
+static void ip_server_name(const char *policy)
+{
+    printf("== SNI (%s): an IP address as the server name\n", policy);
+    struct s2n_cert_chain_and_key *chain = s2nrs_load_chain("server-ecdsa-chain.pem", "server-ecdsa-key.pem");
+    struct s2n_config *server_config = s2nrs_server_config(policy, &chain, 1);
+    struct s2n_config *client_config = s2nrs_client_config(policy, "ca-ecdsa.pem");
+    struct s2nrs_pair p;
+    if (s2nrs_pair_init(&p, client_config, server_config, "127.0.0.1") == 0 && EXPECT_HANDSHAKE_OK(p.client, p.server)) {
+        EXPECT_STREQ(s2n_get_server_name(p.client), "127.0.0.1");
+        const char *seen = s2n_get_server_name(p.server);
+        printf("    server name seen by the server: %s\n", s2nrs_safe_str(seen));
+        if (s2nrs_library_is_s2nrs()) {
+            EXPECT(seen == NULL);
+        } else {
+            EXPECT_STREQ(seen, "127.0.0.1");
+        }
+    }
+    s2nrs_pair_free(&p);
+    EXPECT_SUCCESS(s2n_config_free(client_config));
+    EXPECT_SUCCESS(s2n_config_free(server_config));
+    EXPECT_SUCCESS(s2n_cert_chain_and_key_free(chain));
+}
+
 /* Two chains of one key type for the same names: the tiebreak callback,
  * set before the chains are added, decides which one serves them. */
 static int tiebreak_calls;
@@ -319,6 +346,8 @@ int main(void)
         sni_tests(POLICY_TLS12);
         tiebreak_test(POLICY_TLS13);
         tiebreak_test(POLICY_TLS12);
+        ip_server_name(POLICY_TLS13);
+        ip_server_name(POLICY_TLS12);
     }
 
     s2nrs_tls_teardown();

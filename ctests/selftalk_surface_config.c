@@ -142,6 +142,24 @@ static void test_extension_data(void)
         s2nrs_pair_free(&p);
     }
 
+    /* A client left at S2N_STATUS_REQUEST_NONE: an s2n-tls client asks for
+     * no stapled response, so none comes; a rustls client always sends
+     * status_request, so an s2nrs server sees it and staples. */
+    struct s2n_config *quiet = s2nrs_client_config(POLICY_TLS13, NULL);
+    EXPECT_SUCCESS(s2n_config_set_status_request_type(quiet, S2N_STATUS_REQUEST_NONE));
+    memset(&p, 0, sizeof(p));
+    handshake_ok(quiet, server, "TLS1.3, the client asking for no OCSP", &p);
+    if (p.client) {
+        struct s2n_client_hello *hello = s2n_connection_get_client_hello(p.server);
+        ssize_t asked = s2n_client_hello_get_extension_length(hello, S2N_EXTENSION_OCSP_STAPLING);
+        int expected = s2nrs_library_is_s2nrs() ? 1 : 0;
+        EXPECT_EQ_INT(asked > 0, expected);
+        EXPECT_EQ_INT(s2n_connection_is_ocsp_stapled(p.server), expected);
+        EXPECT_EQ_INT(s2n_connection_is_ocsp_stapled(p.client), expected);
+        s2nrs_pair_free(&p);
+    }
+    EXPECT_SUCCESS(s2n_config_free(quiet));
+
     /* Empty data removes the response. */
     EXPECT_SUCCESS(s2n_config_set_extension_data(server, S2N_EXTENSION_OCSP_STAPLING, ocsp, 0));
     memset(&p, 0, sizeof(p));
